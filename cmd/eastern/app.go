@@ -1,0 +1,197 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK     = 0
+	exitFailed = 1 // render errors, lint findings at the fail level
+	exitUsage  = 2 // bad flags or arguments, internal errors
+)
+
+// Set by the Makefile with -ldflags "-X main.version=… -X main.commit=…".
+var (
+	version = ""
+	commit  = ""
+)
+
+// app carries the process's streams so that commands can be tested without
+// a real terminal.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// stdinTerminal and stderrTerminal say whether the streams are terminals.
+	stdinTerminal  bool
+	stderrTerminal bool
+	getenv         func(string) string
+}
+
+func newApp(stdin *os.File, stdout, stderr *os.File) *app {
+	return &app{
+		stdin:          stdin,
+		stdout:         stdout,
+		stderr:         stderr,
+		stdinTerminal:  isTerminal(stdin),
+		stderrTerminal: isTerminal(stderr),
+		getenv:         os.Getenv,
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// color reports whether findings on stderr may be coloured.
+func (a *app) color() bool {
+	return a.stderrTerminal && a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	aliases []string
+	summary string
+	run     func(a *app, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{name: "render", aliases: []string{"generate"}, summary: "render a template for a namespace", run: (*app).render},
+	}
+}
+
+const rootUsage = `eastern renders Kubernetes manifests from logicless templates.
+
+Usage:
+  eastern <command> [arguments] [flags]
+
+Commands:
+%s
+Flags:
+  -h, --help      show this help
+      --version   print the version
+
+Examples:
+  eastern render deploy/app.yaml production -s IMAGE_TAG=1.2.3 | kubectl apply -f -
+  eastern render - staging < app.yaml
+
+Run 'eastern <command> --help' for a command's flags.
+`
+
+func (a *app) run(args []string) int {
+	if len(args) == 0 {
+		a.rootUsage(a.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		a.rootUsage(a.stdout)
+		return exitOK
+	case "--version", "version":
+		fmt.Fprintln(a.stdout, versionString())
+		return exitOK
+	}
+	for _, c := range commands() {
+		if args[0] == c.name || contains(c.aliases, args[0]) {
+			return c.run(a, args[1:])
+		}
+	}
+	fmt.Fprintf(a.stderr, "eastern: unknown command %q\nRun 'eastern --help' for usage.\n", args[0])
+	return exitUsage
+}
+
+func (a *app) rootUsage(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands() {
+		name := c.name
+		if len(c.aliases) > 0 {
+			name += " (" + strings.Join(c.aliases, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "  %-22s %s\n", name, c.summary)
+	}
+	fmt.Fprintf(w, rootUsage, b.String())
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// versionString is "eastern VERSION (commit COMMIT, GOVERSION)". Without
+// ldflags it falls back to what the Go toolchain recorded: the module
+// version under go install, the VCS revision under go build.
+func versionString() string {
+	v, c := version, commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if c == "" {
+		c = "unknown"
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return fmt.Sprintf("eastern %s (commit %s, %s)", v, c, runtime.Version())
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// parseFlags parses args with fs. It returns done=true with the exit code
+// when the command should stop: after --help, or on a usage error.
+func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done bool, code int) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	if errors.Is(err, pflag.ErrHelp) {
+		fmt.Fprint(a.stdout, commandHelp(fs, usage))
+		return true, exitOK
+	}
+	if err != nil {
+		a.usageFailed(fs.Name(), err)
+		return true, exitUsage
+	}
+	return false, exitOK
+}
+
+// usageFailed prints a usage error in one line plus a pointer to --help.
+func (a *app) usageFailed(cmd string, err error) {
+	fmt.Fprintf(a.stderr, "eastern %s: %v\nRun 'eastern %s --help' for usage.\n", cmd, err, cmd)
+}
+
+// commandHelp puts a command's usage text and its flag table together.
+func commandHelp(fs *pflag.FlagSet, usage string) string {
+	return strings.Replace(usage, "{{flags}}", fs.FlagUsagesWrapped(100), 1)
+}

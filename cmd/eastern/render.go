@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/safefile"
+	"github.com/eastern-k8s/eastern/report"
+)
+
+const renderUsage = `Render a template for a namespace and print the manifests.
+
+Usage:
+  eastern render [TEMPLATE|-] [NAMESPACE] [flags]
+  eastern generate [TEMPLATE|-] [NAMESPACE] [flags]   (same command, Project Eastern's name)
+
+With no TEMPLATE, or "-", the template is read from standard input and its
+load! paths resolve from --base-dir. Nothing is written unless the whole
+render succeeds, so a failed render never reaches kubectl.
+
+Examples:
+  eastern render deploy/app.yaml production -s IMAGE_TAG=$GIT_COMMIT | kubectl apply -f -
+  eastern render - production < app.yaml | kubectl apply -f -
+  eastern render app.yaml staging --values staging.env -o rendered/staging.yaml
+
+Flags:
+{{flags}}
+Exit codes: 0 rendered, 1 render error, 2 usage error.
+`
+
+type renderCmd struct {
+	renderFlags
+	output  string
+	baseDir string
+	quiet   bool
+}
+
+func (a *app) render(args []string) int {
+	var c renderCmd
+	fs := pflag.NewFlagSet("render", pflag.ContinueOnError)
+	c.register(fs, false)
+	fs.StringVarP(&c.output, "output", "o", "", "write to `FILE` (atomically) instead of standard output")
+	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve (default: the working directory)")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "do not print warnings")
+	if done, code := a.parseFlags(fs, renderUsage, args); done {
+		return code
+	}
+	err := c.run(a, fs.Args())
+	var usage *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &usage):
+		a.usageFailed("render", err)
+		return exitUsage
+	default:
+		report.WriteText(a.stderr, diag.Collect(err), a.color())
+		return exitFailed
+	}
+}
+
+func (c *renderCmd) run(a *app, args []string) error {
+	if len(args) > 2 {
+		return usagef("too many arguments: want [TEMPLATE|-] [NAMESPACE]")
+	}
+	template, nsArg := "", ""
+	if len(args) > 0 {
+		template = args[0]
+	}
+	if len(args) > 1 {
+		nsArg = args[1]
+	}
+	ns, err := namespaceArg(nsArg, c.namespaces)
+	if err != nil {
+		return err
+	}
+	vars, err := c.vars()
+	if err != nil {
+		return err
+	}
+	opts := engine.Options{Namespace: ns, Vars: vars, Root: c.root, BaseDir: c.baseDir, Strict: c.strict}
+
+	var res *engine.Result
+	if template == "" || template == "-" {
+		if template == "" && a.stdinTerminal {
+			return usagef("no TEMPLATE given and standard input is a terminal")
+		}
+		res, err = engine.Render(a.stdin, engine.StdinName, opts)
+	} else {
+		if c.baseDir != "" {
+			return usagef("--base-dir applies only to a template read from standard input")
+		}
+		res, err = engine.RenderFile(template, opts)
+	}
+	if !c.quiet {
+		report.WriteText(a.stderr, res.Warnings, a.color())
+	}
+	if err != nil {
+		return err
+	}
+	if c.output != "" {
+		if err := safefile.Write(c.output, res.Output); err != nil {
+			return fmt.Errorf("writing %s: %w", c.output, err)
+		}
+		return nil
+	}
+	if _, err := a.stdout.Write(res.Output); err != nil {
+		return fmt.Errorf("writing standard output: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/engine"
+)
+
+// renderFlags are the flags that render, lint and watch share.
+type renderFlags struct {
+	namespaces []string
+	sets       []string
+	values     string
+	root       string
+	strict     bool
+}
+
+// register adds the shared flags to fs. multiNamespace lets -n be repeated
+// and comma-separated (lint, watch) instead of naming one namespace.
+func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
+	if multiNamespace {
+		fs.StringSliceVarP(&f.namespaces, "namespace", "n", nil, "`NAMESPACE`(s) to render for; repeat or separate with commas")
+	} else {
+		fs.StringArrayVarP(&f.namespaces, "namespace", "n", nil, "`NAMESPACE` to render for, the value of ${NAMESPACE} (default \"default\")")
+	}
+	fs.StringArrayVarP(&f.sets, "set", "s", nil, "set a variable: `KEY=VALUE` (repeatable; KEY= sets it empty)")
+	fs.StringVar(&f.values, "values", "", "read variables from `FILE`: a flat YAML map or KEY=VALUE lines (-s wins)")
+	fs.StringVar(&f.root, "root", "", "every file read must lie inside `DIR` (default: the working directory, or the template's directory when it lies outside)")
+	fs.BoolVar(&f.strict, "strict", false, "treat unset variables as errors")
+}
+
+// vars merges --values and -s into one map; -s wins.
+func (f *renderFlags) vars() (map[string]string, error) {
+	vars := map[string]string{}
+	if f.values != "" {
+		data, err := os.ReadFile(f.values)
+		if err != nil {
+			return nil, usagef("--values: %v", err)
+		}
+		fromFile, err := parseValues(f.values, data)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		vars = fromFile
+	}
+	for _, s := range f.sets {
+		key, value, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, usagef("-s %q: want KEY=VALUE", s)
+		}
+		if err := checkVarName(key); err != nil {
+			return nil, usagef("-s %q: %v", s, err)
+		}
+		vars[key] = value
+	}
+	return vars, nil
+}
+
+// checkVarName rejects names that ${…} could never reference, and NAMESPACE,
+// which only the positional argument or -n may set.
+func checkVarName(key string) error {
+	if key == "NAMESPACE" {
+		return fmt.Errorf("NAMESPACE is set by the NAMESPACE argument or -n, not as a variable")
+	}
+	if !engine.ValidName(key) {
+		return fmt.Errorf("%q is not a variable name (a letter or _, then letters, digits, _, . or -)", key)
+	}
+	return nil
+}
+
+// parseValues reads a values file: a flat YAML map whose scalars are taken
+// exactly as written (1.10 stays 1.10, yes stays yes), or KEY=VALUE lines.
+func parseValues(name string, data []byte) (map[string]string, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		return valuesFromMap(name, doc.Content[0])
+	}
+	return valuesFromLines(name, data)
+}
+
+func valuesFromMap(name string, m *yaml.Node) (map[string]string, error) {
+	vars := make(map[string]string, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		if v.Kind != yaml.ScalarNode {
+			return nil, fmt.Errorf("%s:%d: value of %s is not a plain value: --values takes a flat map", name, v.Line, k.Value)
+		}
+		if err := checkVarName(k.Value); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, k.Line, err)
+		}
+		value := v.Value
+		if v.Tag == "!!null" && v.Style == 0 && (value == "~" || value == "null" || value == "") {
+			value = ""
+		}
+		vars[k.Value] = value
+	}
+	return vars, nil
+}
+
+func valuesFromLines(name string, data []byte) (map[string]string, error) {
+	vars := map[string]string{}
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		text := strings.TrimSpace(string(line))
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		key, value, ok := strings.Cut(text, "=")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want a flat YAML map or KEY=VALUE lines", name, i+1)
+		}
+		if err := checkVarName(key); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, i+1, err)
+		}
+		vars[key] = value
+	}
+	return vars, nil
+}
+
+// namespaceArg settles the namespace from the positional argument and -n,
+// which must agree when both are given.
+func namespaceArg(positional string, flag []string) (string, error) {
+	ns := positional
+	for _, n := range flag {
+		if ns != "" && n != ns {
+			return "", usagef("namespace given twice: %q and %q", ns, n)
+		}
+		ns = n
+	}
+	if ns == "" {
+		ns = engine.DefaultNamespace
+	}
+	return ns, nil
+}

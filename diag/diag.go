@@ -1,0 +1,183 @@
+// Package diag defines the one finding type that every part of eastern shares:
+// render problems from the engine, lint findings and watch messages are all
+// Findings. Producers return them as data; only package report formats them
+// for people and machines (the Error method is the plain one-line form used
+// when a Finding travels as an error).
+package diag
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/go-multierror"
+)
+
+// Severity orders findings from informational to fatal.
+type Severity uint8
+
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+// String returns the lower-case name used in every output format.
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	default:
+		return "error"
+	}
+}
+
+// ParseSeverity is the inverse of Severity.String.
+func ParseSeverity(s string) (Severity, error) {
+	switch s {
+	case "info":
+		return Info, nil
+	case "warning":
+		return Warning, nil
+	case "error":
+		return Error, nil
+	}
+	return Error, fmt.Errorf("unknown severity %q (want info, warning or error)", s)
+}
+
+// Position is a place in a template file. Line and Col are 1-based; zero
+// means unknown (a whole-file problem has no line).
+type Position struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats the position as file:line:col, leaving out unknown parts.
+func (p Position) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	default:
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+}
+
+// Finding is one problem (or note) about a template.
+type Finding struct {
+	Severity Severity
+	// Rule is a stable identifier such as "render.load-missing" or "schema.type".
+	Rule    string
+	Message string
+	// Pos is the template line that produced the problem — never a line of
+	// the rendered output.
+	Pos Position
+	// Chain lists the load directives that led to Pos.File, outermost first:
+	// the root template's directive, then the partial's, and so on.
+	Chain []Position
+
+	// Context filled in by lint; empty for a plain render.
+	Root      string // root template
+	Namespace string
+	Release   string // Kubernetes minor release, "1.29"
+	Object    string // "Deployment/web"
+	Field     string // "spec.template.spec.containers[0].image"
+}
+
+// Error returns the plain one-line form, "file:line:col: message", with the
+// include chain when the problem lies in a loaded file:
+// "p.yaml:3:9: message (via app.yaml:2 → p.yaml:3)". Package report has the
+// richer forms.
+func (f *Finding) Error() string {
+	var b strings.Builder
+	if f.Pos.File != "" {
+		b.WriteString(f.Pos.String())
+		b.WriteString(": ")
+	}
+	if f.Field != "" {
+		b.WriteString(f.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Message)
+	if len(f.Chain) > 0 {
+		b.WriteString(" (via ")
+		b.WriteString(FormatChain(f.Chain))
+		b.WriteString(" → ")
+		b.WriteString(Position{File: f.Pos.File, Line: f.Pos.Line}.String())
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// FormatChain joins include-chain positions with arrows: "app.yaml:2 → sub/p.yaml:3".
+func FormatChain(chain []Position) string {
+	parts := make([]string, len(chain))
+	for i, p := range chain {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, " → ")
+}
+
+// Findings is a list of findings, in the order they were produced.
+type Findings []*Finding
+
+// Join combines findings into one error (nil for none) whose message lists
+// each finding on its own line; Collect takes it apart again.
+func Join(fs Findings) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	merr := &multierror.Error{ErrorFormat: listFormat}
+	for _, f := range fs {
+		merr.Errors = append(merr.Errors, f)
+	}
+	return merr
+}
+
+func listFormat(errs []error) string {
+	lines := make([]string, len(errs))
+	for i, err := range errs {
+		lines[i] = err.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Collect returns the findings inside err: a *multierror.Error of findings,
+// a single *Finding, or any other error as one error-severity finding with
+// rule "internal".
+func Collect(err error) Findings {
+	if err == nil {
+		return nil
+	}
+	var merr *multierror.Error
+	if errors.As(err, &merr) {
+		var fs Findings
+		for _, e := range merr.Errors {
+			fs = append(fs, Collect(e)...)
+		}
+		return fs
+	}
+	var f *Finding
+	if errors.As(err, &f) {
+		return Findings{f}
+	}
+	return Findings{{Severity: Error, Rule: "internal", Message: err.Error()}}
+}
+
+// HasErrors reports whether any finding has error severity.
+func (fs Findings) HasErrors() bool { return fs.Count(Error) > 0 }
+
+// Count returns how many findings have exactly severity s.
+func (fs Findings) Count(s Severity) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"bytes"
+	"strings"
+)
+
+// A Directive is a `# load! a, b` or `# load? a, b` line of a template.
+type Directive struct {
+	Line     int    // 1-based line number in its file
+	Indent   string // the spaces and tabs before '#', given to every loaded line
+	Required bool   // load! rather than load?
+	// Candidates are the comma-separated paths as written: trimmed, empty
+	// entries dropped, variables not yet interpolated.
+	Candidates []string
+	// Col is the 1-based byte column of the first candidate, for messages.
+	Col int
+}
+
+// parseDirective classifies one line. It returns ok=false for an ordinary
+// line; for a directive it returns the directive with Line unset. A directive
+// word followed by nothing but blanks is still a directive (with no
+// candidates) so that the caller can report it.
+//
+// The grammar is deliberately tiny: indent, '#', optional blanks, the word
+// load! or load?, at least one blank (or the end of the line), candidates.
+func parseDirective(line []byte) (d Directive, ok bool) {
+	i := skipBlanks(line, 0)
+	if i == len(line) || line[i] != '#' {
+		return d, false
+	}
+	j := skipBlanks(line, i+1)
+	rest := line[j:]
+	if len(rest) < 5 || !bytes.HasPrefix(rest, []byte("load")) || (rest[4] != '!' && rest[4] != '?') {
+		return d, false
+	}
+	k := j + 5
+	if k < len(line) && !isBlank(line[k]) {
+		return d, false // "# load!x.yaml", "# loader notes"
+	}
+	d.Indent = string(line[:i])
+	d.Required = rest[4] == '!'
+	k = skipBlanks(line, k)
+	d.Col = k + 1
+	for part := range strings.SplitSeq(string(line[k:]), ",") {
+		if c := strings.TrimSpace(part); c != "" {
+			d.Candidates = append(d.Candidates, c)
+		}
+	}
+	return d, true
+}
+
+// Directives lists the directives of a template's source in line order,
+// without rendering it. Lint uses it to tell partials from root templates and
+// to find the namespaces that `${NAMESPACE}` candidates imply.
+func Directives(src []byte) []Directive {
+	var ds []Directive
+	n := 0
+	forEachLine(src, func(line []byte) {
+		n++
+		if d, ok := parseDirective(line); ok {
+			d.Line = n
+			ds = append(ds, d)
+		}
+	})
+	return ds
+}
+
+// forEachLine calls fn for each line of src without its terminator. CRLF and
+// LF both end a line; a final terminator does not start another line, and an
+// empty src has one empty line.
+func forEachLine(src []byte, fn func(line []byte)) {
+	for {
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			fn(trimCR(src))
+			return
+		}
+		fn(trimCR(src[:i]))
+		src = src[i+1:]
+		if len(src) == 0 {
+			return
+		}
+	}
+}
+
+func trimCR(line []byte) []byte {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	}
+	return line
+}
+
+func skipBlanks(line []byte, i int) int {
+	for i < len(line) && isBlank(line[i]) {
+		i++
+	}
+	return i
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// isBlankLine reports whether line holds nothing but spaces and tabs.
+func isBlankLine(line []byte) bool { return skipBlanks(line, 0) == len(line) }
+
+// leadingBlanks returns the indentation of line.
+func leadingBlanks(line []byte) []byte { return line[:skipBlanks(line, 0)] }

@@ -1,0 +1,416 @@
+// Package engine renders eastern templates: plain YAML whose `# load!` and
+// `# load?` comment lines pull in other files, indented to the directive's
+// column, and whose `${VAR}` references are replaced by values.
+//
+// Rendering is three small pieces: a line classifier (lex.go), a resolver
+// that knows about files and the root directory (resolve.go), and an emitter
+// that knows about indentation and keeps a source map (this file).
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/diag"
+)
+
+// MaxDepth is how many loads may nest below the root template.
+const MaxDepth = 64
+
+// DefaultNamespace is the namespace used when none is given.
+const DefaultNamespace = "default"
+
+// StdinName is how a template read from a reader is named in messages when
+// the caller gives no name.
+const StdinName = "<stdin>"
+
+// Options control one render.
+type Options struct {
+	// Namespace is the value of ${NAMESPACE}; DefaultNamespace when empty.
+	Namespace string
+	// Vars are the other variables. A NAMESPACE entry is ignored: Namespace sets it.
+	Vars map[string]string
+	// Root is the directory every file read must lie in. When empty:
+	// the working directory if the root template lies inside it, else the
+	// root template's directory; for a template read from a reader, BaseDir.
+	Root string
+	// BaseDir is where candidates of a template read from a reader are
+	// resolved; the working directory when empty.
+	BaseDir string
+	// Strict makes unset variables errors instead of warnings.
+	Strict bool
+}
+
+// Result is everything a render produced. RenderFile and Render return a
+// Result even when they fail, so that a watcher still learns which files to
+// watch; Output is nil then.
+type Result struct {
+	Output []byte
+	// Lines is the source map: Lines[i] is where output line i+1 came from.
+	Lines []Origin
+	// Files lists every file read, root template first, each once.
+	Files []string
+	// Probes lists every candidate path tried, in order, each once: a watcher
+	// must re-render when a missing higher-priority candidate appears.
+	Probes []Probe
+	// Warnings are problems that did not stop the render (unset variables).
+	Warnings diag.Findings
+}
+
+// Probe is one candidate path that a directive tried.
+type Probe struct {
+	Path   string
+	Exists bool
+}
+
+// Include is one loaded file and how it was reached. The root template's
+// Include has no Parent.
+type Include struct {
+	File   string   // display path
+	Parent *Include // the file whose directive loaded this one
+	Line   int      // that directive's line in Parent.File
+}
+
+// Chain returns the positions of the directives that led to inc.File,
+// outermost first; empty for the root template.
+func (inc *Include) Chain() []diag.Position {
+	var chain []diag.Position
+	for i := inc; i != nil && i.Parent != nil; i = i.Parent {
+		chain = append(chain, diag.Position{File: i.Parent.File, Line: i.Line})
+	}
+	slices.Reverse(chain)
+	return chain
+}
+
+// Origin is where one output line came from.
+type Origin struct {
+	Include *Include
+	Line    int // 1-based line in Include.File
+	// Indent is how many bytes of indentation the enclosing directives
+	// put in front of the template's text: output column c is template
+	// column c-Indent.
+	Indent int
+}
+
+// Position returns the template position of output column col (1-based; 0
+// for the whole line).
+func (o Origin) Position(col int) diag.Position {
+	if col > o.Indent {
+		col -= o.Indent
+	} else {
+		col = 0
+	}
+	return diag.Position{File: o.Include.File, Line: o.Line, Col: col}
+}
+
+// RenderFile renders the template at path.
+func RenderFile(path string, opts Options) (*Result, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return &Result{}, err
+	}
+	root := opts.Root
+	if root == "" {
+		root = defaultRoot(cwd, path)
+	}
+	r, err := newRenderer(cwd, root, opts)
+	if err != nil {
+		return &Result{}, err
+	}
+	real, err := r.res.locate(path)
+	if err != nil {
+		return r.result(), rootError(path, err)
+	}
+	src, err := r.res.read(path, real)
+	if err != nil {
+		return r.result(), &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
+	}
+	return r.run(src)
+}
+
+// Render renders a template read from in (standard input, for the filter
+// mode); name is how messages call it (StdinName when empty).
+func Render(in io.Reader, name string, opts Options) (*Result, error) {
+	if name == "" {
+		name = StdinName
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return &Result{}, err
+	}
+	base := opts.BaseDir
+	if base == "" {
+		base = "."
+	}
+	root := opts.Root
+	if root == "" {
+		root = base
+	}
+	r, err := newRenderer(cwd, root, opts)
+	if err != nil {
+		return &Result{}, err
+	}
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return r.result(), fmt.Errorf("reading %s: %w", name, err)
+	}
+	src, err := parseSource(name, data)
+	if err != nil {
+		return r.result(), &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
+	}
+	// Candidates resolve from the base directory, as if the template lived there.
+	src.real = filepath.Join(r.res.abs(base), name)
+	return r.runFrom(src, filepath.Join(base, "x"))
+}
+
+// defaultRoot is the working directory when the template lies inside it,
+// else the template's own directory.
+func defaultRoot(cwd, path string) string {
+	abs := path
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(cwd, path)
+	}
+	if within(cwd, abs) {
+		return cwd
+	}
+	if realCwd, err := filepath.EvalSymlinks(cwd); err == nil {
+		if realAbs, err := filepath.EvalSymlinks(abs); err == nil && within(realCwd, realAbs) {
+			return cwd
+		}
+	}
+	return filepath.Dir(abs)
+}
+
+func rootError(path string, err error) error {
+	var esc *escapeError
+	switch {
+	case errors.Is(err, errNotFound):
+		err = fmt.Errorf("template %s does not exist", path)
+	case errors.As(err, &esc):
+		err = fmt.Errorf("template %s", esc.Error())
+	}
+	return &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
+}
+
+// renderer is the emitter: it walks sources line by line, writes the output
+// and the source map, and collects problems.
+type renderer struct {
+	opts     Options
+	vars     map[string]string
+	res      *resolver
+	out      []byte
+	lines    []Origin
+	files    []string
+	seen     map[string]bool // display paths already in files or probes
+	probes   []Probe
+	warnings diag.Findings
+	errs     diag.Findings
+	warned   map[diag.Position]bool
+	// stack holds the real paths of the files being rendered, root first,
+	// with the directive line that loaded the next one: for cycle errors.
+	stack []frame
+	// The output line being written: where it starts and whether it is
+	// emptied when blank.
+	lineStart int
+	trimBlank bool
+}
+
+type frame struct {
+	real    string
+	display string
+	line    int // directive line that loaded the next frame
+}
+
+func newRenderer(cwd, root string, opts Options) (*renderer, error) {
+	if !filepath.IsAbs(root) {
+		root = filepath.Join(cwd, root)
+	}
+	res, err := newResolver(cwd, filepath.Clean(root))
+	if err != nil {
+		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
+	}
+	ns := opts.Namespace
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	vars := make(map[string]string, len(opts.Vars)+1)
+	for k, v := range opts.Vars {
+		vars[k] = v
+	}
+	vars["NAMESPACE"] = ns
+	return &renderer{
+		opts:   opts,
+		vars:   vars,
+		res:    res,
+		seen:   map[string]bool{},
+		warned: map[diag.Position]bool{},
+	}, nil
+}
+
+func (r *renderer) run(src *source) (*Result, error) {
+	return r.runFrom(src, src.display)
+}
+
+// runFrom renders the root template; dirOf is a path whose directory is
+// where the root's candidates resolve.
+func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
+	r.addFile(src.display)
+	root := &Include{File: src.display}
+	r.out = make([]byte, 0, 64*1024)
+	r.render(src, root, filepath.Dir(dirOf), nil, 0)
+	if !src.endsWithNewline && len(r.out) > 0 {
+		r.out = r.out[:len(r.out)-1]
+	}
+	res := r.result()
+	if len(r.errs) > 0 {
+		return res, diag.Join(r.errs)
+	}
+	res.Output = r.out
+	res.Lines = r.lines
+	return res, nil
+}
+
+func (r *renderer) result() *Result {
+	return &Result{Files: r.files, Probes: r.probes, Warnings: r.warnings}
+}
+
+func (r *renderer) addFile(display string) {
+	if !r.seen["f:"+display] {
+		r.seen["f:"+display] = true
+		r.files = append(r.files, display)
+	}
+}
+
+func (r *renderer) addProbe(display string, exists bool) {
+	if !r.seen["p:"+display] {
+		r.seen["p:"+display] = true
+		r.probes = append(r.probes, Probe{Path: display, Exists: exists})
+	}
+}
+
+// render emits every line of src. dir is the display directory that src's
+// candidates resolve from; prefix is the indentation of the enclosing
+// directives; depth counts loads below the root template.
+func (r *renderer) render(src *source, inc *Include, dir string, prefix []byte, depth int) {
+	r.stack = append(r.stack, frame{real: src.real, display: src.display})
+	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
+	loaded := depth > 0
+	for i, line := range src.lines {
+		n := i + 1
+		if d, ok := parseDirective(line); ok {
+			d.Line = n
+			r.stack[len(r.stack)-1].line = n
+			r.load(d, inc, dir, prefix, depth)
+			continue
+		}
+		o := Origin{Include: inc, Line: n, Indent: len(prefix)}
+		if !loaded && isBlankLine(line) {
+			// The root template's blank lines stay as written.
+			r.startLine(o, nil, false)
+			r.out = append(r.out, line...)
+			r.endLine()
+			continue
+		}
+		r.emit(line, o, prefix, loaded)
+	}
+}
+
+// load handles one directive: it tries the candidates in order and renders
+// the first that exists, indented by the directive's indent.
+func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, depth int) {
+	pos := diag.Position{File: inc.File, Line: d.Line, Col: d.Col}
+	word := "load?"
+	if d.Required {
+		word = "load!"
+	}
+	if len(d.Candidates) == 0 {
+		r.fail(inc, pos, "render.no-candidates", word+" names no file to load")
+		return
+	}
+	tried := make([]string, 0, len(d.Candidates))
+	for _, c := range d.Candidates {
+		c = r.expandString(c, func(ref reference) { r.unset(ref, inc, pos) })
+		display := c
+		if !filepath.IsAbs(c) {
+			display = filepath.Join(dir, c)
+		}
+		tried = append(tried, display)
+		real, err := r.res.locate(display)
+		r.addProbe(display, err == nil)
+		if errors.Is(err, errNotFound) {
+			continue
+		}
+		if err != nil {
+			var esc *escapeError
+			rule := "render.not-a-file"
+			if errors.As(err, &esc) {
+				rule = "render.escape"
+			}
+			r.fail(inc, pos, rule, fmt.Sprintf("%s: %v", word, err))
+			return
+		}
+		r.include(d, display, real, inc, pos, prefix, depth)
+		return
+	}
+	if d.Required {
+		r.fail(inc, pos, "render.load-missing", fmt.Sprintf("load!: none of the candidates exist: %s", strings.Join(tried, ", ")))
+		return
+	}
+	var interpolated []string
+	for _, c := range d.Candidates {
+		interpolated = append(interpolated, r.expandString(c, nil))
+	}
+	r.startLine(Origin{Include: inc, Line: d.Line, Indent: len(prefix)}, prefix, false)
+	r.out = append(r.out, d.Indent...)
+	r.out = append(r.out, "# Cannot load "...)
+	r.out = append(r.out, strings.Join(interpolated, ", ")...)
+	r.endLine()
+}
+
+// include renders a found candidate in place of its directive line.
+func (r *renderer) include(d Directive, display, real string, inc *Include, pos diag.Position, prefix []byte, depth int) {
+	for i, f := range r.stack {
+		if f.real == real {
+			steps := make([]string, 0, len(r.stack)-i+1)
+			for _, g := range r.stack[i:] {
+				steps = append(steps, fmt.Sprintf("%s:%d", g.display, g.line))
+			}
+			steps = append(steps, display)
+			r.fail(inc, pos, "render.cycle", "load cycle: "+strings.Join(steps, " → "))
+			return
+		}
+	}
+	if depth+1 > MaxDepth {
+		r.fail(inc, pos, "render.depth", fmt.Sprintf("loads nest deeper than %d levels", MaxDepth))
+		return
+	}
+	src, err := r.res.read(display, real)
+	r.addFile(display)
+	if err != nil {
+		r.fail(inc, pos, "render.read", err.Error())
+		return
+	}
+	child := &Include{File: display, Parent: inc, Line: d.Line}
+	childPrefix := make([]byte, 0, len(prefix)+len(d.Indent))
+	childPrefix = append(append(childPrefix, prefix...), d.Indent...)
+	first := len(r.lines)
+	r.render(src, child, filepath.Dir(display), childPrefix, depth+1)
+	// A partial's trailing newlines are dropped: remove its trailing empty
+	// lines, keeping at least one so an empty partial leaves an empty line.
+	for len(r.lines) > first+1 && len(r.out) >= 2 && r.out[len(r.out)-1] == '\n' && r.out[len(r.out)-2] == '\n' {
+		r.out = r.out[:len(r.out)-1]
+		r.lines = r.lines[:len(r.lines)-1]
+	}
+}
+
+// fail records an error at pos, with the include chain that led there.
+func (r *renderer) fail(inc *Include, pos diag.Position, rule, msg string) {
+	r.errs = append(r.errs, &diag.Finding{
+		Severity: diag.Error, Rule: rule, Message: msg, Pos: pos, Chain: inc.Chain(),
+	})
+}

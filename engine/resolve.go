@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// source is one template file, read and split into lines once per render
+// however often it is loaded.
+type source struct {
+	display string // path as shown to the user
+	real    string // symlink-free absolute path: identity for cycles and the cache
+	lines   [][]byte
+	// endsWithNewline matters only for the root template: the output ends
+	// with a newline exactly when it does.
+	endsWithNewline bool
+}
+
+// resolver knows about files: where the root is, which candidate exists,
+// whether it stays inside the root, and what a file holds.
+type resolver struct {
+	cwd      string
+	root     string // absolute, cleaned
+	realRoot string // root with symlinks resolved
+	realDirs map[string]string
+	sources  map[string]*source
+}
+
+func newResolver(cwd, root string) (*resolver, error) {
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("root directory %s: %w", root, errors.Unwrap(err))
+	}
+	if info, err := os.Stat(real); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("root %s is not a directory", root)
+	}
+	return &resolver{
+		cwd:      cwd,
+		root:     root,
+		realRoot: real,
+		realDirs: map[string]string{},
+		sources:  map[string]*source{},
+	}, nil
+}
+
+// abs makes a display path absolute without asking the OS for the working
+// directory again.
+func (rs *resolver) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(rs.cwd, p)
+}
+
+// errNotFound marks a candidate that does not exist; it is not a problem
+// by itself (the next candidate is tried).
+var errNotFound = errors.New("not found")
+
+// escapeError is a candidate that resolves outside the root.
+type escapeError struct{ path, root string }
+
+func (e *escapeError) Error() string {
+	return fmt.Sprintf("%s is outside the root directory %s", e.path, e.root)
+}
+
+// locate finds the real path of display, checking confinement lexically and
+// through symlinks. It returns errNotFound when nothing is there, an
+// *escapeError when the path leaves the root (whether or not it exists), or
+// another error for something that exists but cannot be a template.
+func (rs *resolver) locate(display string) (string, error) {
+	abs := rs.abs(display)
+	if !within(rs.root, abs) {
+		return "", &escapeError{display, rs.root}
+	}
+	dir, err := rs.realDir(filepath.Dir(abs))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", errNotFound
+		}
+		return "", err
+	}
+	if !within(rs.realRoot, dir) {
+		return "", &escapeError{display, rs.root}
+	}
+	real := filepath.Join(dir, filepath.Base(abs))
+	info, err := os.Lstat(real)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", errNotFound
+		}
+		return "", err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(real)
+		if err != nil {
+			// A dangling link still must not point outside the root.
+			if link, lerr := os.Readlink(real); lerr == nil {
+				if !filepath.IsAbs(link) {
+					link = filepath.Join(dir, link)
+				}
+				if !within(rs.realRoot, filepath.Clean(link)) {
+					return "", &escapeError{display, rs.root}
+				}
+			}
+			return "", errNotFound
+		}
+		if !within(rs.realRoot, target) {
+			return "", &escapeError{display, rs.root}
+		}
+		real = target
+		if info, err = os.Stat(real); err != nil {
+			return "", err
+		}
+	}
+	if !info.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is a %s, not a regular file", display, fileKind(info.Mode()))
+	}
+	return real, nil
+}
+
+// realDir resolves the symlinks of a directory, once per directory.
+func (rs *resolver) realDir(dir string) (string, error) {
+	if real, ok := rs.realDirs[dir]; ok {
+		return real, nil
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
+	}
+	rs.realDirs[dir] = real
+	return real, nil
+}
+
+// read returns the parsed source at real, reading it on first use.
+func (rs *resolver) read(display, real string) (*source, error) {
+	if src, ok := rs.sources[real]; ok {
+		return src, nil
+	}
+	data, err := os.ReadFile(real)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", display, unwrapPath(err))
+	}
+	src, err := parseSource(display, data)
+	if err != nil {
+		return nil, err
+	}
+	src.real = real
+	rs.sources[real] = src
+	return src, nil
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// parseSource checks a file's encoding and splits it into lines.
+func parseSource(display string, data []byte) (*source, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, fmt.Errorf("%s contains a NUL byte at offset %d: not a text template", display, i)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s is not valid UTF-8", display)
+	}
+	src := &source{display: display, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}
+	src.lines = make([][]byte, 0, bytes.Count(data, []byte("\n"))+1)
+	forEachLine(data, func(line []byte) { src.lines = append(src.lines, line) })
+	return src, nil
+}
+
+// within reports whether path is dir or lies below it; both are clean and absolute.
+func within(dir, path string) bool {
+	if path == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(path, dir)
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	default:
+		return "special file"
+	}
+}
+
+// unwrapPath drops the *fs.PathError wrapper, whose path the caller already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
