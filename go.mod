@@ -10,6 +10,7 @@ require (
 )
 
 require (
+	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/hashicorp/errwrap v1.0.0 // indirect
 	golang.org/x/sys v0.13.0 // indirect
 )
