@@ -1,12 +1,13 @@
 module github.com/eastern-k8s/eastern
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/hashicorp/go-multierror v1.1.1
 	github.com/spf13/pflag v1.1.0
 	go.yaml.in/yaml/v3 v3.0.4
+	k8s.io/apimachinery v0.37.2
 )
 
 require (
