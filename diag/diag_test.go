@@ -1,0 +1,166 @@
+package diag
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/go-multierror"
+)
+
+func TestSeverityRoundTrip(t *testing.T) {
+	for _, s := range []Severity{Info, Warning, Error} {
+		got, err := ParseSeverity(s.String())
+		if err != nil || got != s {
+			t.Errorf("ParseSeverity(%q) = %v, %v; want %v", s.String(), got, err, s)
+		}
+	}
+	names := map[Severity]string{Info: "info", Warning: "warning", Error: "error"}
+	for s, want := range names {
+		if s.String() != want {
+			t.Errorf("Severity(%d).String() = %q, want %q", s, s.String(), want)
+		}
+	}
+}
+
+func TestParseSeverityRejectsUnknown(t *testing.T) {
+	for _, in := range []string{"", "Error", "warn", "fatal"} {
+		if _, err := ParseSeverity(in); err == nil {
+			t.Errorf("ParseSeverity(%q) succeeded, want an error", in)
+		}
+	}
+}
+
+func TestPositionString(t *testing.T) {
+	tests := []struct {
+		pos  Position
+		want string
+	}{
+		{Position{File: "app.yaml"}, "app.yaml"},
+		{Position{File: "app.yaml", Line: 3}, "app.yaml:3"},
+		{Position{File: "app.yaml", Line: 3, Col: 9}, "app.yaml:3:9"},
+		// A column without a line means nothing: the whole file is meant.
+		{Position{File: "app.yaml", Col: 9}, "app.yaml"},
+	}
+	for _, tt := range tests {
+		if got := tt.pos.String(); got != tt.want {
+			t.Errorf("%#v.String() = %q, want %q", tt.pos, got, tt.want)
+		}
+	}
+}
+
+func TestFindingError(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Finding
+		want string
+	}{
+		{"message only", Finding{Message: "boom"}, "boom"},
+		{"position", Finding{Message: "boom", Pos: Position{File: "a.yaml", Line: 2, Col: 5}}, "a.yaml:2:5: boom"},
+		{"field", Finding{Message: "want a string", Field: "spec.replicas", Pos: Position{File: "a.yaml", Line: 2}},
+			"a.yaml:2: spec.replicas: want a string"},
+		{"chain", Finding{
+			Message: "variable X is not set",
+			Pos:     Position{File: "p/db.yaml", Line: 3, Col: 9},
+			Chain:   []Position{{File: "app.yaml", Line: 2}, {File: "p/base.yaml", Line: 7}},
+		}, "p/db.yaml:3:9: variable X is not set (via app.yaml:2 → p/base.yaml:7 → p/db.yaml:3)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.f.Error(); got != tt.want {
+				t.Errorf("Error() = %q\nwant      %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatChain(t *testing.T) {
+	tests := []struct {
+		chain []Position
+		want  string
+	}{
+		{nil, ""},
+		{[]Position{{File: "a.yaml", Line: 1}}, "a.yaml:1"},
+		{[]Position{{File: "a.yaml", Line: 1}, {File: "b.yaml", Line: 2, Col: 3}}, "a.yaml:1 → b.yaml:2:3"},
+	}
+	for _, tt := range tests {
+		if got := FormatChain(tt.chain); got != tt.want {
+			t.Errorf("FormatChain(%v) = %q, want %q", tt.chain, got, tt.want)
+		}
+	}
+}
+
+func TestJoinEmptyIsNil(t *testing.T) {
+	if err := Join(nil); err != nil {
+		t.Errorf("Join(nil) = %v, want nil", err)
+	}
+	if err := Join(Findings{}); err != nil {
+		t.Errorf("Join(empty) = %v, want nil", err)
+	}
+}
+
+func TestJoinCollectRoundTrip(t *testing.T) {
+	a := &Finding{Severity: Error, Rule: "render.load-missing", Message: "a", Pos: Position{File: "x.yaml", Line: 1}}
+	b := &Finding{Severity: Warning, Rule: "render.unset-variable", Message: "b", Pos: Position{File: "y.yaml", Line: 2}}
+	err := Join(Findings{a, b})
+	if got, want := err.Error(), "x.yaml:1: a\ny.yaml:2: b"; got != want {
+		t.Errorf("Join(…).Error() = %q, want %q", got, want)
+	}
+	got := Collect(err)
+	if len(got) != 2 || got[0] != a || got[1] != b {
+		t.Fatalf("Collect(Join(a, b)) = %v, want the same two findings in order", got)
+	}
+}
+
+func TestCollect(t *testing.T) {
+	f := &Finding{Severity: Error, Rule: "render.cycle", Message: "cycle"}
+	g := &Finding{Severity: Warning, Rule: "render.unset-variable", Message: "unset"}
+	nested := &multierror.Error{Errors: []error{f, &multierror.Error{Errors: []error{g}}}}
+	tests := []struct {
+		name      string
+		err       error
+		wantRules []string
+		wantMsgs  []string
+	}{
+		{"nil", nil, nil, nil},
+		{"single finding", f, []string{"render.cycle"}, []string{"cycle"}},
+		{"wrapped finding", fmt.Errorf("rendering: %w", f), []string{"render.cycle"}, []string{"cycle"}},
+		{"nested multierror", nested, []string{"render.cycle", "render.unset-variable"}, []string{"cycle", "unset"}},
+		{"plain error", errors.New("disk on fire"), []string{"internal"}, []string{"disk on fire"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Collect(tt.err)
+			if len(got) != len(tt.wantRules) {
+				t.Fatalf("Collect returned %d findings (%v), want %d", len(got), got, len(tt.wantRules))
+			}
+			for i, f := range got {
+				if f.Rule != tt.wantRules[i] || f.Message != tt.wantMsgs[i] {
+					t.Errorf("finding %d = rule %q message %q, want rule %q message %q",
+						i, f.Rule, f.Message, tt.wantRules[i], tt.wantMsgs[i])
+				}
+			}
+		})
+	}
+	// An error that is not a finding still counts as a failure.
+	if got := Collect(errors.New("x")); !got.HasErrors() {
+		t.Errorf("Collect(plain error).HasErrors() = false, want true")
+	}
+}
+
+func TestFindingsCount(t *testing.T) {
+	fs := Findings{{Severity: Warning}, {Severity: Info}, {Severity: Warning}}
+	if got := fs.Count(Warning); got != 2 {
+		t.Errorf("Count(Warning) = %d, want 2", got)
+	}
+	if got := fs.Count(Error); got != 0 {
+		t.Errorf("Count(Error) = %d, want 0", got)
+	}
+	if fs.HasErrors() {
+		t.Errorf("HasErrors() = true for warnings and notes only")
+	}
+	fs = append(fs, &Finding{Severity: Error})
+	if !fs.HasErrors() {
+		t.Errorf("HasErrors() = false with an error finding")
+	}
+}
