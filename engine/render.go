@@ -187,12 +187,11 @@ func defaultRoot(cwd, path string) string {
 }
 
 func rootError(path string, err error) error {
-	var esc *escapeError
 	switch {
 	case errors.Is(err, errNotFound):
 		err = fmt.Errorf("template %s does not exist", path)
-	case errors.As(err, &esc):
-		err = fmt.Errorf("template %s", esc.Error())
+	default:
+		err = fmt.Errorf("template %w", err)
 	}
 	return &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
 }
@@ -227,10 +226,13 @@ type frame struct {
 }
 
 func newRenderer(cwd, root string, opts Options) (*renderer, error) {
+	shown := root
 	if !filepath.IsAbs(root) {
 		root = filepath.Join(cwd, root)
+	} else if rel, err := filepath.Rel(cwd, root); err == nil && within(cwd, root) {
+		shown = rel
 	}
-	res, err := newResolver(cwd, filepath.Clean(root))
+	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown))
 	if err != nil {
 		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
 	}
@@ -265,6 +267,9 @@ func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 	r.render(src, root, filepath.Dir(dirOf), nil, 0)
 	if !src.endsWithNewline && len(r.out) > 0 {
 		r.out = r.out[:len(r.out)-1]
+		if len(r.out) == 0 {
+			r.lines = nil // an empty template renders no line at all
+		}
 	}
 	res := r.result()
 	if len(r.errs) > 0 {
@@ -345,13 +350,16 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 		if errors.Is(err, errNotFound) {
 			continue
 		}
-		if err != nil {
-			var esc *escapeError
-			rule := "render.not-a-file"
-			if errors.As(err, &esc) {
-				rule = "render.escape"
-			}
-			r.fail(inc, pos, rule, fmt.Sprintf("%s: %v", word, err))
+		var esc *escapeError
+		switch {
+		case errors.As(err, &esc) && c != display:
+			r.fail(inc, pos, "render.escape", fmt.Sprintf("%s: %s resolves to %s, outside the root directory %q", word, c, esc.path, esc.root))
+			return
+		case errors.As(err, &esc):
+			r.fail(inc, pos, "render.escape", fmt.Sprintf("%s: %v", word, esc))
+			return
+		case err != nil:
+			r.fail(inc, pos, "render.not-a-file", fmt.Sprintf("%s: %v", word, err))
 			return
 		}
 		r.include(d, display, real, inc, pos, prefix, depth)

@@ -28,24 +28,28 @@ type resolver struct {
 	cwd      string
 	root     string // absolute, cleaned
 	realRoot string // root with symlinks resolved
-	realDirs map[string]string
-	sources  map[string]*source
+	// rootShown is the root as messages show it: as given, or relative to
+	// the working directory.
+	rootShown string
+	realDirs  map[string]string
+	sources   map[string]*source
 }
 
-func newResolver(cwd, root string) (*resolver, error) {
+func newResolver(cwd, root, rootShown string) (*resolver, error) {
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, fmt.Errorf("root directory %s: %w", root, errors.Unwrap(err))
+		return nil, fmt.Errorf("root directory %s: %w", rootShown, unwrapPath(err))
 	}
 	if info, err := os.Stat(real); err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("root %s is not a directory", root)
+		return nil, fmt.Errorf("root %s is not a directory", rootShown)
 	}
 	return &resolver{
-		cwd:      cwd,
-		root:     root,
-		realRoot: real,
-		realDirs: map[string]string{},
-		sources:  map[string]*source{},
+		cwd:       cwd,
+		root:      root,
+		realRoot:  real,
+		rootShown: rootShown,
+		realDirs:  map[string]string{},
+		sources:   map[string]*source{},
 	}, nil
 }
 
@@ -66,7 +70,7 @@ var errNotFound = errors.New("not found")
 type escapeError struct{ path, root string }
 
 func (e *escapeError) Error() string {
-	return fmt.Sprintf("%s is outside the root directory %s", e.path, e.root)
+	return fmt.Sprintf("%s is outside the root directory %q", e.path, e.root)
 }
 
 // locate finds the real path of display, checking confinement lexically and
@@ -76,7 +80,7 @@ func (e *escapeError) Error() string {
 func (rs *resolver) locate(display string) (string, error) {
 	abs := rs.abs(display)
 	if !within(rs.root, abs) {
-		return "", &escapeError{display, rs.root}
+		return "", &escapeError{display, rs.rootShown}
 	}
 	dir, err := rs.realDir(filepath.Dir(abs))
 	if err != nil {
@@ -86,7 +90,7 @@ func (rs *resolver) locate(display string) (string, error) {
 		return "", err
 	}
 	if !within(rs.realRoot, dir) {
-		return "", &escapeError{display, rs.root}
+		return "", &escapeError{display, rs.rootShown}
 	}
 	real := filepath.Join(dir, filepath.Base(abs))
 	info, err := os.Lstat(real)
@@ -105,13 +109,13 @@ func (rs *resolver) locate(display string) (string, error) {
 					link = filepath.Join(dir, link)
 				}
 				if !within(rs.realRoot, filepath.Clean(link)) {
-					return "", &escapeError{display, rs.root}
+					return "", &escapeError{display, rs.rootShown}
 				}
 			}
 			return "", errNotFound
 		}
 		if !within(rs.realRoot, target) {
-			return "", &escapeError{display, rs.root}
+			return "", &escapeError{display, rs.rootShown}
 		}
 		real = target
 		if info, err = os.Stat(real); err != nil {
