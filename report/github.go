@@ -1,0 +1,78 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/diag"
+)
+
+// GitHub writes GitHub Actions workflow commands, one annotation per finding:
+//
+//	::error file=app.yaml,line=4,col=3,title=schema.type::spec.replicas: expected integer, got string (Deployment/web in production, k8s 1.24)
+//
+// followed by the summary line as plain log output.
+type GitHub struct{}
+
+// Write implements Writer.
+func (GitHub) Write(w io.Writer, r *Report) error {
+	for _, f := range r.Findings {
+		if _, err := io.WriteString(w, GitHubLine(f)+"\n"); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintln(w, SummaryLine(r.Summary))
+	return err
+}
+
+// GitHubLine formats one finding as a workflow command.
+func GitHubLine(f *diag.Finding) string {
+	var b strings.Builder
+	b.WriteString("::")
+	switch f.Severity {
+	case diag.Error:
+		b.WriteString("error")
+	case diag.Warning:
+		b.WriteString("warning")
+	default:
+		b.WriteString("notice")
+	}
+	var props []string
+	if f.Pos.File != "" {
+		props = append(props, "file="+escapeProperty(f.Pos.File))
+	}
+	if f.Pos.Line > 0 {
+		props = append(props, fmt.Sprintf("line=%d", f.Pos.Line))
+	}
+	if f.Pos.Col > 0 {
+		props = append(props, fmt.Sprintf("col=%d", f.Pos.Col))
+	}
+	if f.Rule != "" {
+		props = append(props, "title="+escapeProperty(f.Rule))
+	}
+	if len(props) > 0 {
+		b.WriteByte(' ')
+		b.WriteString(strings.Join(props, ","))
+	}
+	b.WriteString("::")
+	msg := f.Message
+	if f.Field != "" {
+		msg = f.Field + ": " + msg
+	}
+	if ctx := context(f); ctx != "" {
+		msg += " (" + ctx + ")"
+	}
+	b.WriteString(escapeData(msg))
+	return b.String()
+}
+
+// GitHub's runner splits commands on newlines, properties on ',' and
+// key from value on ':'; '%' escapes them all.
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }

@@ -1,0 +1,142 @@
+package report
+
+import (
+	"encoding/xml"
+	"io"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/diag"
+)
+
+// JUnit writes JUnit XML for Jenkins' junit step and similar CI: one
+// <testsuite> per root template, and per namespace one <testcase> for the
+// render itself plus one for each rendered object. Findings at or above
+// Report.FailOn become the <failure> of their test case; lesser ones go to
+// its <system-out>.
+type JUnit struct{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// Write implements Writer.
+func (JUnit) Write(w io.Writer, r *Report) error {
+	out := junitSuites{Name: "eastern lint"}
+	for _, c := range r.Cases {
+		if len(out.Suites) == 0 || out.Suites[len(out.Suites)-1].Name != c.Root {
+			out.Suites = append(out.Suites, junitSuite{Name: c.Root})
+		}
+		suite := &out.Suites[len(out.Suites)-1]
+		for _, tc := range junitCases(c, r.FailOn) {
+			suite.Tests++
+			if tc.Failure != nil {
+				suite.Failures++
+			}
+			suite.Cases = append(suite.Cases, tc)
+		}
+	}
+	for _, s := range out.Suites {
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitCases turns one template × namespace check into its test cases:
+// the render first, then each object, every finding in the case of its
+// object (or of the render when it names none).
+func junitCases(c Case, failOn diag.Severity) []junitCase {
+	title := c.Namespace
+	if c.Release != "" {
+		title += " (k8s " + c.Release + ")"
+	}
+	byObject := map[string]diag.Findings{}
+	var own diag.Findings
+	for _, f := range c.Findings {
+		if f.Object != "" && containsString(c.Objects, f.Object) {
+			byObject[f.Object] = append(byObject[f.Object], f)
+		} else {
+			own = append(own, f)
+		}
+	}
+	cases := []junitCase{newJUnitCase(title, c.Root, own, failOn)}
+	seen := map[string]bool{}
+	for _, obj := range c.Objects {
+		if seen[obj] {
+			continue
+		}
+		seen[obj] = true
+		cases = append(cases, newJUnitCase(c.Namespace+": "+obj, c.Root, byObject[obj], failOn))
+	}
+	return cases
+}
+
+func newJUnitCase(name, class string, fs diag.Findings, failOn diag.Severity) junitCase {
+	tc := junitCase{Name: name, Classname: class}
+	var failing, other []string
+	var first *diag.Finding
+	for _, f := range fs {
+		if f.Severity >= failOn {
+			if first == nil {
+				first = f
+			}
+			failing = append(failing, TextLine(f, false))
+		} else {
+			other = append(other, TextLine(f, false))
+		}
+	}
+	if first != nil {
+		msg := first.Message
+		if first.Field != "" {
+			msg = first.Field + ": " + msg
+		}
+		tc.Failure = &junitFailure{Message: msg, Type: first.Rule, Text: strings.Join(failing, "\n")}
+	}
+	if len(other) > 0 {
+		tc.SystemOut = strings.Join(other, "\n")
+	}
+	return tc
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

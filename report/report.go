@@ -1,0 +1,68 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/eastern-k8s/eastern/diag"
+)
+
+// Report is the outcome of a lint run as the writers see it: the findings,
+// the template × namespace checks they belong to, and the counts.
+type Report struct {
+	// Findings in the order they are to be shown.
+	Findings diag.Findings
+	// Cases are the template × namespace checks, for formats that list
+	// every check (JUnit); each holds its share of Findings.
+	Cases []Case
+	// FailOn is the lowest severity that fails the run: JUnit reports
+	// such findings as failures and the rest as output.
+	FailOn  diag.Severity
+	Summary Summary
+}
+
+// Case is one root template rendered and checked for one namespace.
+type Case struct {
+	Root, Namespace, Release string
+	// Objects name the rendered objects, "Deployment/web".
+	Objects  []string
+	Findings diag.Findings
+}
+
+// Summary counts what a lint run looked at and found.
+type Summary struct {
+	Templates  int `json:"templates"`
+	Namespaces int `json:"namespaces"`
+	Objects    int `json:"objects"`
+	Errors     int `json:"errors"`
+	Warnings   int `json:"warnings"`
+	Infos      int `json:"infos"`
+}
+
+// CountFindings fills the severity counts of s from fs.
+func (s *Summary) CountFindings(fs diag.Findings) {
+	s.Errors, s.Warnings, s.Infos = fs.Count(diag.Error), fs.Count(diag.Warning), fs.Count(diag.Info)
+}
+
+// Writer writes a whole report in one format.
+type Writer interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// Formats lists the names New accepts, the first being the default.
+var Formats = []string{"text", "json", "junit", "github"}
+
+// New returns the writer for format. color applies to text only.
+func New(format string, color bool) (Writer, error) {
+	switch format {
+	case "text", "":
+		return Text{Color: color}, nil
+	case "json":
+		return JSON{}, nil
+	case "junit":
+		return JUnit{}, nil
+	case "github":
+		return GitHub{}, nil
+	}
+	return nil, fmt.Errorf("unknown output format %q (want text, json, junit or github)", format)
+}
