@@ -1,0 +1,199 @@
+package watch
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Change is how one object of the rendered output changed between two good
+// renders.
+type Change struct {
+	// Object is "Kind/name" from the document, or "document N" (1-based) for
+	// a document without both.
+	Object string
+	// Added and Removed count lines, as a multiset: a line moved within the
+	// object counts as neither.
+	Added, Removed int
+	// New and Gone mark objects that were not in the previous render, or are
+	// not in this one.
+	New, Gone bool
+}
+
+// String is the short form used in headers: "Deployment/web +2 -1".
+func (c Change) String() string {
+	switch {
+	case c.New:
+		return fmt.Sprintf("%s new (+%d)", c.Object, c.Added)
+	case c.Gone:
+		return fmt.Sprintf("%s removed (-%d)", c.Object, c.Removed)
+	default:
+		return fmt.Sprintf("%s +%d -%d", c.Object, c.Added, c.Removed)
+	}
+}
+
+// formatChanges joins changes for one line; "no changes" when there are none.
+func formatChanges(cs []Change) string {
+	if len(cs) == 0 {
+		return "no changes"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// document is one YAML document of a render.
+type document struct {
+	id    string
+	lines []string
+}
+
+// Summarize compares two renders object by object. Objects are matched by
+// kind and name, so reordering documents is not a change.
+func Summarize(before, after []byte) []Change {
+	old := splitDocuments(before)
+	oldByID := make(map[string]document, len(old))
+	for _, d := range old {
+		oldByID[d.id] = d
+	}
+	var changes []Change
+	seen := map[string]bool{}
+	for _, d := range splitDocuments(after) {
+		seen[d.id] = true
+		prev, ok := oldByID[d.id]
+		if !ok {
+			changes = append(changes, Change{Object: d.id, Added: len(d.lines), New: true})
+			continue
+		}
+		added, removed := lineDiff(prev.lines, d.lines)
+		if added+removed > 0 {
+			changes = append(changes, Change{Object: d.id, Added: added, Removed: removed})
+		}
+	}
+	for _, d := range old {
+		if !seen[d.id] {
+			changes = append(changes, Change{Object: d.id, Removed: len(d.lines), Gone: true})
+		}
+	}
+	return changes
+}
+
+// lineDiff counts the lines of after that before lacks, and the other way
+// round, treating both as multisets.
+func lineDiff(before, after []string) (added, removed int) {
+	count := make(map[string]int, len(before))
+	for _, l := range before {
+		count[l]++
+	}
+	for _, l := range after {
+		if count[l] > 0 {
+			count[l]--
+		} else {
+			added++
+		}
+	}
+	for _, n := range count {
+		removed += n
+	}
+	return added, removed
+}
+
+// splitDocuments cuts a render at its "---" lines and names each non-empty
+// document. The naming reads lines rather than parsing YAML so that a
+// half-edited document still gets its name.
+func splitDocuments(out []byte) []document {
+	var docs []document
+	var cur []string
+	n := 0
+	flush := func() {
+		if isBlankDocument(cur) {
+			cur = nil
+			return
+		}
+		n++
+		docs = append(docs, document{id: documentID(cur, n), lines: cur})
+		cur = nil
+	}
+	for line := range bytes.SplitSeq(out, []byte("\n")) {
+		s := strings.TrimSuffix(string(line), "\r")
+		if s == "---" || strings.HasPrefix(s, "--- ") || strings.HasPrefix(s, "---\t") {
+			flush()
+			continue
+		}
+		cur = append(cur, s)
+	}
+	flush()
+	// Two documents with the same kind and name are told apart by order.
+	count := map[string]int{}
+	for i := range docs {
+		count[docs[i].id]++
+		if c := count[docs[i].id]; c > 1 {
+			docs[i].id += " #" + strconv.Itoa(c)
+		}
+	}
+	return docs
+}
+
+func isBlankDocument(lines []string) bool {
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return false
+		}
+	}
+	return true
+}
+
+// documentID is "Kind/name" from the top-level kind and metadata.name.
+func documentID(lines []string, n int) string {
+	var kind, name string
+	inMetadata := false
+	metaIndent := -1
+	for _, l := range lines {
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		indent := len(l) - len(strings.TrimLeft(l, " "))
+		if indent == 0 {
+			inMetadata = strings.HasPrefix(l, "metadata:")
+			metaIndent = -1
+			if v, ok := strings.CutPrefix(l, "kind:"); ok && kind == "" {
+				kind = scalar(v)
+			}
+			continue
+		}
+		if !inMetadata || name != "" {
+			continue
+		}
+		// Only metadata's direct children: the first indented line sets
+		// their indent, so labels' "name:" keys are not mistaken for it.
+		if metaIndent < 0 {
+			metaIndent = indent
+		}
+		if indent == metaIndent {
+			if v, ok := strings.CutPrefix(l[indent:], "name:"); ok {
+				name = scalar(v)
+			}
+		}
+	}
+	if kind == "" || name == "" {
+		return "document " + strconv.Itoa(n)
+	}
+	return kind + "/" + name
+}
+
+// scalar is the plain value of "key: value # comment", quotes removed.
+func scalar(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
+		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
+			return v[1 : end+1]
+		}
+	}
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	return v
+}

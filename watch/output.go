@@ -1,0 +1,197 @@
+package watch
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/safefile"
+	"github.com/eastern-k8s/eastern/report"
+)
+
+// StreamMarker starts the comment line that separates renders on a
+// standard output that is not a terminal, so that a reader of the stream
+// can split it: "# eastern watch: 2026-11-23T05:40:01Z production ok".
+const StreamMarker = "# eastern watch: "
+
+// clearScreen moves the cursor home and clears the terminal.
+const clearScreen = "\x1b[H\x1b[2J"
+
+// publish checks one render, writes it where it goes and prints what needs
+// printing now (a terminal screen is drawn once per batch, by drawScreen).
+func (s *session) publish(t *target, a attempt, trigger, watched []string) {
+	now := s.opts.Now()
+	var findings diag.Findings
+	if s.opts.Check != nil {
+		findings = s.opts.Check(a.res, a.err, t.ns)
+	} else {
+		findings = append(diag.Collect(a.err), a.res.Warnings...)
+	}
+	findings = inNamespace(findings, t.ns)
+	r := Render{
+		Namespace: t.ns,
+		Time:      now,
+		OK:        a.err == nil,
+		Path:      t.out,
+		Watched:   watched,
+		Trigger:   trigger,
+	}
+	for _, f := range a.res.Files {
+		r.Files = append(r.Files, absFrom(s.cwd, f))
+	}
+	if r.OK {
+		r.Output = a.res.Output
+		if !t.goodAt.IsZero() {
+			r.Changes = Summarize(t.good, r.Output)
+		}
+		t.good, t.goodAt = r.Output, now
+		if t.out != "" && (t.written == nil || !bytes.Equal(t.written, r.Output)) {
+			if err := safefile.Write(t.out, r.Output); err != nil {
+				findings = append(findings, &diag.Finding{
+					Severity: diag.Error, Rule: "watch.write", Namespace: t.ns,
+					Message: fmt.Sprintf("writing %s: %v", s.display(t.out), err),
+				})
+			} else {
+				// Never nil once written, so that an empty render is
+				// remembered as written.
+				t.written = append(make([]byte, 0, len(r.Output)), r.Output...)
+				r.Written = true
+			}
+		}
+	}
+	r.Findings = findings
+	t.last = r
+
+	switch {
+	case t.out != "":
+		fmt.Fprintln(s.opts.Stdout, s.statusLine(t, r))
+		s.printFindings(findings)
+	case s.opts.Screen:
+		// drawScreen shows it with the other namespaces.
+	default:
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "%s%s %s %s\n", StreamMarker, now.Format(time.RFC3339), t.ns, outcome(r))
+		if r.OK {
+			b.Write(r.Output)
+			if len(r.Output) > 0 && r.Output[len(r.Output)-1] != '\n' {
+				b.WriteByte('\n')
+			}
+		}
+		s.opts.Stdout.Write(b.Bytes())
+		s.printFindings(findings)
+	}
+}
+
+// inNamespace fills in the namespace of findings that lack one, on copies:
+// the engine's findings do not know which namespace they were rendered for.
+func inNamespace(fs diag.Findings, ns string) diag.Findings {
+	out := make(diag.Findings, len(fs))
+	for i, f := range fs {
+		if f.Namespace == "" {
+			c := *f
+			c.Namespace = ns
+			f = &c
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// outcome is "ok", "ok, 2 warnings" or "failed, 1 error".
+func outcome(r Render) string {
+	word := "ok"
+	if !r.OK {
+		word = "failed"
+	}
+	var counts []string
+	if n := r.Findings.Count(diag.Error); n > 0 {
+		counts = append(counts, plural(n, "error"))
+	}
+	if n := r.Findings.Count(diag.Warning); n > 0 {
+		counts = append(counts, plural(n, "warning"))
+	}
+	if len(counts) == 0 {
+		return word
+	}
+	return word + ", " + strings.Join(counts, ", ")
+}
+
+func plural(n int, word string) string {
+	switch {
+	case n == 1:
+		return "1 " + word
+	case strings.HasSuffix(word, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	default:
+		return fmt.Sprintf("%d %ss", n, word)
+	}
+}
+
+// statusLine is the one line printed per render with an output file.
+func (s *session) statusLine(t *target, r Render) string {
+	head := fmt.Sprintf("%s %s %s", r.Time.Format(time.TimeOnly), t.ns, outcome(r))
+	out := s.display(t.out)
+	switch {
+	case !r.OK && t.goodAt.IsZero():
+		return fmt.Sprintf("%s: %s not written", head, out)
+	case !r.OK:
+		return fmt.Sprintf("%s: %s keeps the render from %s", head, out, t.goodAt.Format(time.TimeOnly))
+	case r.Written && r.Changes == nil:
+		return fmt.Sprintf("%s: wrote %s", head, out)
+	case r.Written:
+		return fmt.Sprintf("%s: wrote %s: %s", head, out, formatChanges(r.Changes))
+	default:
+		return fmt.Sprintf("%s: %s unchanged", head, out)
+	}
+}
+
+// drawScreen redraws the terminal: for each namespace a header, what
+// changed, and its latest good render. Findings follow on Stderr, so that
+// they stay below the screen instead of being cleared with it.
+func (s *session) drawScreen() {
+	var b bytes.Buffer
+	b.WriteString(clearScreen)
+	for i, t := range s.targets {
+		r := t.last
+		if r.Time.IsZero() {
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "# eastern watch · %s · %s · %s · %s read, %s watched\n",
+			r.Time.Format(time.TimeOnly), t.ns, outcome(r), plural(len(r.Files), "file"), plural(len(r.Watched), "directory"))
+		switch {
+		case !r.OK && t.goodAt.IsZero():
+			b.WriteString("# no good render yet: fix the errors below\n")
+			continue
+		case !r.OK:
+			fmt.Fprintf(&b, "# errors below; showing the good render from %s\n", t.goodAt.Format(time.TimeOnly))
+		case r.Changes != nil || len(r.Trigger) > 0:
+			fmt.Fprintf(&b, "# changed: %s\n", formatChanges(r.Changes))
+		}
+		b.WriteString("# " + strings.Repeat("─", 60) + "\n")
+		b.Write(t.good)
+		if len(t.good) > 0 && t.good[len(t.good)-1] != '\n' {
+			b.WriteByte('\n')
+		}
+	}
+	s.opts.Stdout.Write(b.Bytes())
+}
+
+// printFindings writes findings to Stderr the way `eastern lint` does.
+func (s *session) printFindings(fs diag.Findings) {
+	report.WriteText(s.opts.Stderr, fs, s.opts.Color)
+}
+
+// display shortens an absolute path to one relative to the working
+// directory when it lies below it.
+func (w *Watcher) display(p string) string {
+	if rel, err := filepath.Rel(w.cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
+}

@@ -1,0 +1,587 @@
+package watch
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/report"
+)
+
+// waitLimit bounds every wait for the watcher: long enough for a loaded CI
+// machine, short enough that a missed event fails the test quickly.
+const waitLimit = 10 * time.Second
+
+// lockedBuffer is a bytes.Buffer that the watcher's goroutine and the test
+// may use at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// harness runs a Watcher in the background and hands its renders to the test.
+type harness struct {
+	t              *testing.T
+	dir            string
+	renders        chan Render
+	stdout, stderr *lockedBuffer
+	cancel         context.CancelFunc
+	done           chan error
+	w              *Watcher
+}
+
+// start runs a watcher over dir with opts; relative paths in opts are taken
+// from dir. It stops the watcher when the test ends.
+func start(t *testing.T, dir string, opts Options) *harness {
+	t.Helper()
+	h := &harness{
+		t: t, dir: dir,
+		renders: make(chan Render, 16),
+		stdout:  &lockedBuffer{}, stderr: &lockedBuffer{},
+		done: make(chan error, 1),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	opts.Template = h.path(opts.Template)
+	if opts.Root == "" {
+		opts.Root = dir
+	}
+	if opts.Output != "" {
+		opts.Output = h.path(opts.Output)
+	}
+	for i, in := range opts.Inputs {
+		opts.Inputs[i] = h.path(in)
+	}
+	if opts.Debounce == 0 {
+		opts.Debounce = 5 * time.Millisecond
+	}
+	opts.Stdout, opts.Stderr = h.stdout, h.stderr
+	opts.OnRender = func(r Render) {
+		select {
+		case h.renders <- r:
+		case <-ctx.Done():
+		}
+	}
+	w, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	h.w = w
+	go func() { h.done <- w.Run(ctx) }()
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (h *harness) path(rel string) string {
+	if filepath.IsAbs(rel) {
+		return rel
+	}
+	return filepath.Join(h.dir, rel)
+}
+
+// stop cancels the watcher and checks that Run returns nil promptly.
+func (h *harness) stop() {
+	h.t.Helper()
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run returned %v, want nil after cancel", err)
+		}
+	case <-time.After(waitLimit):
+		h.t.Fatalf("Run did not return within %v of cancel", waitLimit)
+	}
+}
+
+// waitFor reads renders until one for namespace ns satisfies ok, failing
+// the test after waitLimit. It returns that render.
+func (h *harness) waitFor(ns string, what string, ok func(Render) bool) Render {
+	h.t.Helper()
+	deadline := time.After(waitLimit)
+	var seen []string
+	for {
+		select {
+		case r := <-h.renders:
+			if r.Namespace == ns && ok(r) {
+				return r
+			}
+			seen = append(seen, r.Namespace+": ok="+boolString(r.OK)+" "+strings.ReplaceAll(string(r.Output), "\n", "⏎"))
+		case <-deadline:
+			h.t.Fatalf("no render of %s with %s within %v; saw:\n%s\nstderr:\n%s", ns, what, waitLimit, strings.Join(seen, "\n"), h.stderr.String())
+			return Render{}
+		}
+	}
+}
+
+// waitOutput waits for a good render of ns whose output is want.
+func (h *harness) waitOutput(ns, want string) Render {
+	h.t.Helper()
+	return h.waitFor(ns, "output "+strings.ReplaceAll(want, "\n", "⏎"), func(r Render) bool {
+		return r.OK && string(r.Output) == want
+	})
+}
+
+// waitFailed waits for a failed render of ns whose findings mention msg.
+func (h *harness) waitFailed(ns, msg string) Render {
+	h.t.Helper()
+	return h.waitFor(ns, "an error mentioning "+msg, func(r Render) bool {
+		return !r.OK && strings.Contains(findingsText(r.Findings), msg)
+	})
+}
+
+func findingsText(fs diag.Findings) string {
+	var b strings.Builder
+	report.WriteText(&b, fs, false)
+	return b.String()
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// write creates or replaces a file below dir, creating its directories.
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeByRename saves the way vim and JetBrains IDEs do: a temporary file
+// beside the target, renamed over it.
+func writeByRename(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".swp")
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func remove(t *testing.T, dir, rel string) {
+	t.Helper()
+	if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, dir, rel string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// The worked layout most scenarios start from: an app template with a
+// partial and a namespace override falling back to a shared one.
+var baseTree = map[string]string{
+	"app.yaml":               "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  # load! partials/data.yaml\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
+	"partials/data.yaml":     "color: blue",
+	"overrides/env.yaml":     "env: shared",
+	"overrides/unrelated.md": "notes",
+}
+
+const (
+	baseOut   = "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: blue\n  env: shared\n"
+	greenOut  = "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: green\n  env: shared\n"
+	prodOut   = "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: blue\n  env: production\n"
+	prodGreen = "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: green\n  env: production\n"
+)
+
+func setup(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for rel, content := range files {
+		write(t, dir, rel, content)
+	}
+	return dir
+}
+
+// step is one change to the tree and the render it must lead to.
+type step struct {
+	name string
+	do   func(t *testing.T, dir string)
+	// want is the expected output of a good render; with fail set, a failed
+	// render whose findings mention fail is expected instead.
+	want string
+	fail string
+}
+
+// TestScenarios drives real file changes through a running watcher and
+// checks each re-render.
+func TestScenarios(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		steps []step
+	}{
+		{
+			name:  "write in place",
+			files: baseTree,
+			steps: []step{
+				{name: "edit partial", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: green") }, want: greenOut},
+				{name: "edit template", do: func(t *testing.T, d string) {
+					write(t, d, "app.yaml", "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  # load! partials/data.yaml\n")
+				}, want: "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: green\n"},
+			},
+		},
+		{
+			name:  "write temp and rename",
+			files: baseTree,
+			steps: []step{
+				{name: "partial", do: func(t *testing.T, d string) { writeByRename(t, d, "partials/data.yaml", "color: green") }, want: greenOut},
+				{name: "template", do: func(t *testing.T, d string) {
+					writeByRename(t, d, "app.yaml", "# load! partials/data.yaml\n")
+				}, want: "color: green\n"},
+				{name: "partial again", do: func(t *testing.T, d string) { writeByRename(t, d, "partials/data.yaml", "color: red") }, want: "color: red\n"},
+			},
+		},
+		{
+			name:  "higher-priority candidate appears and goes",
+			files: baseTree,
+			steps: []step{
+				{name: "create override", do: func(t *testing.T, d string) { write(t, d, "overrides/env-production.yaml", "env: production") }, want: prodOut},
+				{name: "edit override", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: green") }, want: prodGreen},
+				{name: "delete override", do: func(t *testing.T, d string) { remove(t, d, "overrides/env-production.yaml") }, want: greenOut},
+			},
+		},
+		{
+			name:  "delete a loaded file, then restore it",
+			files: baseTree,
+			steps: []step{
+				{name: "delete", do: func(t *testing.T, d string) { remove(t, d, "partials/data.yaml") }, fail: "partials/data.yaml"},
+				{name: "restore", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: green") }, want: greenOut},
+			},
+		},
+		{
+			name:  "delete and recreate a directory",
+			files: baseTree,
+			steps: []step{
+				{name: "delete dir", do: func(t *testing.T, d string) { remove(t, d, "partials") }, fail: "partials/data.yaml"},
+				{name: "recreate dir", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: green") }, want: greenOut},
+				{name: "edit in recreated dir", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: blue") }, want: baseOut},
+			},
+		},
+		{
+			name:  "override directory created later",
+			files: map[string]string{"app.yaml": "# load! env/${NAMESPACE}/values.yaml, default.yaml\n", "default.yaml": "x: default"},
+			steps: []step{
+				{name: "create nested dirs and file", do: func(t *testing.T, d string) { write(t, d, "env/production/values.yaml", "x: prod") }, want: "x: prod\n"},
+				{name: "remove the tree", do: func(t *testing.T, d string) { remove(t, d, "env") }, want: "x: default\n"},
+				{name: "create it again", do: func(t *testing.T, d string) { write(t, d, "env/production/values.yaml", "x: again") }, want: "x: again\n"},
+			},
+		},
+		{
+			name:  "new partial in a new subdirectory",
+			files: baseTree,
+			steps: []step{
+				{name: "add load line", do: func(t *testing.T, d string) {
+					write(t, d, "app.yaml", "# load! partials/data.yaml\n# load! extra/deep/more.yaml\n")
+				}, fail: "extra/deep/more.yaml"},
+				{name: "create partial", do: func(t *testing.T, d string) { write(t, d, "extra/deep/more.yaml", "more: 1") }, want: "color: blue\nmore: 1\n"},
+				{name: "edit new partial", do: func(t *testing.T, d string) { write(t, d, "extra/deep/more.yaml", "more: 2") }, want: "color: blue\nmore: 2\n"},
+			},
+		},
+		{
+			name:  "break a partial, then fix it",
+			files: baseTree,
+			steps: []step{
+				{name: "break", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "# load! nowhere.yaml\n") }, fail: "nowhere.yaml"},
+				{name: "fix", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: green") }, want: greenOut},
+			},
+		},
+		{
+			name:  "partial loads a partial",
+			files: map[string]string{"app.yaml": "# load! a.yaml\n", "a.yaml": "a:\n  # load! sub/b.yaml", "sub/b.yaml": "b: 1"},
+			steps: []step{
+				{name: "edit nested", do: func(t *testing.T, d string) { writeByRename(t, d, "sub/b.yaml", "b: 2") }, want: "a:\n  b: 2\n"},
+				{name: "stop loading it", do: func(t *testing.T, d string) { write(t, d, "a.yaml", "a: 0") }, want: "a: 0\n"},
+				{name: "load it again", do: func(t *testing.T, d string) { write(t, d, "a.yaml", "a:\n  # load! sub/b.yaml") }, want: "a:\n  b: 2\n"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := setup(t, tt.files)
+			h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}})
+			first := h.waitFor("production", "the first render", func(Render) bool { return true })
+			if len(first.Trigger) != 0 {
+				t.Errorf("first render has trigger %v, want none", first.Trigger)
+			}
+			for _, s := range tt.steps {
+				s.do(t, dir)
+				if s.fail != "" {
+					h.waitFailed("production", s.fail)
+				} else {
+					h.waitOutput("production", s.want)
+				}
+			}
+		})
+	}
+}
+
+// TestOutputFiles renders several namespaces, each to its own file, and
+// checks that a failed render leaves the previous good file alone.
+func TestOutputFiles(t *testing.T) {
+	dir := setup(t, baseTree)
+	write(t, dir, "overrides/env-a.yaml", "env: a")
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"a", "b"}, Output: "out/${NAMESPACE}.yaml"})
+	// The output directory does not exist yet: writing fails, and is reported.
+	ra := h.waitFor("a", "a failed write", func(r Render) bool { return r.OK && !r.Written })
+	if !strings.Contains(findingsText(ra.Findings), "writing out/a.yaml") && !strings.Contains(findingsText(ra.Findings), "out/a.yaml") {
+		t.Errorf("findings = %q, want a write error naming out/a.yaml", findingsText(ra.Findings))
+	}
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "partials/data.yaml", "color: green")
+	wantA := "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: green\n  env: a\n"
+	ra = h.waitOutput("a", wantA)
+	rb := h.waitOutput("b", greenOut)
+	for _, r := range []Render{ra, rb} {
+		if !r.Written || r.Path != filepath.Join(dir, "out", r.Namespace+".yaml") {
+			t.Errorf("%s: Written=%v Path=%s, want written to out/%s.yaml", r.Namespace, r.Written, r.Path, r.Namespace)
+		}
+	}
+	if got := readFile(t, dir, "out/a.yaml"); got != wantA {
+		t.Errorf("out/a.yaml = %q, want %q", got, wantA)
+	}
+	if got := readFile(t, dir, "out/b.yaml"); got != greenOut {
+		t.Errorf("out/b.yaml = %q, want %q", got, greenOut)
+	}
+
+	// Only namespace a depends on env-a.yaml: b is not rendered again, so
+	// the next render of b seen below comes from the later change.
+	write(t, dir, "overrides/env-a.yaml", "env: aa")
+	ra = h.waitFor("a", "the env-a change", func(r Render) bool { return r.OK && strings.Contains(string(r.Output), "env: aa") })
+	if !slices.Contains(ra.Trigger, filepath.Join(dir, "overrides/env-a.yaml")) {
+		t.Errorf("trigger = %v, want overrides/env-a.yaml", ra.Trigger)
+	}
+	if len(ra.Changes) != 1 || ra.Changes[0].Object != "ConfigMap/app" || ra.Changes[0].Added != 1 || ra.Changes[0].Removed != 1 {
+		t.Errorf("changes = %v, want ConfigMap/app +1 -1", ra.Changes)
+	}
+
+	// Break the shared partial: both fail, both files keep their content.
+	write(t, dir, "partials/data.yaml", "# load! gone.yaml")
+	for _, ns := range []string{"a", "b"} {
+		r := h.waitFailed(ns, "gone.yaml")
+		if r.Written || r.Output != nil {
+			t.Errorf("%s: failed render has Written=%v Output=%q", ns, r.Written, r.Output)
+		}
+	}
+	if got := readFile(t, dir, "out/b.yaml"); got != greenOut {
+		t.Errorf("out/b.yaml after a failed render = %q, want the previous good %q", got, greenOut)
+	}
+	status := h.stdout.String()
+	if !strings.Contains(status, "b failed, 1 error: out/b.yaml keeps the render from") && !strings.Contains(status, filepath.Join(dir, "out/b.yaml")+" keeps the render from") {
+		t.Errorf("status lines do not say out/b.yaml was kept:\n%s", status)
+	}
+	if !strings.Contains(h.stderr.String(), "gone.yaml") {
+		t.Errorf("stderr does not report the failure:\n%s", h.stderr.String())
+	}
+	h.stop()
+	entries, err := os.ReadDir(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"a.yaml", "b.yaml"}) {
+		t.Errorf("out/ holds %v after stop, want only a.yaml and b.yaml (no temporary files)", names)
+	}
+}
+
+// TestUnrelatedEventsIgnored checks that a change to a file no render uses
+// does not render, by making an unrelated change and then a related one:
+// the render that follows must name only the related file.
+func TestUnrelatedEventsIgnored(t *testing.T) {
+	dir := setup(t, baseTree)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "rendered.yaml"})
+	h.waitOutput("production", baseOut)
+	write(t, dir, "overrides/unrelated.md", "more notes")
+	write(t, dir, "partials/other.yaml", "not loaded")
+	write(t, dir, "overrides/env-staging.yaml", "another namespace's override")
+	write(t, dir, "partials/data.yaml", "color: green")
+	r := h.waitFor("production", "the next render", func(Render) bool { return true })
+	want := []string{filepath.Join(dir, "partials/data.yaml")}
+	if !slices.Equal(r.Trigger, want) || string(r.Output) != greenOut {
+		t.Errorf("next render: trigger %v output %q; want trigger %v output %q", r.Trigger, r.Output, want, greenOut)
+	}
+}
+
+// TestDebounce checks that a burst of saves makes one render.
+func TestDebounce(t *testing.T) {
+	dir := setup(t, baseTree)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Debounce: 300 * time.Millisecond})
+	h.waitOutput("production", baseOut)
+	for i := range 20 {
+		write(t, dir, "partials/data.yaml", "color: c"+string(rune('a'+i)))
+	}
+	r := h.waitFor("production", "the burst's render", func(Render) bool { return true })
+	want := strings.Replace(baseOut, "color: blue", "color: ct", 1)
+	if string(r.Output) != want {
+		t.Errorf("first render after a burst of 20 saves = %q, want only the last save %q", r.Output, want)
+	}
+}
+
+// TestValuesFile checks that changing an input re-renders with new values.
+func TestValuesFile(t *testing.T) {
+	dir := setup(t, map[string]string{"app.yaml": "image: app:${TAG}\n", "values.env": "TAG=1"})
+	vars := func() (map[string]string, error) {
+		data, err := os.ReadFile(filepath.Join(dir, "values.env"))
+		if err != nil {
+			return nil, err
+		}
+		k, v, _ := strings.Cut(strings.TrimSpace(string(data)), "=")
+		return map[string]string{k: v}, nil
+	}
+	h := start(t, dir, Options{Template: "app.yaml", Vars: vars, Inputs: []string{"values.env"}})
+	h.waitOutput("default", "image: app:1\n")
+	writeByRename(t, dir, "values.env", "TAG=2")
+	h.waitOutput("default", "image: app:2\n")
+	remove(t, dir, "values.env")
+	h.waitFailed("default", "values.env")
+	write(t, dir, "values.env", "TAG=3")
+	h.waitOutput("default", "image: app:3\n")
+}
+
+// TestCheckFindings checks that the Check hook's findings are what is
+// printed, in the form `eastern lint` prints them.
+func TestCheckFindings(t *testing.T) {
+	dir := setup(t, baseTree)
+	check := func(res *engine.Result, err error, ns string) diag.Findings {
+		fs := diag.Collect(err)
+		if err == nil && strings.Contains(string(res.Output), "green") {
+			origin := res.Lines[4]
+			fs = append(fs, &diag.Finding{Severity: diag.Error, Rule: "test.green", Message: "green is not allowed", Pos: origin.Position(3), Chain: origin.Include.Chain(), Namespace: ns})
+		}
+		return fs
+	}
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Check: check})
+	r := h.waitOutput("production", baseOut)
+	if len(r.Findings) != 0 {
+		t.Fatalf("findings for a clean render: %v", r.Findings)
+	}
+	write(t, dir, "partials/data.yaml", "color: green")
+	r = h.waitOutput("production", greenOut)
+	if len(r.Findings) != 1 {
+		t.Fatalf("findings = %v, want the one from Check", r.Findings)
+	}
+	want := report.TextLine(r.Findings[0], false)
+	if !strings.HasPrefix(want, filepath.Join(dir, "partials/data.yaml")+":1:1: error: green is not allowed [test.green] (in production, via ") {
+		t.Errorf("finding = %q, want it at partials/data.yaml:1:1 with its chain", want)
+	}
+	if !strings.Contains(h.stderr.String(), want+"\n") {
+		t.Errorf("stderr = %q, want the line %q", h.stderr.String(), want)
+	}
+}
+
+// TestStream checks the parseable output on a standard output that is not
+// a terminal.
+func TestStream(t *testing.T) {
+	dir := setup(t, map[string]string{"app.yaml": "a: 1\n"})
+	now := time.Date(2026, 11, 23, 5, 40, 1, 0, time.UTC)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"dev"}, Debounce: 50 * time.Millisecond, Now: func() time.Time { return now }})
+	h.waitOutput("dev", "a: 1\n")
+	write(t, dir, "app.yaml", "# load! missing.yaml\n")
+	h.waitFailed("dev", "missing.yaml")
+	write(t, dir, "app.yaml", "a: 2")
+	h.waitOutput("dev", "a: 2")
+	want := "# eastern watch: 2026-11-23T05:40:01Z dev ok\na: 1\n" +
+		"# eastern watch: 2026-11-23T05:40:01Z dev failed, 1 error\n" +
+		"# eastern watch: 2026-11-23T05:40:01Z dev ok\na: 2\n"
+	if got := h.stdout.String(); got != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestScreen checks the terminal screen: header, change summary, and the
+// last good render kept on screen after a failure.
+func TestScreen(t *testing.T) {
+	dir := setup(t, map[string]string{
+		"app.yaml":  "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  # load! spec.yaml\n",
+		"spec.yaml": "replicas: 1",
+	})
+	now := time.Date(2026, 11, 23, 5, 40, 1, 0, time.UTC)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"dev"}, Screen: true, Debounce: 50 * time.Millisecond, Now: func() time.Time { return now }})
+	h.waitFor("dev", "the first render", func(r Render) bool { return r.OK })
+	write(t, dir, "spec.yaml", "replicas: 2\npaused: true")
+	h.waitFor("dev", "the edit", func(r Render) bool { return r.OK && strings.Contains(string(r.Output), "paused") })
+	write(t, dir, "spec.yaml", "# load! nope.yaml")
+	h.waitFailed("dev", "nope.yaml")
+	screens := strings.Split(h.stdout.String(), clearScreen)
+	if len(screens) != 4 || screens[0] != "" {
+		t.Fatalf("want 3 screens, got %d: %q", len(screens)-1, h.stdout.String())
+	}
+	rule := "# " + strings.Repeat("─", 60) + "\n"
+	first := "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
+	second := "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  paused: true\n"
+	want := []string{
+		"# eastern watch · 05:40:01 · dev · ok · 2 files read, 1 directory watched\n" + rule + first,
+		"# eastern watch · 05:40:01 · dev · ok · 2 files read, 1 directory watched\n# changed: Deployment/web +2 -1\n" + rule + second,
+		"# eastern watch · 05:40:01 · dev · failed, 1 error · 2 files read, 1 directory watched\n# errors below; showing the good render from 05:40:01\n" + rule + second,
+	}
+	for i, w := range want {
+		if screens[i+1] != w {
+			t.Errorf("screen %d:\n%s\nwant:\n%s", i+1, screens[i+1], w)
+		}
+	}
+}
+
+// TestNewErrors checks the options New refuses.
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"no template", Options{}, "no template"},
+		{"several namespaces, one file", Options{Template: "a.yaml", Namespaces: []string{"a", "b"}, Output: "out.yaml"}, "must contain ${NAMESPACE}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("New() error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
