@@ -1,0 +1,90 @@
+package validator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// apiVerdict is what one apiVersion/kind means at the target release,
+// worked out once per kind and Validate call.
+type apiVerdict struct {
+	node    *schema.Node // the kind's schema; nil when its fields are not checked
+	notes   []apiNote    // api.* findings, placed at the apiVersion value
+	unknown bool         // no release knows the kind: a custom resource
+}
+
+type apiNote struct {
+	sev  diag.Severity
+	rule string
+	msg  string
+}
+
+// judgeAPI combines the kind's lifecycle with which releases define it.
+// Lifecycle data comes from prerelease-lifecycle-gen and is missing for
+// GA versions and for releases before 1.19, so presence in the per-release
+// schemas fills the gaps: a kind first defined after the target release is
+// not served yet, one last defined before it has been removed.
+func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
+	target := rel.Version()
+	node := rel.Kind(gvk)
+	lc, known := cat.lifecycle(gvk)
+	var present []string
+	if node == nil || lc.Introduced == "" && strings.Contains(gvk.Version, "beta") {
+		// Only then does presence change the verdict; it may decode every
+		// release, so a GA kind the target release has never asks for it.
+		present = presence(cat, gvk)
+	}
+	if !known && node == nil && len(present) == 0 {
+		return apiVerdict{unknown: true}
+	}
+
+	introduced, removed := lc.Introduced, lc.Removed
+	if introduced == "" && len(present) > 0 && schema.CompareReleases(present[0], cat.releases()[0]) > 0 {
+		// First defined after the oldest release we have: that is when it came.
+		introduced = present[0]
+	}
+	if node == nil && removed == "" && len(present) > 0 && schema.CompareReleases(present[len(present)-1], target) < 0 {
+		removed = nextRelease(cat, present[len(present)-1])
+	}
+
+	use := ""
+	if !lc.Replacement.IsZero() {
+		use = "; use " + lc.Replacement.String()
+	}
+	switch {
+	case removed != "" && schema.CompareReleases(target, removed) >= 0:
+		return apiVerdict{notes: []apiNote{{diag.Error, "api.removed",
+			fmt.Sprintf("%s was removed in Kubernetes %s%s", gvk, removed, use)}}}
+	case introduced != "" && schema.CompareReleases(target, introduced) < 0:
+		return apiVerdict{notes: []apiNote{{diag.Error, "api.not-yet",
+			fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, introduced)}}}
+	case node == nil && len(present) > 0 && schema.CompareReleases(present[0], target) > 0:
+		return apiVerdict{notes: []apiNote{{diag.Error, "api.not-yet",
+			fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, present[0])}}}
+	}
+
+	var v apiVerdict
+	v.node = node
+	if lc.Deprecated != "" && schema.CompareReleases(target, lc.Deprecated) >= 0 {
+		v.notes = append(v.notes, apiNote{diag.Warning, "api.deprecated",
+			fmt.Sprintf("%s is deprecated since Kubernetes %s%s", gvk, lc.Deprecated, use)})
+	}
+	switch {
+	case strings.Contains(gvk.Version, "alpha"):
+		v.notes = append(v.notes, apiNote{diag.Warning, "api.feature-gated",
+			fmt.Sprintf("%s is an alpha API: Kubernetes %s serves it only when its feature gate is enabled", gvk, target)})
+	case strings.Contains(gvk.Version, "beta") && introduced != "" && schema.CompareReleases(introduced, "1.24") >= 0:
+		// Since 1.24 new beta APIs are off by default (KEP-3136).
+		v.notes = append(v.notes, apiNote{diag.Warning, "api.feature-gated",
+			fmt.Sprintf("%s is a beta API introduced in Kubernetes %s, off by default: Kubernetes %s serves it only when enabled", gvk, introduced, target)})
+	}
+	if node == nil {
+		// Served by the lifecycle's account, yet this release's data lacks it.
+		v.notes = append(v.notes, apiNote{diag.Info, "schema.unknown-kind",
+			fmt.Sprintf("no schema for %s in Kubernetes %s: skipped", gvk, target)})
+	}
+	return v
+}

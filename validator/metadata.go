@@ -1,0 +1,160 @@
+package validator
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/validate/content"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// totalAnnotationSizeLimit is k8s.io/apimachinery/pkg/api/validation's
+// TotalAnnotationSizeLimitB, copied because that package drags in the
+// whole meta/v1 machinery for one constant.
+const totalAnnotationSizeLimit = 256 * (1 << 10)
+
+// checkMetadata applies the API server's ObjectMeta checks to m, the
+// value of a metadata field whose path is pushed. Names and namespaces
+// only matter for the object's own metadata (root); labels and
+// annotations are checked in pod templates too.
+func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
+	pairs := c.pairs(m)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], c.resolve(pairs[i+1])
+		switch k.Value {
+		case "name", "generateName":
+			if s, ok := stringValue(v); ok && root && s != "" {
+				c.push(segment{name: k.Value})
+				for _, msg := range nameErrors(gvk, s, k.Value == "generateName") {
+					c.add(diag.Error, "metadata.name", v, fmt.Sprintf("invalid %s %q: %s", k.Value, s, msg))
+				}
+				c.pop()
+			}
+		case "namespace":
+			if s, ok := stringValue(v); ok && root && s != "" {
+				c.push(segment{name: k.Value})
+				for _, msg := range content.IsDNS1123Label(s) {
+					c.add(diag.Error, "metadata.namespace", v, fmt.Sprintf("invalid namespace %q: %s", s, shorten(msg)))
+				}
+				c.pop()
+			}
+		case "labels":
+			c.push(segment{name: k.Value})
+			c.checkLabels(v)
+			c.pop()
+		case "annotations":
+			c.push(segment{name: k.Value})
+			c.checkAnnotations(v)
+			c.pop()
+		}
+	}
+}
+
+func (c *checker) checkLabels(m *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	pairs := c.pairs(m)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], c.resolve(pairs[i+1])
+		c.push(segment{kind: keySeg, name: k.Value})
+		for _, msg := range content.IsLabelKey(k.Value) {
+			c.add(diag.Error, "metadata.label", k, fmt.Sprintf("invalid label key %q: %s", k.Value, shorten(msg)))
+		}
+		if s, ok := stringValue(v); ok {
+			for _, msg := range content.IsLabelValue(s) {
+				c.add(diag.Error, "metadata.label", v, fmt.Sprintf("invalid label value %q: %s", s, shorten(msg)))
+			}
+		}
+		c.pop()
+	}
+}
+
+func (c *checker) checkAnnotations(m *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	pairs := c.pairs(m)
+	size := 0
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], c.resolve(pairs[i+1])
+		c.push(segment{kind: keySeg, name: k.Value})
+		// The API server lower-cases annotation keys before this check.
+		for _, msg := range content.IsLabelKey(strings.ToLower(k.Value)) {
+			c.add(diag.Error, "metadata.annotation", k, fmt.Sprintf("invalid annotation key %q: %s", k.Value, shorten(msg)))
+		}
+		c.pop()
+		size += len(k.Value)
+		if s, ok := stringValue(v); ok {
+			size += len(s)
+		}
+	}
+	if size > totalAnnotationSizeLimit {
+		c.add(diag.Error, "metadata.annotation", m, fmt.Sprintf("annotations total %d bytes, more than the %d Kubernetes allows", size, totalAnnotationSizeLimit))
+	}
+}
+
+// nameErrors validates an object name the way the kind's API validation
+// does; generateName is a prefix, so a trailing dash is allowed. Most kinds
+// take DNS-1123 subdomains; these are the exceptions that matter for
+// manifests people write.
+func nameErrors(gvk schema.GVK, name string, prefix bool) []string {
+	if prefix && len(name) > 1 && strings.HasSuffix(name, "-") {
+		name = name[:len(name)-2] + "a" // apimachinery's maskTrailingDash
+	}
+	var errs []string
+	switch {
+	case gvk.Group == "" && gvk.Kind == "Namespace":
+		errs = content.IsDNS1123Label(name)
+	case gvk.Group == "" && gvk.Kind == "Service":
+		errs = isDNS1035Label(name)
+	case gvk.Group == "rbac.authorization.k8s.io" && (gvk.Kind == "Role" || gvk.Kind == "ClusterRole" || gvk.Kind == "RoleBinding" || gvk.Kind == "ClusterRoleBinding"):
+		// RBAC names only have to survive being a URL path segment, so
+		// "system:controller:x" is fine.
+		if prefix {
+			errs = content.IsPathSegmentPrefix(name)
+		} else {
+			errs = content.IsPathSegmentName(name)
+		}
+	default:
+		errs = content.IsDNS1123Subdomain(name)
+	}
+	for i := range errs {
+		errs[i] = shorten(errs[i])
+	}
+	return errs
+}
+
+// dns1035Label mirrors k8s.io/apimachinery/pkg/util/validation's
+// IsDNS1035Label (Service names), which lives in a package that pulls in
+// klog; content has no copy.
+var dns1035Label = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+
+func isDNS1035Label(value string) []string {
+	var errs []string
+	if len(value) > 63 {
+		errs = append(errs, content.MaxLenError(63))
+	}
+	if !dns1035Label.MatchString(value) {
+		errs = append(errs, content.RegexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", "[a-z]([-a-z0-9]*[a-z0-9])?", "my-name", "abc-123"))
+	}
+	return errs
+}
+
+// shorten drops the regular expression apimachinery appends to its
+// messages; the examples before it say the same to a person.
+func shorten(msg string) string {
+	if i := strings.Index(msg, "regex used for validation is '"); i >= 0 && strings.HasSuffix(msg, "')") {
+		head := strings.TrimSuffix(strings.TrimSuffix(msg[:i], " "), ",")
+		head = strings.TrimSuffix(head, " (")
+		if strings.HasSuffix(msg[:i], " (") {
+			return head
+		}
+		return head + ")"
+	}
+	return msg
+}

@@ -1,0 +1,364 @@
+package validator
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// Options for one validation.
+type Options struct {
+	Release     string // Kubernetes minor release, e.g. "1.29"; must be schema.Known
+	StrictKinds bool   // kinds without a schema are errors instead of info
+}
+
+// Object identifies one manifest object found in the output.
+type Object struct {
+	GVK       schema.GVK
+	Namespace string // metadata.namespace as written ("" if absent)
+	Name      string // metadata.name or generateName
+	Line      int    // output line of the document start
+}
+
+// Validate checks every YAML document of a rendered output (the whole
+// multi-document stream). Findings carry OUTPUT positions: Pos.Line/Pos.Col
+// are 1-based line/column in output (Pos.File is left empty; the caller maps
+// them to template lines through the render's source map). It fills
+// Severity, Rule, Message, Pos, Release, Object ("Deployment/web") and Field
+// ("spec.template.spec.containers[0].env[1].value"); it never formats text
+// for people beyond Message. Findings are sorted by line, then column.
+//
+// Objects lists every document (and List item) that is a mapping, in output
+// order; Object.Line is the line of its first key.
+func Validate(output []byte, opts Options) (diag.Findings, []Object) {
+	return validate(output, opts, embedded{})
+}
+
+func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object) {
+	c := &checker{opts: opts, cat: cat, seen: map[objectKey]bool{}, verdicts: map[schema.GVK]apiVerdict{}}
+	if !schema.Known(opts.Release) && !slices.Contains(cat.releases(), opts.Release) {
+		c.add(diag.Error, "schema.release", nil, fmt.Sprintf("unknown Kubernetes release %q", opts.Release))
+	} else if rel, err := cat.load(opts.Release); err != nil {
+		c.add(diag.Error, "schema.unavailable", nil, err.Error())
+	} else {
+		c.rel = rel
+	}
+	for _, d := range splitDocuments(output) {
+		c.checkDocument(d)
+	}
+	slices.SortStableFunc(c.findings, func(a, b *diag.Finding) int {
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line - b.Pos.Line
+		}
+		return a.Pos.Col - b.Pos.Col
+	})
+	return c.findings, c.objects
+}
+
+// objectKey identifies an object the way the API server does: two
+// documents with the same key overwrite each other when applied.
+type objectKey struct {
+	group, kind, namespace, name string
+}
+
+// checker carries one Validate call's state: findings so far, the objects
+// seen, and the position of the walk in the current document.
+type checker struct {
+	opts     Options
+	cat      catalog
+	rel      *schema.Release // nil when the release could not be loaded
+	findings diag.Findings
+	objects  []Object
+	seen     map[objectKey]bool
+	verdicts map[schema.GVK]apiVerdict
+
+	// Per document and object.
+	docStart  int    // output line of the document's first line
+	object    string // "Deployment/web" for findings
+	gvk       schema.GVK
+	path      []segment // field path from the document root
+	rootDepth int       // len(path) at the current object's root
+	aliases   int       // alias budget left, against "billion laughs" documents
+	fieldRels map[string][]string
+}
+
+// aliasBudget bounds how many aliases one document may expand while walked;
+// a document built to explode exponentially stops being walked instead.
+const aliasBudget = 10000
+
+// add records a finding at node (nil: no position) with the current path.
+func (c *checker) add(sev diag.Severity, rule string, node *yaml.Node, msg string) {
+	f := &diag.Finding{
+		Severity: sev,
+		Rule:     rule,
+		Message:  msg,
+		Release:  c.opts.Release,
+		Object:   c.object,
+		Field:    formatPath(c.path),
+	}
+	if node != nil {
+		f.Pos = diag.Position{Line: c.docStart + node.Line - 1, Col: node.Column}
+	}
+	c.findings = append(c.findings, f)
+}
+
+func (c *checker) push(s segment) { c.path = append(c.path, s) }
+func (c *checker) pop()           { c.path = c.path[:len(c.path)-1] }
+
+// yamlLine finds "line N" in a yaml.v3 error.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// unknownAnchor is the one yaml.v3 error that carries no line at all.
+var unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '([^']*)' referenced`)
+
+func (c *checker) checkDocument(d document) {
+	c.docStart, c.object, c.path, c.aliases = d.start, "", c.path[:0], aliasBudget
+	var root yaml.Node
+	if err := yaml.Unmarshal(d.text, &root); err != nil {
+		c.syntaxError(d, err)
+		return
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return // empty or comments only
+	}
+	body := root.Content[0]
+	if isNull(body) {
+		return
+	}
+	c.checkDuplicateKeys(body)
+	if body.Kind != yaml.MappingNode {
+		c.add(diag.Error, "object.shape", body, "a manifest must be a mapping of fields, got "+typeOf(body))
+		return
+	}
+	if items, listGVK, ok := c.listItems(body); ok {
+		c.checkList(body, items, listGVK)
+		return
+	}
+	c.checkObject(body, schema.GVK{})
+}
+
+// parserProblems are the messages of yaml.v3's parser (parserc.go), as
+// opposed to its scanner: their "line N" is one less than the line meant.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// syntaxError reports a yaml.v3 parse error at the line it names. Errors on
+// the document's first line name none (yaml.v3 omits line 0 of its own
+// count), and neither does an unknown alias, which is found by its text.
+func (c *checker) syntaxError(d document, err error) {
+	msg := err.Error()
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+		if parserProblems[msg] {
+			line++ // yaml.v3 counts lines from 0 in parser errors, from 1 in scanner errors
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+			for i, l := range strings.Split(string(d.text), "\n") {
+				if strings.Contains(l, "*"+m[1]) {
+					line = i + 1
+					break
+				}
+			}
+		}
+	}
+	c.add(diag.Error, "yaml.syntax", &yaml.Node{Line: line}, msg)
+}
+
+// listItems recognises a List document: kind List (any apiVersion,
+// conventionally v1), or a typed list such as DeploymentList that no
+// schema describes, with an items sequence. For typed lists the item kind
+// defaults to the list's kind without "List", as in API responses.
+func (c *checker) listItems(m *yaml.Node) (items *yaml.Node, itemGVK schema.GVK, ok bool) {
+	kind, _ := stringValue(c.lookup(m, "kind"))
+	apiVersion, _ := stringValue(c.lookup(m, "apiVersion"))
+	if kind != "List" && !(strings.HasSuffix(kind, "List") && c.rel != nil && c.rel.Kind(schema.ParseGVK(apiVersion, kind)) == nil) {
+		return nil, itemGVK, false
+	}
+	items = c.resolve(c.lookup(m, "items"))
+	if kind != "List" && (items == nil || items.Kind != yaml.SequenceNode) {
+		return nil, itemGVK, false
+	}
+	if kind != "List" {
+		itemGVK = schema.ParseGVK(apiVersion, strings.TrimSuffix(kind, "List"))
+	}
+	return items, itemGVK, true
+}
+
+// checkList checks a List's items, each as an object of its own.
+func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
+	if v, ok := stringValue(c.lookup(m, "apiVersion")); !ok || v == "" {
+		c.add(diag.Error, "object.shape", m, "missing apiVersion")
+	}
+	if items == nil || isNull(items) {
+		return // an empty list
+	}
+	c.push(segment{name: "items"})
+	defer c.pop()
+	if items.Kind != yaml.SequenceNode {
+		c.add(diag.Error, "object.shape", items, "items must be an array, got "+typeOf(items))
+		return
+	}
+	for i, it := range items.Content {
+		it = c.resolve(it)
+		if it == nil || isNull(it) {
+			continue
+		}
+		c.push(segment{kind: indexSeg, index: i})
+		c.object = ""
+		if it.Kind != yaml.MappingNode {
+			c.add(diag.Error, "object.shape", it, "a list item must be a mapping of fields, got "+typeOf(it))
+		} else {
+			c.checkObject(it, itemGVK)
+		}
+		c.pop()
+	}
+}
+
+// checkObject checks one manifest object; def supplies apiVersion and kind
+// when the object leaves them out (items of a typed list).
+func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
+	c.rootDepth = len(c.path)
+	defer func() { c.rootDepth = 0 }()
+
+	meta := c.resolve(c.lookup(m, "metadata"))
+	if meta != nil && meta.Kind != yaml.MappingNode {
+		meta = nil // schema.type says so when the kind is known
+	}
+	name, nameNode, _ := stringField(c, meta, "name")
+	generated := false
+	if name == "" {
+		name, nameNode, _ = stringField(c, meta, "generateName")
+		generated = name != ""
+	}
+	namespace, _, _ := stringField(c, meta, "namespace")
+	if k, _ := stringValue(c.resolve(c.lookup(m, "kind"))); k != "" && name != "" {
+		c.object = k + "/" + name // before the shape checks, so they name it too
+	} else if def.Kind != "" && name != "" {
+		c.object = def.Kind + "/" + name
+	}
+	apiVersion, apiNode, okAPI := c.shapeString(m, "apiVersion", def.APIVersion())
+	kind, kindNode, okKind := c.shapeString(m, "kind", def.Kind)
+
+	obj := Object{GVK: schema.ParseGVK(apiVersion, kind), Namespace: namespace, Name: name, Line: c.docStart + m.Line - 1}
+	c.objects = append(c.objects, obj)
+	if name == "" {
+		c.pushFields("metadata", "name")
+		c.add(diag.Error, "object.shape", m, "missing metadata.name (or metadata.generateName)")
+		c.popN(2)
+	}
+
+	if kind != "" && name != "" && !generated {
+		key := objectKey{obj.GVK.Group, kind, namespace, name}
+		if c.seen[key] {
+			c.pushFields("metadata", "name")
+			c.add(diag.Error, "object.duplicate", nameNode, c.object+" is defined twice in this output")
+			c.popN(2)
+		}
+		c.seen[key] = true
+	}
+	if meta != nil {
+		c.push(segment{name: "metadata"})
+		c.checkMetadata(meta, obj.GVK, true)
+		c.pop()
+	}
+
+	if !okAPI || !okKind || c.rel == nil {
+		return
+	}
+	v, ok := c.verdicts[obj.GVK]
+	if !ok {
+		v = judgeAPI(c.cat, c.rel, obj.GVK)
+		c.verdicts[obj.GVK] = v
+	}
+	at := apiNode
+	if at == nil {
+		at = m
+	}
+	for _, n := range v.notes {
+		c.pushFields("apiVersion")
+		c.add(n.sev, n.rule, at, n.msg)
+		c.pop()
+	}
+	if v.unknown {
+		sev := diag.Info
+		if c.opts.StrictKinds {
+			sev = diag.Error
+		}
+		if kindNode == nil {
+			kindNode = m
+		}
+		c.pushFields("kind")
+		c.add(sev, "schema.unknown-kind", kindNode, fmt.Sprintf("no schema for %s: skipped", obj.GVK))
+		c.pop()
+		return
+	}
+	if v.node != nil {
+		c.gvk = obj.GVK
+		c.walk(m, v.node)
+	}
+}
+
+// shapeString checks that a top-level identity field is a non-empty
+// string. def stands in when the field is absent (typed list items).
+func (c *checker) shapeString(m *yaml.Node, field, def string) (string, *yaml.Node, bool) {
+	n := c.resolve(c.lookup(m, field))
+	c.pushFields(field)
+	defer c.pop()
+	if n == nil || isNull(n) {
+		if def != "" {
+			return def, nil, true
+		}
+		c.add(diag.Error, "object.shape", m, "missing "+field)
+		return "", nil, false
+	}
+	s, ok := stringValue(n)
+	if !ok {
+		c.add(diag.Error, "object.shape", n, field+" must be a string, got "+typeOf(n))
+		return "", n, false
+	}
+	if s == "" {
+		c.add(diag.Error, "object.shape", n, field+" must not be empty")
+		return "", n, false
+	}
+	return s, n, true
+}
+
+func (c *checker) pushFields(names ...string) {
+	for _, n := range names {
+		c.push(segment{name: n})
+	}
+}
+
+func (c *checker) popN(n int) { c.path = c.path[:len(c.path)-n] }
+
+// stringField returns m's field as a string when it is one.
+func stringField(c *checker, m *yaml.Node, field string) (string, *yaml.Node, bool) {
+	if m == nil {
+		return "", nil, false
+	}
+	n := c.resolve(c.lookup(m, field))
+	s, ok := stringValue(n)
+	return s, n, ok
+}

@@ -1,0 +1,290 @@
+package validator
+
+import (
+	"fmt"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// walk checks y against s, reporting every mismatch below it. It follows
+// the document, never the schema, so recursive schema nodes end where the
+// document does.
+func (c *checker) walk(y *yaml.Node, s *schema.Node) {
+	y = c.resolve(y)
+	if y == nil || isNull(y) || s.Type == schema.Any {
+		return // Kubernetes treats null as unset
+	}
+	switch s.Type {
+	case schema.Object:
+		if y.Kind != yaml.MappingNode {
+			c.typeError(y, s.Type)
+			return
+		}
+		c.walkObject(y, s)
+	case schema.Map:
+		if y.Kind != yaml.MappingNode {
+			c.typeError(y, s.Type)
+			return
+		}
+		pairs := c.pairs(y)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			c.push(segment{kind: keySeg, name: pairs[i].Value})
+			c.walk(pairs[i+1], s.Elem)
+			c.pop()
+		}
+	case schema.Array:
+		if y.Kind != yaml.SequenceNode {
+			c.typeError(y, s.Type)
+			return
+		}
+		for i, item := range y.Content {
+			c.push(segment{kind: indexSeg, index: i})
+			c.walk(item, s.Elem)
+			c.pop()
+		}
+	default:
+		if !accepts(s.Type, y) {
+			c.typeError(y, s.Type)
+		}
+	}
+}
+
+// walkObject checks named fields: unknown keys, each known field's value,
+// then required fields that are absent or null.
+func (c *checker) walkObject(y *yaml.Node, s *schema.Node) {
+	pairs := c.pairs(y)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], pairs[i+1]
+		c.push(segment{name: k.Value})
+		if f := s.Field(k.Value); f == nil {
+			c.unknownField(k)
+		} else {
+			c.walk(v, f.Node)
+			if k.Value == "metadata" && len(c.path) > c.rootDepth+1 && f.Node.Field("labels") != nil && f.Node.Field("annotations") != nil {
+				// A pod template's metadata: the API server checks its
+				// labels and annotations like the object's own.
+				if m := c.resolve(v); m != nil && m.Kind == yaml.MappingNode {
+					c.checkMetadata(m, c.gvk, false)
+				}
+			}
+		}
+		c.pop()
+	}
+	for i := range s.Fields {
+		f := &s.Fields[i]
+		if !f.Required {
+			continue
+		}
+		if v := c.resolve(lookupPairs(pairs, f.Name)); v == nil || isNull(v) {
+			c.push(segment{name: f.Name})
+			c.add(diag.Error, "schema.required", y, fmt.Sprintf("missing required field %q", f.Name))
+			c.pop()
+		}
+	}
+}
+
+// unknownField reports key k (its path already pushed); when another
+// release has the field, the finding says which and becomes
+// schema.field-release.
+func (c *checker) unknownField(k *yaml.Node) {
+	names := fieldNames(c.path[c.rootDepth:])
+	cacheKey := c.gvk.String() + " " + fmt.Sprint(names)
+	rels, ok := c.fieldRels[cacheKey]
+	if !ok {
+		rels = c.cat.fieldReleases(c.gvk, names)
+		if c.fieldRels == nil {
+			c.fieldRels = map[string][]string{}
+		}
+		c.fieldRels[cacheKey] = rels
+	}
+	target := c.opts.Release
+	switch {
+	case len(rels) > 0 && schema.CompareReleases(rels[0], target) > 0:
+		c.add(diag.Error, "schema.field-release", k, fmt.Sprintf("field %s was added in Kubernetes %s", k.Value, rels[0]))
+	case len(rels) > 0 && schema.CompareReleases(rels[len(rels)-1], target) < 0:
+		c.add(diag.Error, "schema.field-release", k, fmt.Sprintf("field %s was removed in Kubernetes %s", k.Value, nextRelease(c.cat, rels[len(rels)-1])))
+	default:
+		c.add(diag.Error, "schema.unknown-field", k, fmt.Sprintf("unknown field %q", k.Value))
+	}
+}
+
+func (c *checker) typeError(y *yaml.Node, want schema.Type) {
+	c.add(diag.Error, "schema.type", y, fmt.Sprintf("expected %s, got %s", want, typeOf(y)))
+}
+
+// accepts reports whether scalar y fits a primitive schema type, by its
+// resolved YAML tag: a quoted "3" is a string, 3 is a number.
+func accepts(t schema.Type, y *yaml.Node) bool {
+	if y.Kind != yaml.ScalarNode {
+		return false
+	}
+	tag := tagOf(y)
+	switch t {
+	case schema.String:
+		return isStringTag(tag)
+	case schema.Integer:
+		return tag == "!!int"
+	case schema.Number:
+		return tag == "!!int" || tag == "!!float"
+	case schema.Boolean:
+		return tag == "!!bool"
+	case schema.IntOrString:
+		return tag == "!!int" || isStringTag(tag)
+	case schema.Quantity:
+		return tag == "!!int" || tag == "!!float" || isStringTag(tag)
+	}
+	return true
+}
+
+// isStringTag: timestamps and binary reach the API server as strings
+// (sigs.k8s.io/yaml converts them), and so do scalars with custom tags.
+func isStringTag(tag string) bool {
+	switch tag {
+	case "!!int", "!!float", "!!bool", "!!null":
+		return false
+	}
+	return true
+}
+
+// typeOf names y's JSON type for messages.
+func typeOf(y *yaml.Node) string {
+	switch y.Kind {
+	case yaml.MappingNode:
+		return "object"
+	case yaml.SequenceNode:
+		return "array"
+	}
+	switch tagOf(y) {
+	case "!!int", "!!float":
+		return "number"
+	case "!!bool":
+		return "boolean"
+	case "!!null":
+		return "null"
+	}
+	return "string"
+}
+
+// tagOf is y's tag as the API server will see it. kubectl and friends
+// read YAML through sigs.k8s.io/yaml, which follows YAML 1.1: there an
+// unquoted yes, no, on or off is a boolean, while yaml.v3 (YAML 1.2) calls
+// it a string.
+func tagOf(y *yaml.Node) string {
+	if y.Tag == "!!str" && y.Style == 0 && yaml11Bools[y.Value] {
+		return "!!bool"
+	}
+	return y.Tag
+}
+
+var yaml11Bools = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
+	"n": true, "N": true, "no": true, "No": true, "NO": true, "off": true, "Off": true, "OFF": true,
+}
+
+func isNull(y *yaml.Node) bool { return y.Kind == yaml.ScalarNode && y.Tag == "!!null" }
+
+// stringValue returns a scalar's text when it is a string.
+func stringValue(y *yaml.Node) (string, bool) {
+	if y == nil || y.Kind != yaml.ScalarNode || !isStringTag(tagOf(y)) {
+		return "", false
+	}
+	return y.Value, true
+}
+
+// resolve follows an alias to its anchor, within the document's budget.
+func (c *checker) resolve(y *yaml.Node) *yaml.Node {
+	for y != nil && y.Kind == yaml.AliasNode {
+		if c.aliases <= 0 {
+			return nil
+		}
+		c.aliases--
+		y = y.Alias
+	}
+	return y
+}
+
+// pairs returns a mapping's key/value nodes, alternating, with YAML merge
+// keys (<<: *base) expanded: explicit keys win over merged ones, earlier
+// merged mappings over later ones. Without merge keys it is m.Content.
+func (c *checker) pairs(m *yaml.Node) []*yaml.Node {
+	if !slices.ContainsFunc(m.Content, isMergeKey) {
+		return m.Content
+	}
+	var explicit, merged []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if !isMergeKey(k) {
+			explicit = append(explicit, k, v)
+			continue
+		}
+		v = c.resolve(v)
+		var sources []*yaml.Node
+		switch {
+		case v == nil:
+		case v.Kind == yaml.MappingNode:
+			sources = []*yaml.Node{v}
+		case v.Kind == yaml.SequenceNode:
+			sources = v.Content
+		}
+		for _, src := range sources {
+			if src = c.resolve(src); src != nil && src.Kind == yaml.MappingNode {
+				merged = append(merged, c.pairs(src)...)
+			}
+		}
+	}
+	out := explicit
+	for i := 0; i+1 < len(merged); i += 2 {
+		if lookupPairs(out, merged[i].Value) == nil {
+			out = append(out, merged[i], merged[i+1])
+		}
+	}
+	return out
+}
+
+func isMergeKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag == "!!merge" }
+
+// lookup returns the value of key in mapping m, or nil.
+func (c *checker) lookup(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	return lookupPairs(c.pairs(m), key)
+}
+
+func lookupPairs(pairs []*yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i].Kind == yaml.ScalarNode && pairs[i].Value == key {
+			return pairs[i+1]
+		}
+	}
+	return nil
+}
+
+// checkDuplicateKeys reports every key that repeats an earlier key of the
+// same mapping, anywhere in the document. yaml.v3 builds a Node tree with
+// duplicates intact; the API server's decoder would reject the document.
+func (c *checker) checkDuplicateKeys(y *yaml.Node) {
+	switch y.Kind {
+	case yaml.SequenceNode:
+		for _, item := range y.Content {
+			c.checkDuplicateKeys(item)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k := y.Content[i]
+			if k.Kind == yaml.ScalarNode && !isMergeKey(k) {
+				for j := 0; j < i; j += 2 {
+					if p := y.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value {
+						c.add(diag.Error, "yaml.duplicate-key", k, fmt.Sprintf("key %q is already defined on line %d", k.Value, c.docStart+p.Line-1))
+						break
+					}
+				}
+			}
+			c.checkDuplicateKeys(y.Content[i+1])
+		}
+	}
+}
