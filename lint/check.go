@@ -1,0 +1,65 @@
+package lint
+
+import (
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/validator"
+)
+
+// CheckRender runs lint's per template × namespace checks on one render:
+// render errors and warnings become findings, and a successful output is
+// validated at release. root is the root template path as shown to users.
+func CheckRender(res *engine.Result, renderErr error, root, namespace, release string, strictKinds bool) diag.Findings {
+	fs, _ := checkRender(res, renderErr, root, namespace, release, strictKinds)
+	return fs
+}
+
+// checkRender is CheckRender that also returns the objects of the output.
+func checkRender(res *engine.Result, renderErr error, root, namespace, release string, strictKinds bool) (diag.Findings, []validator.Object) {
+	var fs diag.Findings
+	var objects []validator.Object
+	if res != nil {
+		// Unset variables are warnings here; under --strict the engine has
+		// already made them errors and they arrive with renderErr.
+		fs = append(fs, res.Warnings...)
+	}
+	if renderErr != nil {
+		fs = append(fs, diag.Collect(renderErr)...)
+	} else if res != nil {
+		var found diag.Findings
+		found, objects = validator.Validate(res.Output, validator.Options{Release: release, StrictKinds: strictKinds})
+		for _, f := range found {
+			toTemplate(f, &res.SourceMap, root)
+		}
+		fs = append(fs, found...)
+	}
+	for _, f := range fs {
+		if f.Pos.File == "" {
+			// A problem with the root template as a whole.
+			f.Pos.File = root
+		}
+		f.Root, f.Namespace = root, namespace
+		if f.Release == "" {
+			f.Release = release
+		}
+	}
+	return fs, objects
+}
+
+// toTemplate moves a finding from its rendered-output position to the
+// template line that produced it, with the chain of loads that led there:
+// users never see line numbers of the rendered output.
+func toTemplate(f *diag.Finding, lines *engine.SourceMap, root string) {
+	line := f.Pos.Line
+	switch {
+	case lines.Len() == 0 || line <= 0:
+		f.Pos = diag.Position{File: root}
+		return
+	case line > lines.Len():
+		// The YAML parser reports some errors at the end of the stream.
+		line, f.Pos.Col = lines.Len(), 0
+	}
+	o, _ := lines.Origin(line)
+	f.Pos = o.Position(f.Pos.Col)
+	f.Chain = o.Include.Chain()
+}

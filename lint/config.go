@@ -1,0 +1,224 @@
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// ConfigFile is the name lint looks for in the working directory.
+const ConfigFile = ".eastern.yaml"
+
+// Config is a parsed .eastern.yaml:
+//
+//	kubeVersion: "1.29"          # default for every namespace
+//	namespaces:
+//	  production: {kubeVersion: "1.24"}
+//	  staging: {}
+type Config struct {
+	// Path is the file the config was read from, for messages.
+	Path string
+	// KubeVersion is the default release for every namespace; empty when unset.
+	KubeVersion string
+	// Namespaces are listed in file order.
+	Namespaces []NamespaceConfig
+}
+
+// NamespaceConfig is one entry of the namespaces map.
+type NamespaceConfig struct {
+	Name string
+	// KubeVersion overrides Config.KubeVersion for this namespace; empty when unset.
+	KubeVersion string
+}
+
+// LoadConfig reads .eastern.yaml (strict): an unknown key, a duplicate key
+// or a release eastern does not know is an error naming the file and line.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig parses the contents of a config file; name is used in messages.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	c := &Config{Path: name}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return c, nil // an empty file configures nothing
+		}
+		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, fmt.Errorf("%s:%d: only one YAML document is allowed", name, extra.Line)
+	}
+	root := doc.Content[0]
+	if isNull(root) {
+		return c, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: want a map with kubeVersion and namespaces", name, root.Line)
+	}
+	err := eachKey(name, root, func(key string, k, v *yaml.Node) error {
+		switch key {
+		case "kubeVersion":
+			rel, err := releaseValue(name, v)
+			c.KubeVersion = rel
+			return err
+		case "namespaces":
+			return c.parseNamespaces(name, v)
+		}
+		return fmt.Errorf("%s:%d: unknown key %q (want kubeVersion or namespaces)", name, k.Line, key)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
+	if isNull(m) {
+		return nil
+	}
+	if m.Kind != yaml.MappingNode {
+		return fmt.Errorf("%s:%d: namespaces: want a map of namespace names", name, m.Line)
+	}
+	return eachKey(name, m, func(ns string, k, v *yaml.Node) error {
+		if msg := checkNamespaceName(ns); msg != "" {
+			return fmt.Errorf("%s:%d: namespace %q: %s", name, k.Line, ns, msg)
+		}
+		entry := NamespaceConfig{Name: ns}
+		if !isNull(v) {
+			if v.Kind != yaml.MappingNode {
+				return fmt.Errorf("%s:%d: namespace %s: want a map such as {kubeVersion: \"1.29\"}", name, v.Line, ns)
+			}
+			err := eachKey(name, v, func(key string, k, v *yaml.Node) error {
+				if key != "kubeVersion" {
+					return fmt.Errorf("%s:%d: namespace %s: unknown key %q (want kubeVersion)", name, k.Line, ns, key)
+				}
+				rel, err := releaseValue(name, v)
+				entry.KubeVersion = rel
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		c.Namespaces = append(c.Namespaces, entry)
+		return nil
+	})
+}
+
+// eachKey calls fn for each entry of the mapping m, rejecting duplicate and
+// non-scalar keys.
+func eachKey(name string, m *yaml.Node, fn func(key string, k, v *yaml.Node) error) error {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		if k.Kind != yaml.ScalarNode {
+			return fmt.Errorf("%s:%d: keys must be plain strings", name, k.Line)
+		}
+		if line, dup := seen[k.Value]; dup {
+			return fmt.Errorf("%s:%d: %s is already set on line %d", name, k.Line, k.Value, line)
+		}
+		seen[k.Value] = k.Line
+		if err := fn(k.Value, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// releaseValue reads a kubeVersion scalar as written, so that an unquoted
+// 1.30 stays "1.30" rather than becoming the float 1.3.
+func releaseValue(name string, v *yaml.Node) (string, error) {
+	if v.Kind != yaml.ScalarNode || isNull(v) {
+		return "", fmt.Errorf("%s:%d: kubeVersion: want a release such as \"1.29\"", name, v.Line)
+	}
+	rel, err := NormalizeRelease(v.Value)
+	if err != nil {
+		return "", fmt.Errorf("%s:%d: kubeVersion: %v", name, v.Line, err)
+	}
+	return rel, nil
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// NormalizeRelease accepts "1.29", "v1.29" or "1.29.3" and returns the minor
+// release "1.29", or an error when eastern has no schemas for it.
+func NormalizeRelease(s string) (string, error) {
+	v := strings.TrimPrefix(strings.TrimSpace(s), "v")
+	if parts := strings.Split(v, "."); len(parts) == 3 {
+		v = parts[0] + "." + parts[1]
+	}
+	if !schema.Known(v) {
+		rs := schema.Releases()
+		return "", fmt.Errorf("unknown Kubernetes release %q (eastern knows %s to %s)", s, rs[0], rs[len(rs)-1])
+	}
+	return v, nil
+}
+
+// ReleaseFor returns the release for namespace: flag (if non-empty) > config
+// per-namespace > config default > schema.Newest(). c may be nil.
+func (c *Config) ReleaseFor(namespace, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if c != nil {
+		for _, ns := range c.Namespaces {
+			if ns.Name == namespace && ns.KubeVersion != "" {
+				return ns.KubeVersion
+			}
+		}
+		if c.KubeVersion != "" {
+			return c.KubeVersion
+		}
+	}
+	return schema.Newest()
+}
+
+// NamespaceNames returns the namespaces the config lists, in file order.
+func (c *Config) NamespaceNames() []string {
+	if c == nil {
+		return nil
+	}
+	names := make([]string, len(c.Namespaces))
+	for i, ns := range c.Namespaces {
+		names[i] = ns.Name
+	}
+	return names
+}
+
+// checkNamespaceName returns why name cannot be a Kubernetes namespace (an
+// RFC 1123 label), or "" when it can.
+func checkNamespaceName(name string) string {
+	if name == "" || len(name) > 63 {
+		return "a namespace name has 1 to 63 characters"
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(name)-1:
+		default:
+			return "a namespace name is lower-case letters, digits and inner '-'"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,123 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// expandPaths turns PATH|GLOB arguments into template files: a directory is
+// walked for .yaml and .yml files, a glob is matched with doublestar, and a
+// file is taken as named. Hidden files and directories are skipped unless an
+// argument names them literally. The result is sorted and has no duplicates.
+func expandPaths(args []string) ([]string, error) {
+	var files []string
+	for _, arg := range args {
+		found, err := expandPath(arg)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, found...)
+	}
+	return uniquePaths(files), nil
+}
+
+func expandPath(arg string) ([]string, error) {
+	info, err := os.Stat(arg)
+	switch {
+	case err == nil && info.IsDir():
+		return walkTemplates(arg)
+	case err == nil:
+		return []string{filepath.Clean(arg)}, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case !isGlob(arg):
+		return nil, fmt.Errorf("%s: no such file or directory", arg)
+	}
+	if !doublestar.ValidatePathPattern(arg) {
+		return nil, fmt.Errorf("%s: malformed glob pattern", arg)
+	}
+	matches, err := doublestar.FilepathGlob(arg, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", arg, err)
+	}
+	// "apps/**" and "apps/*" mean the templates below apps, not its READMEs;
+	// a pattern with its own extension ("*.tmpl") picks exactly what it says.
+	last := arg[strings.LastIndexByte(arg, '/')+1:]
+	anyName := last == "*" || last == "**"
+	var files []string
+	for _, m := range matches {
+		info, err := os.Stat(m)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case info.IsDir():
+			found, err := walkTemplates(m)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, found...)
+		case !anyName || isTemplateName(m):
+			files = append(files, m)
+		}
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: the pattern matches no template", arg)
+	}
+	return files, nil
+}
+
+// walkTemplates lists the .yaml and .yml files below dir, skipping hidden
+// files and directories (.git, .eastern.yaml).
+func walkTemplates(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !isTemplateName(path) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link counts when it leads to a regular file.
+			info, err := os.Stat(path)
+			if err != nil || !info.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		files = append(files, path)
+		return nil
+	})
+	return files, err
+}
+
+func isTemplateName(path string) bool {
+	ext := filepath.Ext(path)
+	return ext == ".yaml" || ext == ".yml"
+}
+
+func isGlob(s string) bool { return strings.ContainsAny(s, "*?[{") }
+
+// uniquePaths cleans, sorts and deduplicates paths.
+func uniquePaths(paths []string) []string {
+	for i, p := range paths {
+		paths[i] = filepath.Clean(p)
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths)
+}

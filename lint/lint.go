@@ -1,0 +1,264 @@
+// Package lint checks eastern templates offline: it finds the root templates
+// among the files it is given, renders each for every namespace, and checks
+// the output against the schemas of that namespace's Kubernetes release.
+// Every finding points at a template line, never at the rendered output.
+//
+// The pipeline is discovery (discover.go, graph.go: paths → root templates
+// and implied namespaces), configuration (config.go: .eastern.yaml), and
+// checking (check.go: one render → findings), run here over a worker pool.
+package lint
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// Options say what to lint and how.
+type Options struct {
+	// Paths are files, directories and doublestar globs; "." when empty.
+	// Matched files that another matched file loads are partials and are
+	// not linted on their own.
+	Paths []string
+	// Templates are globs naming the root templates explicitly; when set,
+	// Paths must be empty and no partials are inferred.
+	Templates []string
+	// Namespaces to render for. When empty: those Config lists, else
+	// "default" plus every namespace the templates' ${NAMESPACE}
+	// candidates find on disk.
+	Namespaces []string
+	// Config is the parsed .eastern.yaml, or nil.
+	Config *Config
+	// KubeVersion is the release for every namespace ("1.29"); when empty,
+	// Config decides, else schema.Newest().
+	KubeVersion string
+	// Vars, Root and Strict are passed to the engine as for eastern render.
+	Vars   map[string]string
+	Root   string
+	Strict bool
+	// StrictKinds makes kinds without a schema errors.
+	StrictKinds bool
+	// Workers is how many renders run at once; GOMAXPROCS when 0.
+	Workers int
+}
+
+// Result is everything one lint run found.
+type Result struct {
+	// Findings are sorted by root template, namespace (in Namespaces
+	// order), then template position.
+	Findings diag.Findings
+	// Templates are the root templates, sorted.
+	Templates []string
+	// Namespaces are the namespaces each template was rendered for.
+	Namespaces []string
+	// Releases maps each namespace to the release it was checked against.
+	Releases map[string]string
+	// Objects counts the Kubernetes objects of every successful render.
+	Objects int
+	// Checks holds one entry per template × namespace, in Findings' order.
+	Checks []Check
+}
+
+// Check is one root template rendered and checked for one namespace.
+type Check struct {
+	Root, Namespace, Release string
+	// Objects name the rendered objects, "Deployment/web", in output order.
+	Objects []string
+	// Findings are this check's share of Result.Findings.
+	Findings diag.Findings
+}
+
+// Run lints. Its error is for the run as a whole — a bad argument, an
+// unreadable directory, schema data that cannot be loaded; problems in
+// templates are findings.
+func Run(opts Options) (*Result, error) {
+	roots, graph, err := discover(opts)
+	if err != nil {
+		return nil, err
+	}
+	namespaces := opts.Namespaces
+	switch {
+	case len(namespaces) > 0:
+		for _, ns := range namespaces {
+			if msg := checkNamespaceName(ns); msg != "" {
+				return nil, fmt.Errorf("namespace %q: %s", ns, msg)
+			}
+		}
+		namespaces = uniqueInOrder(namespaces)
+	case len(opts.Config.NamespaceNames()) > 0:
+		namespaces = opts.Config.NamespaceNames()
+	default:
+		namespaces = graph.impliedNamespaces()
+	}
+	releases := make(map[string]string, len(namespaces))
+	for _, ns := range namespaces {
+		releases[ns] = opts.Config.ReleaseFor(ns, opts.KubeVersion)
+	}
+	if err := loadSchemas(releases); err != nil {
+		return nil, err
+	}
+
+	checks := make([]Check, len(roots)*len(namespaces))
+	for i := range checks {
+		root, ns := roots[i/len(namespaces)], namespaces[i%len(namespaces)]
+		checks[i] = Check{Root: root, Namespace: ns, Release: releases[ns]}
+	}
+	runChecks(checks, opts)
+
+	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks}
+	for i := range checks {
+		res.Findings = append(res.Findings, checks[i].Findings...)
+		res.Objects += len(checks[i].Objects)
+	}
+	return res, nil
+}
+
+// discover finds the root templates and the load graph.
+func discover(opts Options) ([]string, *loadGraph, error) {
+	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
+		return nil, nil, errors.New("give either PATH arguments or --template, not both")
+	}
+	explicit := len(opts.Templates) > 0
+	args := opts.Templates
+	if !explicit {
+		args = opts.Paths
+		if len(args) == 0 {
+			args = []string{"."}
+		}
+	}
+	files, err := expandPaths(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("no .yaml or .yml templates in %s", joinArgs(args))
+	}
+	graph, err := scanLoads(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	if explicit {
+		return files, graph, nil
+	}
+	return graph.splitRoots(files), graph, nil
+}
+
+// loadSchemas decodes each release's schemas once, in parallel, before any
+// check needs them: a release that cannot be loaded fails the run up front.
+func loadSchemas(releases map[string]string) error {
+	var distinct []string
+	for _, r := range releases {
+		if !slices.Contains(distinct, r) {
+			distinct = append(distinct, r)
+		}
+	}
+	slices.SortFunc(distinct, schema.CompareReleases)
+	errs := make([]error, len(distinct))
+	var wg sync.WaitGroup
+	for i, r := range distinct {
+		wg.Go(func() {
+			if _, err := schema.Load(r); err != nil {
+				errs[i] = fmt.Errorf("loading the schemas of Kubernetes %s: %w", r, err)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// runChecks renders and checks every entry of checks on a pool of workers.
+// Each check writes only its own entry, so the result is the same for any
+// number of workers.
+func runChecks(checks []Check, opts Options) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(checks))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(checks) {
+					return
+				}
+				runCheck(&checks[i], opts)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func runCheck(c *Check, opts Options) {
+	res, err := engine.RenderFile(c.Root, engine.Options{
+		Namespace: c.Namespace, Vars: opts.Vars, Root: opts.Root, Strict: opts.Strict,
+	})
+	fs, objects := checkRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
+	sortByPosition(fs)
+	c.Findings = fs
+	c.Objects = make([]string, len(objects))
+	for i, o := range objects {
+		c.Objects[i] = o.GVK.Kind + "/" + o.Name
+	}
+}
+
+// sortByPosition orders one check's findings by template position; rule and
+// message break ties so that the order never depends on scheduling.
+func sortByPosition(fs diag.Findings) {
+	slices.SortStableFunc(fs, func(a, b *diag.Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Field, b.Field),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+func uniqueInOrder(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func joinArgs(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return fmt.Sprint(args)
+}
+
+// FindConfig returns the path of .eastern.yaml in dir, or "" when there is none.
+func FindConfig(dir string) (string, error) {
+	path := ConfigFile
+	if dir != "" && dir != "." {
+		path = dir + string(os.PathSeparator) + ConfigFile
+	}
+	_, err := os.Stat(path)
+	switch {
+	case err == nil:
+		return path, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return "", nil
+	}
+	return "", err
+}

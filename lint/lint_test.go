@@ -1,0 +1,238 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/report"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      *Config
+		wantErr   string
+	}{
+		{name: "empty", src: "", want: &Config{Path: "c.yaml"}},
+		{name: "full", src: "kubeVersion: \"1.29\"\nnamespaces:\n  production: {kubeVersion: \"1.24\"}\n  staging: {}\n  qa:\n",
+			want: &Config{Path: "c.yaml", KubeVersion: "1.29", Namespaces: []NamespaceConfig{{"production", "1.24"}, {"staging", ""}, {"qa", ""}}}},
+		{name: "unquoted release keeps its digits", src: "kubeVersion: 1.30\n", want: &Config{Path: "c.yaml", KubeVersion: "1.30"}},
+		{name: "patch and v prefix", src: "kubeVersion: v1.24.7\n", want: &Config{Path: "c.yaml", KubeVersion: "1.24"}},
+		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion or namespaces)`},
+		{name: "unknown namespace key", src: "namespaces:\n  prod:\n    kubeversion: \"1.24\"\n", wantErr: `c.yaml:3: namespace prod: unknown key "kubeversion" (want kubeVersion)`},
+		{name: "unknown release", src: "namespaces:\n  prod: {kubeVersion: \"1.99\"}\n", wantErr: `c.yaml:2: kubeVersion: unknown Kubernetes release "1.99"`},
+		{name: "duplicate key", src: "kubeVersion: \"1.29\"\nkubeVersion: \"1.28\"\n", wantErr: "c.yaml:2: kubeVersion is already set on line 1"},
+		{name: "bad namespace name", src: "namespaces:\n  Prod_1: {}\n", wantErr: `c.yaml:2: namespace "Prod_1": a namespace name is lower-case`},
+		{name: "namespaces not a map", src: "namespaces: [a, b]\n", wantErr: "c.yaml:1: namespaces: want a map"},
+		{name: "not a map", src: "- a\n", wantErr: "c.yaml:1: want a map"},
+		{name: "syntax error", src: "kubeVersion: [\n", wantErr: "c.yaml: "},
+		{name: "two documents", src: "kubeVersion: \"1.29\"\n---\nkubeVersion: \"1.28\"\n", wantErr: "c.yaml:2: only one YAML document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseConfig("c.yaml", []byte(tt.src))
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want prefix %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReleaseFor(t *testing.T) {
+	c := &Config{KubeVersion: "1.29", Namespaces: []NamespaceConfig{{"production", "1.24"}, {"staging", ""}}}
+	tests := []struct {
+		cfg            *Config
+		ns, flag, want string
+	}{
+		{c, "production", "1.30", "1.30"},
+		{c, "production", "", "1.24"},
+		{c, "staging", "", "1.29"},
+		{c, "elsewhere", "", "1.29"},
+		{&Config{}, "production", "", schema.Newest()},
+		{nil, "production", "", schema.Newest()},
+		{nil, "production", "1.16", "1.16"},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.ReleaseFor(tt.ns, tt.flag); got != tt.want {
+			t.Errorf("ReleaseFor(%q, %q) with %+v = %q, want %q", tt.ns, tt.flag, tt.cfg, got, tt.want)
+		}
+	}
+}
+
+func TestNormalizeRelease(t *testing.T) {
+	for in, want := range map[string]string{"1.24": "1.24", "v1.24": "1.24", "1.24.3": "1.24", " 1.16 ": "1.16"} {
+		if got, err := NormalizeRelease(in); err != nil || got != want {
+			t.Errorf("NormalizeRelease(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1.15", "1.99", "2.0", "latest", ""} {
+		if _, err := NormalizeRelease(in); err == nil {
+			t.Errorf("NormalizeRelease(%q) succeeded, want an error", in)
+		}
+	}
+}
+
+func TestMatchSegment(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		wantNS        string
+		ok            bool
+	}{
+		{"env-${NAMESPACE}.yaml", "env-production.yaml", "production", true},
+		{"env-${NAMESPACE}.yaml", "env.yaml", "", false},
+		{"env-${NAMESPACE}.yaml", "env-.yaml", "", true},
+		{"env-${NAMESPACE}.yaml", "env-production.yml", "", false},
+		{"${APP}-${NAMESPACE}.yaml", "web-api-qa.yaml", "api-qa", true},
+		{"${NAMESPACE:-default}.yaml", "staging.yaml", "staging", true},
+		{"$${NAMESPACE}.yaml", "${NAMESPACE}.yaml", "", true},
+		{"$${NAMESPACE}.yaml", "prod.yaml", "", false},
+		{"plain.yaml", "plain.yaml", "", true},
+		{"${NAMESPACE}", "a", "a", true},
+	}
+	for _, tt := range tests {
+		seg := parseSegment(tt.pattern)
+		ns, ok := matchSegment(seg, tt.name, "")
+		if ok != tt.ok || ns != tt.wantNS {
+			t.Errorf("matchSegment(%q, %q) = %q, %v; want %q, %v", tt.pattern, tt.name, ns, ok, tt.wantNS, tt.ok)
+		}
+	}
+	// A namespace found in an earlier segment must agree with a later one.
+	if _, ok := matchSegment(parseSegment("${NAMESPACE}.yaml"), "qa.yaml", "production"); ok {
+		t.Error("matchSegment accepted a second, different ${NAMESPACE}")
+	}
+}
+
+func TestExpandOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"o/env-prod.yaml", "o/env-qa.yaml", "o/env.yaml", "o/qa/x.yaml", "o/prod/x.yaml", "o/prod/y.yaml", "o/env-dir.yaml/keep"} {
+		writeFile(t, filepath.Join(dir, f), "a: 1\n")
+	}
+	d := &diskIndex{dirs: map[string]*dirListing{}}
+	got := func(p string) []string {
+		var out []string
+		for _, e := range d.expand(parsePattern(filepath.Join(dir, p))) {
+			rel, _ := filepath.Rel(dir, e.path)
+			out = append(out, rel+"@"+e.namespace)
+		}
+		return out
+	}
+	tests := []struct {
+		pattern string
+		want    []string
+	}{
+		{"o/env-${NAMESPACE}.yaml", []string{"o/env-prod.yaml@prod", "o/env-qa.yaml@qa"}},
+		{"o/${NAMESPACE}/x.yaml", []string{"o/prod/x.yaml@prod", "o/qa/x.yaml@qa"}},
+		{"o/${NAMESPACE}/${FILE}.yaml", []string{"o/prod/x.yaml@prod", "o/prod/y.yaml@prod", "o/qa/x.yaml@qa"}},
+		{"o/env.yaml", []string{"o/env.yaml@"}},
+		{"o/missing.yaml", nil},
+		{"nowhere/${NAMESPACE}.yaml", nil},
+	}
+	for _, tt := range tests {
+		if g := got(tt.pattern); !reflect.DeepEqual(g, tt.want) {
+			t.Errorf("expand(%q) = %v, want %v", tt.pattern, g, tt.want)
+		}
+	}
+}
+
+// TestWorkersDeterministic lints a tree with findings in many templates and
+// namespaces with one worker and with many, and wants identical results.
+func TestWorkersDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "partials/spec.yaml"), "# load! ../overrides/replicas-${NAMESPACE}.yaml, ../overrides/replicas.yaml\nselector: {}\n")
+	writeFile(t, filepath.Join(dir, "overrides/replicas.yaml"), "replicas: 1\n")
+	writeFile(t, filepath.Join(dir, "overrides/replicas-qa.yaml"), "replicas: \"one\"\n")
+	writeFile(t, filepath.Join(dir, "overrides/replicas-prod.yaml"), "replicas: ${PROD_REPLICAS}\n")
+	for i := range 40 {
+		tpl := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-" + string(rune('a'+i%26)) + "\nspec:\n  # load! ../partials/spec.yaml\n"
+		if i%7 == 0 {
+			tpl += "  # load! ../missing-${NAMESPACE}.yaml\n"
+		}
+		writeFile(t, filepath.Join(dir, "apps", "app"+string(rune('a'+i%26))+string(rune('0'+i/26))+".yaml"), tpl)
+	}
+	t.Chdir(dir)
+	one, err := Run(Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := Run(Options{Workers: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Templates) != 40 || len(one.Namespaces) != 3 || len(one.Findings) == 0 {
+		t.Fatalf("unexpected tree: %d templates, namespaces %v, %d findings", len(one.Templates), one.Namespaces, len(one.Findings))
+	}
+	if a, b := textOf(one), textOf(many); a != b {
+		t.Errorf("1 worker and 8 workers differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+func textOf(r *Result) string {
+	var b strings.Builder
+	report.WriteText(&b, r.Findings, false)
+	return b.String()
+}
+
+// TestCheckRenderMapsPositions renders a template whose partial has a
+// render warning and checks that CheckRender fills the context and keeps
+// template positions.
+func TestCheckRenderMapsPositions(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  # load! p.yaml\n")
+	writeFile(t, filepath.Join(dir, "p.yaml"), "a: ${UNSET}\n")
+	t.Chdir(dir)
+	res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: "qa"})
+	var f *diag.Finding
+	for _, x := range CheckRender(res, err, "app.yaml", "qa", "1.24", false) {
+		if x.Rule == "render.unset-variable" {
+			f = x
+		}
+	}
+	if f == nil {
+		t.Fatal("no render.unset-variable finding")
+	}
+	want := diag.Finding{Severity: diag.Warning, Rule: "render.unset-variable", Pos: diag.Position{File: "p.yaml", Line: 1, Col: 4},
+		Root: "app.yaml", Namespace: "qa", Release: "1.24"}
+	if f.Severity != want.Severity || f.Rule != want.Rule || f.Pos != want.Pos || f.Root != want.Root || f.Namespace != want.Namespace || f.Release != want.Release {
+		t.Errorf("finding = %+v, want %+v", *f, want)
+	}
+	if len(f.Chain) != 1 || f.Chain[0] != (diag.Position{File: "app.yaml", Line: 6}) {
+		t.Errorf("chain = %v, want app.yaml:6", f.Chain)
+	}
+
+	// A finding at an output line maps to the template line that made it.
+	g := &diag.Finding{Pos: diag.Position{Line: 6, Col: 6}}
+	toTemplate(g, &res.SourceMap, "app.yaml")
+	if g.Pos != (diag.Position{File: "p.yaml", Line: 1, Col: 4}) || len(g.Chain) != 1 {
+		t.Errorf("output 6:6 mapped to %v via %v, want p.yaml:1:4 via app.yaml:6", g.Pos, g.Chain)
+	}
+	h := &diag.Finding{Pos: diag.Position{Line: 99, Col: 3}}
+	toTemplate(h, &res.SourceMap, "app.yaml")
+	if h.Pos.File != "p.yaml" || h.Pos.Line != 1 || h.Pos.Col != 0 {
+		t.Errorf("past-the-end finding mapped to %v, want the last line", h.Pos)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o666); err != nil {
+		t.Fatal(err)
+	}
+}
