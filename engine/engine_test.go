@@ -150,10 +150,10 @@ func TestResultDependencies(t *testing.T) {
 		t.Errorf("Probes = %v, want %v (candidates after the winner are not looked at)", res.Probes, want)
 	}
 	// The source map points each line at its template line, with the chain.
-	if len(res.Lines) != 6 {
-		t.Fatalf("source map has %d lines, want 6", len(res.Lines))
+	if res.SourceMap.Len() != 6 {
+		t.Fatalf("source map has %d lines, want 6", res.SourceMap.Len())
 	}
-	o := res.Lines[1]
+	o, _ := res.SourceMap.Origin(2)
 	if o.Include.File != "o/env.yaml" || o.Line != 1 || o.Indent != 2 {
 		t.Errorf("line 2 origin = %s:%d indent %d, want o/env.yaml:1 indent 2", o.Include.File, o.Line, o.Indent)
 	}
@@ -213,8 +213,8 @@ func TestRenderReaderNamesStdin(t *testing.T) {
 	if got, want := string(res.Output), "x:\n  p: 1\ny: prod"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if res.Lines[0].Include.File != engine.StdinName {
-		t.Errorf("stdin lines are attributed to %q", res.Lines[0].Include.File)
+	if o, _ := res.SourceMap.Origin(1); o.Include.File != engine.StdinName {
+		t.Errorf("stdin lines are attributed to %q", o.Include.File)
 	}
 }
 
@@ -235,7 +235,7 @@ func TestDirectives(t *testing.T) {
 func TestEmptyTemplate(t *testing.T) {
 	writeTree(t, map[string]string{"empty.yaml": ""})
 	res, err := engine.RenderFile("empty.yaml", engine.Options{})
-	if err != nil || len(res.Output) != 0 || len(res.Lines) != 0 {
-		t.Errorf("empty template: output %q, %d source lines, err %v", res.Output, len(res.Lines), err)
+	if err != nil || len(res.Output) != 0 || res.SourceMap.Len() != 0 {
+		t.Errorf("empty template: output %q, %d source lines, err %v", res.Output, res.SourceMap.Len(), err)
 	}
 }

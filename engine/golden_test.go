@@ -89,8 +89,8 @@ func renderCase(t *testing.T, c goldenCase, ns string) (out, errs, warns string)
 			t.Errorf("failed render returned output %q", res.Output)
 		}
 		errs = lines(diag.Collect(err))
-	} else if len(res.Lines) != strings.Count(string(res.Output), "\n")+boolInt(!strings.HasSuffix(string(res.Output), "\n") && len(res.Output) > 0) {
-		t.Errorf("source map has %d lines for %d output lines", len(res.Lines), strings.Count(string(res.Output), "\n"))
+	} else if res.SourceMap.Len() != strings.Count(string(res.Output), "\n")+boolInt(!strings.HasSuffix(string(res.Output), "\n") && len(res.Output) > 0) {
+		t.Errorf("source map has %d lines for %d output lines", res.SourceMap.Len(), strings.Count(string(res.Output), "\n"))
 	}
 	return string(res.Output), errs, lines(res.Warnings)
 }

@@ -149,7 +149,7 @@ func (r *renderer) writeValue(v string, o Origin, prefix, indent []byte) {
 
 // startLine begins an output line that came from o.
 func (r *renderer) startLine(o Origin, prefix []byte, trimBlank bool) {
-	r.lines = append(r.lines, o)
+	r.srcmap.lines = append(r.srcmap.lines, lineOrigin{o.Include.id, int32(o.Line), int32(o.Indent)})
 	r.lineStart = len(r.out)
 	r.trimBlank = trimBlank
 	r.out = append(r.out, prefix...)

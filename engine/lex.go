@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"iter"
 	"strings"
 )
 
@@ -55,31 +56,33 @@ func parseDirective(line []byte) (d Directive, ok bool) {
 // to find the namespaces that `${NAMESPACE}` candidates imply.
 func Directives(src []byte) []Directive {
 	var ds []Directive
-	n := 0
-	forEachLine(src, func(line []byte) {
-		n++
+	for n, line := range lines(src) {
 		if d, ok := parseDirective(line); ok {
 			d.Line = n
 			ds = append(ds, d)
 		}
-	})
+	}
 	return ds
 }
 
-// forEachLine calls fn for each line of src without its terminator. CRLF and
-// LF both end a line; a final terminator does not start another line, and an
-// empty src has one empty line.
-func forEachLine(src []byte, fn func(line []byte)) {
-	for {
-		i := bytes.IndexByte(src, '\n')
-		if i < 0 {
-			fn(trimCR(src))
-			return
-		}
-		fn(trimCR(src[:i]))
-		src = src[i+1:]
-		if len(src) == 0 {
-			return
+// lines yields each line of src with its 1-based number, without the line
+// terminator. CRLF and LF both end a line; a final terminator does not start
+// another line, and an empty src has one empty line.
+func lines(src []byte) iter.Seq2[int, []byte] {
+	return func(yield func(int, []byte) bool) {
+		for n := 1; ; n++ {
+			i := bytes.IndexByte(src, '\n')
+			if i < 0 {
+				yield(n, trimCR(src))
+				return
+			}
+			if !yield(n, trimCR(src[:i])) {
+				return
+			}
+			src = src[i+1:]
+			if len(src) == 0 {
+				return
+			}
 		}
 	}
 }

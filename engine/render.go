@@ -51,8 +51,8 @@ type Options struct {
 // watch; Output is nil then.
 type Result struct {
 	Output []byte
-	// Lines is the source map: Lines[i] is where output line i+1 came from.
-	Lines []Origin
+	// SourceMap says where each output line came from.
+	SourceMap SourceMap
 	// Files lists every file read, root template first, each once.
 	Files []string
 	// Probes lists every candidate path tried, in order, each once: a watcher
@@ -74,6 +74,32 @@ type Include struct {
 	File   string   // display path
 	Parent *Include // the file whose directive loaded this one
 	Line   int      // that directive's line in Parent.File
+	id     int32    // index in SourceMap.includes
+}
+
+// SourceMap records, for every output line, the template line it came from.
+// It holds no pointers per line, so a 100,000-line map costs the garbage
+// collector nothing to scan.
+type SourceMap struct {
+	includes []*Include
+	lines    []lineOrigin
+}
+
+type lineOrigin struct {
+	include, line, indent int32
+}
+
+// Len returns the number of output lines.
+func (m *SourceMap) Len() int { return len(m.lines) }
+
+// Origin returns where output line n (1-based) came from; ok is false when
+// the output has no such line.
+func (m *SourceMap) Origin(n int) (o Origin, ok bool) {
+	if n < 1 || n > len(m.lines) {
+		return o, false
+	}
+	l := m.lines[n-1]
+	return Origin{Include: m.includes[l.include], Line: int(l.line), Indent: int(l.indent)}, true
 }
 
 // Chain returns the positions of the directives that led to inc.File,
@@ -199,17 +225,18 @@ func rootError(path string, err error) error {
 // renderer is the emitter: it walks sources line by line, writes the output
 // and the source map, and collects problems.
 type renderer struct {
-	opts     Options
-	vars     map[string]string
-	res      *resolver
-	out      []byte
-	lines    []Origin
-	files    []string
-	seen     map[string]bool // display paths already in files or probes
-	probes   []Probe
-	warnings diag.Findings
-	errs     diag.Findings
-	warned   map[diag.Position]bool
+	opts   Options
+	vars   map[string]string
+	res    *resolver
+	out    []byte
+	srcmap SourceMap
+	files  []string
+	probes []Probe
+	// Display paths already listed in files and probes.
+	seenFiles, seenProbes map[string]bool
+	warnings              diag.Findings
+	errs                  diag.Findings
+	warned                map[diag.Position]bool
 	// stack holds the real paths of the files being rendered, root first,
 	// with the directive line that loaded the next one: for cycle errors.
 	stack []frame
@@ -246,11 +273,12 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	}
 	vars["NAMESPACE"] = ns
 	return &renderer{
-		opts:   opts,
-		vars:   vars,
-		res:    res,
-		seen:   map[string]bool{},
-		warned: map[diag.Position]bool{},
+		opts:       opts,
+		vars:       vars,
+		res:        res,
+		seenFiles:  map[string]bool{},
+		seenProbes: map[string]bool{},
+		warned:     map[diag.Position]bool{},
 	}, nil
 }
 
@@ -262,13 +290,13 @@ func (r *renderer) run(src *source) (*Result, error) {
 // where the root's candidates resolve.
 func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 	r.addFile(src.display)
-	root := &Include{File: src.display}
+	root := r.newInclude(&Include{File: src.display})
 	r.out = make([]byte, 0, 64*1024)
 	r.render(src, root, filepath.Dir(dirOf), nil, 0)
 	if !src.endsWithNewline && len(r.out) > 0 {
 		r.out = r.out[:len(r.out)-1]
 		if len(r.out) == 0 {
-			r.lines = nil // an empty template renders no line at all
+			r.srcmap.lines = nil // an empty template renders no line at all
 		}
 	}
 	res := r.result()
@@ -276,7 +304,7 @@ func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 		return res, diag.Join(r.errs)
 	}
 	res.Output = r.out
-	res.Lines = r.lines
+	res.SourceMap = r.srcmap
 	return res, nil
 }
 
@@ -285,15 +313,15 @@ func (r *renderer) result() *Result {
 }
 
 func (r *renderer) addFile(display string) {
-	if !r.seen["f:"+display] {
-		r.seen["f:"+display] = true
+	if !r.seenFiles[display] {
+		r.seenFiles[display] = true
 		r.files = append(r.files, display)
 	}
 }
 
 func (r *renderer) addProbe(display string, exists bool) {
-	if !r.seen["p:"+display] {
-		r.seen["p:"+display] = true
+	if !r.seenProbes[display] {
+		r.seenProbes[display] = true
 		r.probes = append(r.probes, Probe{Path: display, Exists: exists})
 	}
 }
@@ -305,8 +333,7 @@ func (r *renderer) render(src *source, inc *Include, dir string, prefix []byte, 
 	r.stack = append(r.stack, frame{real: src.real, display: src.display})
 	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
 	loaded := depth > 0
-	for i, line := range src.lines {
-		n := i + 1
+	for n, line := range lines(src.data) {
 		if d, ok := parseDirective(line); ok {
 			d.Line = n
 			r.stack[len(r.stack)-1].line = n
@@ -403,17 +430,24 @@ func (r *renderer) include(d Directive, display, real string, inc *Include, pos 
 		r.fail(inc, pos, "render.read", err.Error())
 		return
 	}
-	child := &Include{File: display, Parent: inc, Line: d.Line}
+	child := r.newInclude(&Include{File: display, Parent: inc, Line: d.Line})
 	childPrefix := make([]byte, 0, len(prefix)+len(d.Indent))
 	childPrefix = append(append(childPrefix, prefix...), d.Indent...)
-	first := len(r.lines)
+	first := len(r.srcmap.lines)
 	r.render(src, child, filepath.Dir(display), childPrefix, depth+1)
 	// A partial's trailing newlines are dropped: remove its trailing empty
 	// lines, keeping at least one so an empty partial leaves an empty line.
-	for len(r.lines) > first+1 && len(r.out) >= 2 && r.out[len(r.out)-1] == '\n' && r.out[len(r.out)-2] == '\n' {
+	for len(r.srcmap.lines) > first+1 && len(r.out) >= 2 && r.out[len(r.out)-1] == '\n' && r.out[len(r.out)-2] == '\n' {
 		r.out = r.out[:len(r.out)-1]
-		r.lines = r.lines[:len(r.lines)-1]
+		r.srcmap.lines = r.srcmap.lines[:len(r.srcmap.lines)-1]
 	}
+}
+
+// newInclude registers inc in the source map.
+func (r *renderer) newInclude(inc *Include) *Include {
+	inc.id = int32(len(r.srcmap.includes))
+	r.srcmap.includes = append(r.srcmap.includes, inc)
+	return inc
 }
 
 // fail records an error at pos, with the include chain that led there.

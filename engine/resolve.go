@@ -11,12 +11,12 @@ import (
 	"unicode/utf8"
 )
 
-// source is one template file, read and split into lines once per render
-// however often it is loaded.
+// source is one template file, read once per render however often it is
+// loaded.
 type source struct {
 	display string // path as shown to the user
 	real    string // symlink-free absolute path: identity for cycles and the cache
-	lines   [][]byte
+	data    []byte // without a byte order mark
 	// endsWithNewline matters only for the root template: the output ends
 	// with a newline exactly when it does.
 	endsWithNewline bool
@@ -161,7 +161,7 @@ func (rs *resolver) read(display, real string) (*source, error) {
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// parseSource checks a file's encoding and splits it into lines.
+// parseSource checks a file's encoding.
 func parseSource(display string, data []byte) (*source, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if i := bytes.IndexByte(data, 0); i >= 0 {
@@ -170,10 +170,7 @@ func parseSource(display string, data []byte) (*source, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%s is not valid UTF-8", display)
 	}
-	src := &source{display: display, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}
-	src.lines = make([][]byte, 0, bytes.Count(data, []byte("\n"))+1)
-	forEachLine(data, func(line []byte) { src.lines = append(src.lines, line) })
-	return src, nil
+	return &source{display: display, data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
 }
 
 // within reports whether path is dir or lies below it; both are clean and absolute.
