@@ -64,7 +64,7 @@ func FuzzRender(f *testing.F) {
 
 		res, err := renderBounded(t, path, opts)
 		if err != nil {
-			if res == nil || res.Output != nil || res.Lines != nil {
+			if res == nil || res.Output != nil || res.SourceMap.Len() != 0 {
 				t.Fatalf("failed render returned output or a source map: %+v", res)
 			}
 			if isText(root) && (len(res.Files) == 0 || res.Files[0] != path) {
@@ -78,7 +78,7 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatalf("second render failed: %v", err)
 		}
-		if !bytes.Equal(res.Output, again.Output) || !slices.Equal(res.Files, again.Files) || len(res.Lines) != len(again.Lines) {
+		if !bytes.Equal(res.Output, again.Output) || !slices.Equal(res.Files, again.Files) || res.SourceMap.Len() != again.SourceMap.Len() {
 			t.Fatalf("rendering twice differs:\n%q\n%q", res.Output, again.Output)
 		}
 
@@ -127,8 +127,8 @@ func checkSourceMap(t *testing.T, res *engine.Result, root string, sources map[s
 		body = strings.TrimSuffix(out, "\n")
 	}
 	lines := strings.Split(body, "\n")
-	if len(lines) != len(res.Lines) {
-		t.Fatalf("output has %d lines, source map %d\noutput: %q", len(lines), len(res.Lines), out)
+	if len(lines) != res.SourceMap.Len() {
+		t.Fatalf("output has %d lines, source map %d\noutput: %q", len(lines), res.SourceMap.Len(), out)
 	}
 	if !rootNL && lines[len(lines)-1] != "" && strings.HasSuffix(out, "\n") {
 		t.Fatalf("root template has no final newline, output %q has one", out)
@@ -137,7 +137,8 @@ func checkSourceMap(t *testing.T, res *engine.Result, root string, sources map[s
 	for file, text := range sources {
 		directives[file] = engine.Directives([]byte(text))
 	}
-	for i, o := range res.Lines {
+	for i := range res.SourceMap.Len() {
+		o, _ := res.SourceMap.Origin(i + 1)
 		if o.Include == nil || o.Line < 1 {
 			t.Fatalf("output line %d has no origin: %+v", i+1, o)
 		}

@@ -490,7 +490,7 @@ func TestCheckFindings(t *testing.T) {
 	check := func(res *engine.Result, err error, ns string) diag.Findings {
 		fs := diag.Collect(err)
 		if err == nil && strings.Contains(string(res.Output), "green") {
-			origin := res.Lines[4]
+			origin, _ := res.SourceMap.Origin(5)
 			fs = append(fs, &diag.Finding{Severity: diag.Error, Rule: "test.green", Message: "green is not allowed", Pos: origin.Position(3), Chain: origin.Include.Chain(), Namespace: ns})
 		}
 		return fs
