@@ -300,10 +300,13 @@ func TestScenarios(t *testing.T) {
 		},
 		{
 			name:  "override directory created later",
-			files: map[string]string{"app.yaml": "# load! env/${NAMESPACE}/values.yaml, default.yaml\n", "default.yaml": "x: default"},
+			// env/ exists but nothing in it is loaded: only watching it, as the
+			// nearest existing ancestor of env/production/, sees the creation.
+			files: map[string]string{"app.yaml": "# load! env/${NAMESPACE}/values.yaml, default.yaml\n", "default.yaml": "x: default", "env/README": "per-namespace values"},
 			steps: []step{
 				{name: "create nested dirs and file", do: func(t *testing.T, d string) { write(t, d, "env/production/values.yaml", "x: prod") }, want: "x: prod\n"},
-				{name: "remove the tree", do: func(t *testing.T, d string) { remove(t, d, "env") }, want: "x: default\n"},
+				{name: "remove the tree", do: func(t *testing.T, d string) { remove(t, d, "env/production") }, want: "x: default\n"},
+				{name: "remove env too", do: func(t *testing.T, d string) { remove(t, d, "env") }, want: "x: default\n"},
 				{name: "create it again", do: func(t *testing.T, d string) { write(t, d, "env/production/values.yaml", "x: again") }, want: "x: again\n"},
 			},
 		},
