@@ -299,7 +299,7 @@ func TestScenarios(t *testing.T) {
 			},
 		},
 		{
-			name:  "override directory created later",
+			name: "override directory created later",
 			// env/ exists but nothing in it is loaded: only watching it, as the
 			// nearest existing ancestor of env/production/, sees the creation.
 			files: map[string]string{"app.yaml": "# load! env/${NAMESPACE}/values.yaml, default.yaml\n", "default.yaml": "x: default", "env/README": "per-namespace values"},
