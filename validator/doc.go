@@ -1,0 +1,57 @@
+// Package validator checks one rendered output — a stream of YAML documents
+// — against the schemas of one Kubernetes release, offline. It is eastern
+// lint's per-document stage: lint renders each template for a namespace,
+// hands the output here, and maps the findings' output lines back to
+// template lines through the render's source map.
+//
+// Each YAML document is parsed once into a yaml.Node tree (go.yaml.in/yaml/v3
+// keeps line and column for every node) and walked alongside the kind's
+// schema.Node, so every problem in a document is reported, each with its
+// field path and the position of the most precise node: the offending key
+// for unknown fields, the value for type errors, the enclosing mapping for
+// missing fields, the apiVersion value for api.* findings.
+//
+// Values are judged the way kubectl sends them: sigs.k8s.io/yaml reads
+// YAML 1.1, so a quoted "3" is a string, 3 a number, and an unquoted yes,
+// no, on or off a boolean. Null is accepted for every field (Kubernetes
+// treats it as unset), except that a required field set to null is
+// missing.
+//
+// # Rules
+//
+//	rule id                severity        meaning
+//	yaml.syntax            error           the document is not valid YAML; other documents are still checked
+//	yaml.duplicate-key     error           a mapping repeats a key (reported at the second one)
+//	object.shape           error           apiVersion, kind or metadata.name/generateName missing or not a
+//	                                       string, or the document (or a List item) is not a mapping
+//	object.duplicate       error           the same group, kind, namespace and name twice in one output
+//	                                       (an absent namespace equals ""); at the second occurrence
+//	schema.unknown-field   error           the kind has no such field in any release
+//	schema.field-release   error           the field exists, but only in later releases ("was added in
+//	                                       Kubernetes 1.22") or only in earlier ones ("was removed in …")
+//	schema.required        error           a required field is absent or null
+//	schema.type            error           a value has the wrong JSON type ("expected integer, got string")
+//	schema.unknown-kind    info (error     no release has a schema for the kind (a custom resource): its
+//	                       with StrictKinds)  fields are not checked
+//	schema.release         error           Options.Release is not a supported release
+//	schema.unavailable     error           the release's schema data could not be loaded
+//	api.deprecated         warning         the apiVersion is deprecated at the release; names the replacement
+//	api.removed            error           the release no longer serves the apiVersion; names the release that
+//	                                       removed it and the replacement
+//	api.not-yet            error           the apiVersion arrived in a later release; names it
+//	api.feature-gated      warning         an alpha version, or a beta version introduced in 1.24 or later:
+//	                                       served only when enabled on the API server
+//	metadata.name          error           the name (or generateName prefix) is not valid for the kind:
+//	                                       DNS-1123 subdomain for most kinds, DNS-1123 label for Namespace,
+//	                                       DNS-1035 label for Service, path segment for RBAC kinds
+//	metadata.namespace     error           metadata.namespace is not a DNS-1123 label
+//	metadata.label         error           a label key is not a qualified name or a value not a valid label
+//	                                       value (object and pod-template metadata)
+//	metadata.annotation    error           an annotation key is not a qualified name, or all annotations
+//	                                       together exceed 256 KiB
+//
+// Documents are split on `---` lines (with or without trailing content) and
+// `...` end markers; empty and comment-only documents are fine. A document
+// of kind List, or a typed list such as DeploymentList, is checked item by
+// item, with paths like items[2].spec.replicas.
+package validator
