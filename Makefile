@@ -4,8 +4,12 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 FUZZTIME ?= 30s
+# Release targets: static binaries, so they run on any distribution (and in
+# scratch or distroless images) without a C library.
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+SHA256SUM ?= $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
 
-.PHONY: build test bench fuzz vet
+.PHONY: build test bench fuzz vet dist
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o eastern ./cmd/eastern
@@ -21,3 +25,15 @@ fuzz:
 
 vet:
 	$(GO) vet ./...
+
+# dist/eastern-OS-ARCH[.exe] for every platform, plus dist/SHA256SUMS.
+dist:
+	rm -rf dist && mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		echo "dist/eastern-$$os-$$arch$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
+			-o "dist/eastern-$$os-$$arch$$ext" ./cmd/eastern; \
+	done
+	cd dist && $(SHA256SUM) eastern-* > SHA256SUMS
+	@cat dist/SHA256SUMS

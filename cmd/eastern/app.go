@@ -137,8 +137,15 @@ func contains(list []string, s string) bool {
 // ldflags it falls back to what the Go toolchain recorded: the module
 // version under go install, the VCS revision under go build.
 func versionString() string {
-	v, c := version, commit
-	if info, ok := debug.ReadBuildInfo(); ok {
+	info, _ := debug.ReadBuildInfo()
+	return formatVersion(version, commit, info, runtime.Version())
+}
+
+// formatVersion puts versionString together; info may be nil. Under
+// `go install …@<commit>` the toolchain records only a pseudo-version
+// (v0.0.0-20260102150405-abcdef123456), whose last part is the commit.
+func formatVersion(v, c string, info *debug.BuildInfo, goVersion string) string {
+	if info != nil {
 		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version
 		}
@@ -146,6 +153,9 @@ func versionString() string {
 			if s.Key == "vcs.revision" && c == "" {
 				c = s.Value
 			}
+		}
+		if c == "" {
+			c = pseudoVersionCommit(info.Main.Version)
 		}
 	}
 	if v == "" {
@@ -157,7 +167,29 @@ func versionString() string {
 	if len(c) > 12 {
 		c = c[:12]
 	}
-	return fmt.Sprintf("eastern %s (commit %s, %s)", v, c, runtime.Version())
+	return fmt.Sprintf("eastern %s (commit %s, %s)", v, c, goVersion)
+}
+
+// pseudoVersionCommit returns the 12-digit commit of a Go pseudo-version
+// such as v0.0.0-20260102150405-abcdef123456 (or …+dirty), else "".
+func pseudoVersionCommit(v string) string {
+	v, _, _ = strings.Cut(v, "+")
+	i := strings.LastIndexByte(v, '-')
+	if i < 0 || len(v)-i-1 != 12 || strings.Count(v, "-") < 2 {
+		return ""
+	}
+	rev := v[i+1:]
+	for _, r := range rev {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return ""
+		}
+	}
+	// The part before the revision is a 14-digit UTC timestamp.
+	ts := v[:i]
+	if j := strings.LastIndexAny(ts, "-."); j < 0 || len(ts)-j-1 != 14 {
+		return ""
+	}
+	return rev
 }
 
 // usageError is a mistake in the command line: exit code 2.
