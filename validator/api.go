@@ -31,14 +31,16 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 	target := rel.Version()
 	node := rel.Kind(gvk)
 	lc, known := cat.lifecycle(gvk)
+	if !known && node == nil {
+		// No release has it (LifecycleOf covers every built-in kind), so
+		// there is no need to decode every release to look for it.
+		return apiVerdict{unknown: true}
+	}
 	var present []string
 	if node == nil || lc.Introduced == "" && strings.Contains(gvk.Version, "beta") {
 		// Only then does presence change the verdict; it may decode every
 		// release, so a GA kind the target release has never asks for it.
 		present = presence(cat, gvk)
-	}
-	if !known && node == nil && len(present) == 0 {
-		return apiVerdict{unknown: true}
 	}
 
 	introduced, removed := lc.Introduced, lc.Removed
