@@ -1,0 +1,123 @@
+package doctest
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/example")
+
+// repoRoot is the repository's top directory, where the worked example,
+// README.md and docs/ live; binDir holds the eastern binary TestMain built.
+// Both are set once by TestMain, before any test runs.
+var repoRoot, binDir string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	repoRoot = root
+	dir, err := os.MkdirTemp("", "eastern-doctest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "creating a directory for the test binary:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "eastern"+exeSuffix()), "./cmd/eastern")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building eastern for the doc tests: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+func exeSuffix() string {
+	if filepath.Separator == '\\' {
+		return ".exe"
+	}
+	return ""
+}
+
+// eastern returns the path of the built binary.
+func eastern() string { return filepath.Join(binDir, "eastern"+exeSuffix()) }
+
+// runEastern runs the built binary in dir and returns its standard output,
+// standard error and exit code.
+func runEastern(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(eastern(), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("running eastern %v: %v", args, err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+// exampleFiles are the worked example's paths, relative to the repository
+// root: what a newcomer's clone holds for the README's commands.
+var exampleFiles = []string{"web.yaml", "partials", "overrides", ".eastern.yaml"}
+
+// copyExample copies the worked example into dst; a missing optional path
+// (.eastern.yaml) is skipped.
+func copyExample(t *testing.T, dst string) {
+	t.Helper()
+	for _, p := range exampleFiles {
+		src := filepath.Join(repoRoot, p)
+		if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) && p == ".eastern.yaml" {
+			continue
+		}
+		if err := copyTree(src, filepath.Join(dst, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// copyTree copies the file or directory src to dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
