@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/lint"
+	"github.com/eastern-k8s/eastern/watch"
+)
+
+const watchUsage = `Render a template again every time it, or anything it loads, changes.
+
+Usage:
+  eastern watch TEMPLATE [NAMESPACE] [flags]
+
+Watches the template, every file it loads, every higher-priority candidate
+that would change which file a load! picks, and the --values file. Each
+render is written atomically to -o FILE (a failed render leaves the file as
+it was) or printed: on a terminal as a screen showing the latest render and
+what changed; otherwise as a stream with a "# eastern watch: TIME NAMESPACE
+ok" line before each render. Problems, and lint's findings unless --no-lint,
+print to standard error at template file:line. Errors never stop the watch.
+
+Examples:
+  eastern watch deploy/app.yaml production
+  eastern watch deploy/app.yaml production -o rendered/production.yaml
+  eastern watch deploy/app.yaml -n staging,production -o 'rendered/${NAMESPACE}.yaml'
+
+Flags:
+{{flags}}
+Stop with Ctrl-C. Exit codes: 0 stopped, 1 the watch could not start, 2 usage error.
+`
+
+type watchCmd struct {
+	renderFlags
+	output      string
+	noLint      bool
+	kubeVersion string
+	config      string
+	strictKinds bool
+	debounce    time.Duration
+}
+
+func (a *app) watch(args []string) int {
+	var c watchCmd
+	fs := pflag.NewFlagSet("watch", pflag.ContinueOnError)
+	c.register(fs, true)
+	fs.StringVarP(&c.output, "output", "o", "", "write each good render atomically to `FILE` (must contain ${NAMESPACE} for several namespaces)")
+	fs.BoolVar(&c.noLint, "no-lint", false, "only render; do not check the output against the Kubernetes schemas")
+	fs.StringVar(&c.kubeVersion, "kube-version", "", "check against Kubernetes `RELEASE` (\"1.29\") for every namespace (default: from the config, else the newest)")
+	fs.StringVar(&c.config, "config", "", "read per-namespace releases from `FILE` (default: "+lint.ConfigFile+" when present)")
+	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
+	fs.DurationVar(&c.debounce, "debounce", watch.DefaultDebounce, "wait this `DURATION` after the last change before rendering")
+	if done, code := a.parseFlags(fs, watchUsage, args); done {
+		return code
+	}
+	opts, err := c.options(a, fs.Args())
+	if err != nil {
+		var usage *usageError
+		if errors.As(err, &usage) {
+			a.usageFailed("watch", err)
+			return exitUsage
+		}
+		fmt.Fprintf(a.stderr, "eastern watch: %v\n", err)
+		return exitFailed
+	}
+	w, err := watch.New(opts)
+	if err != nil {
+		a.usageFailed("watch", err)
+		return exitUsage
+	}
+	// Ctrl-C and SIGTERM end the watch normally: Run returns after the
+	// render in progress is written, never in the middle of a write.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := w.Run(ctx); err != nil {
+		fmt.Fprintf(a.stderr, "eastern watch: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// options checks the command line and turns it into watch options.
+func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
+	var opts watch.Options
+	switch {
+	case len(args) == 0:
+		return opts, usagef("no TEMPLATE given")
+	case len(args) > 2:
+		return opts, usagef("too many arguments: want TEMPLATE [NAMESPACE]")
+	case args[0] == "-":
+		return opts, usagef("cannot watch standard input: name a template file")
+	}
+	namespaces := c.namespaces
+	if len(args) == 2 {
+		if len(namespaces) > 0 && !(len(namespaces) == 1 && namespaces[0] == args[1]) {
+			return opts, usagef("namespace given twice: %q and -n %s", args[1], strings.Join(namespaces, ","))
+		}
+		namespaces = []string{args[1]}
+	}
+	if len(namespaces) == 0 {
+		namespaces = []string{engine.DefaultNamespace}
+	}
+	if len(namespaces) > 1 && c.output != "" && !strings.Contains(c.output, watch.NamespaceVar) {
+		return opts, usagef("-o %s must contain %s to hold %d namespaces", c.output, watch.NamespaceVar, len(namespaces))
+	}
+	if c.debounce <= 0 {
+		return opts, usagef("--debounce must be positive")
+	}
+	// Bad -s or --values are mistakes in the command line: report them now
+	// rather than as the first render's failure.
+	if _, err := c.vars(); err != nil {
+		return opts, err
+	}
+	stdoutTerminal := false
+	if f, ok := a.stdout.(*os.File); ok {
+		stdoutTerminal = isTerminal(f)
+	}
+	opts = watch.Options{
+		Template:   args[0],
+		Namespaces: namespaces,
+		Vars:       c.vars,
+		Root:       c.root,
+		Strict:     c.strict,
+		Output:     c.output,
+		Stdout:     a.stdout,
+		Stderr:     a.stderr,
+		Screen:     stdoutTerminal && c.output == "",
+		Color:      a.color(),
+		Debounce:   c.debounce,
+	}
+	if c.values != "" {
+		opts.Inputs = append(opts.Inputs, c.values)
+	}
+	if c.noLint {
+		if c.kubeVersion != "" || c.config != "" || c.strictKinds {
+			return opts, usagef("--kube-version, --config and --strict-kinds have no effect with --no-lint")
+		}
+		return opts, nil
+	}
+	check, configPath, err := c.lintCheck(args[0])
+	if err != nil {
+		return opts, err
+	}
+	opts.Check = check
+	if configPath != "" {
+		opts.Inputs = append(opts.Inputs, configPath)
+	}
+	return opts, nil
+}
+
+// lintCheck returns the check that runs lint on every render, and the config
+// file it reads (re-read on every render so that editing it takes effect).
+func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error, string) diag.Findings, configPath string, err error) {
+	release := ""
+	if c.kubeVersion != "" {
+		if release, err = lint.NormalizeRelease(c.kubeVersion); err != nil {
+			return nil, "", usagef("--kube-version: %v", err)
+		}
+	}
+	configPath = c.config
+	if configPath == "" {
+		if _, err := os.Stat(lint.ConfigFile); err == nil {
+			configPath = lint.ConfigFile
+		}
+	}
+	var cfg *lint.Config
+	if configPath != "" {
+		if cfg, err = lint.LoadConfig(configPath); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, "", usagef("--config: %v", err)
+			}
+			return nil, "", usagef("%v", err)
+		}
+	}
+	check = func(res *engine.Result, renderErr error, namespace string) diag.Findings {
+		var problems diag.Findings
+		if configPath != "" {
+			// A config broken mid-edit is reported; the last good one stays in use.
+			if fresh, err := lint.LoadConfig(configPath); err != nil {
+				problems = append(problems, &diag.Finding{
+					Severity: diag.Error, Rule: "watch.config", Namespace: namespace,
+					Message: fmt.Sprintf("%v (still using the previous configuration)", err),
+				})
+			} else {
+				cfg = fresh
+			}
+		}
+		return append(problems, lint.CheckRender(res, renderErr, template, namespace, cfg.ReleaseFor(namespace, release), c.strictKinds)...)
+	}
+	return check, configPath, nil
+}
