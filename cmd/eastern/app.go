@@ -69,6 +69,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "render", aliases: []string{"generate"}, summary: "render a template for a namespace", run: (*app).render},
+		{name: "lint", summary: "check templates against the Kubernetes schemas of each namespace", run: (*app).lint},
 		{name: "watch", summary: "render again whenever the template or a file it loads changes", run: (*app).watch},
 	}
 }

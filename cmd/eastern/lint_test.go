@@ -1,0 +1,262 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// lintTree is a small repository: a root template that loads a partial,
+// which loads a per-namespace override; production's override has a value
+// the engine cannot fill, and staging's render fails on a missing file.
+var lintTree = map[string]string{
+	"app.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web
+data:
+  # load! partials/data.yaml
+`,
+	"partials/data.yaml": `mode: web
+# load! ../overrides/env-${NAMESPACE}.yaml, ../overrides/env.yaml
+`,
+	"overrides/env.yaml":            "env: default\n",
+	"overrides/env-production.yaml": "env: ${PROD_ENV}\n",
+	"overrides/env-staging.yaml":    "# load! missing.yaml\n",
+	".git/HEAD.yaml":                "not: [a template\n",
+}
+
+func TestLintFormats(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), lintTree)
+	t.Run("text", func(t *testing.T) {
+		stdout, stderr, code := runEastern(t, dir, "", "lint")
+		if code != exitFailed {
+			t.Errorf("exit code = %d, want %d (staging fails to render)\nstderr: %s", code, exitFailed, stderr)
+		}
+		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+		wantPrefixes := []string{
+			"overrides/env-production.yaml:1:6: warning: variable PROD_ENV is not set [render.unset-variable] (in production, k8s ",
+			"overrides/env-staging.yaml:1:9: error: load!: none of the candidates exist: overrides/missing.yaml [render.load-missing] (in staging, k8s ",
+		}
+		for _, want := range wantPrefixes {
+			if !containsPrefix(lines, want) {
+				t.Errorf("stdout lacks a line starting %q:\n%s", want, stdout)
+			}
+		}
+		if !strings.Contains(stdout, "via app.yaml:6 → partials/data.yaml:2 → overrides/env-staging.yaml:1)") {
+			t.Errorf("the staging error lacks its include chain:\n%s", stdout)
+		}
+		if last := lines[len(lines)-1]; !strings.HasPrefix(last, "1 template × 3 namespaces, ") || !strings.Contains(last, ": 1 error, 1 warning") {
+			t.Errorf("summary line = %q", last)
+		}
+		if strings.Contains(stdout, "\x1b[") {
+			t.Error("colour on a pipe")
+		}
+		if stderr != "" {
+			t.Errorf("stderr = %q, want nothing: findings go to stdout", stderr)
+		}
+	})
+	t.Run("json", func(t *testing.T) {
+		stdout, _, code := runEastern(t, dir, "", "lint", "-o", "json")
+		if code != exitFailed {
+			t.Errorf("exit code = %d, want %d", code, exitFailed)
+		}
+		var out struct {
+			Findings []struct {
+				Severity, Rule, File, Namespace, Root string
+				Line, Column                          int
+				Chain                                 []struct {
+					File string
+					Line int
+				}
+			}
+			Summary struct{ Templates, Namespaces, Errors, Warnings int }
+		}
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatalf("-o json is not JSON: %v\n%s", err, stdout)
+		}
+		if out.Summary.Templates != 1 || out.Summary.Namespaces != 3 || out.Summary.Errors != 1 || out.Summary.Warnings != 1 {
+			t.Errorf("summary = %+v", out.Summary)
+		}
+		var found bool
+		for _, f := range out.Findings {
+			if f.Rule == "render.load-missing" {
+				found = true
+				if f.File != "overrides/env-staging.yaml" || f.Line != 1 || f.Column != 9 || f.Namespace != "staging" || f.Root != "app.yaml" || len(f.Chain) != 2 {
+					t.Errorf("load-missing record = %+v", f)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no render.load-missing record in %s", stdout)
+		}
+	})
+	t.Run("junit", func(t *testing.T) {
+		stdout, _, code := runEastern(t, dir, "", "lint", "-o", "junit")
+		if code != exitFailed {
+			t.Errorf("exit code = %d, want %d", code, exitFailed)
+		}
+		var doc struct {
+			Failures int `xml:"failures,attr"`
+			Suites   []struct {
+				Name  string `xml:"name,attr"`
+				Cases []struct {
+					Name string `xml:"name,attr"`
+				} `xml:"testcase"`
+			} `xml:"testsuite"`
+		}
+		if err := xml.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatalf("-o junit is not XML: %v\n%s", err, stdout)
+		}
+		if len(doc.Suites) != 1 || doc.Suites[0].Name != "app.yaml" || doc.Failures != 1 {
+			t.Errorf("junit = %+v, want one suite app.yaml with one failure", doc)
+		}
+		if len(doc.Suites) == 1 && len(doc.Suites[0].Cases) < 3 {
+			t.Errorf("junit has %d cases, want one per namespace at least", len(doc.Suites[0].Cases))
+		}
+	})
+	t.Run("github", func(t *testing.T) {
+		stdout, _, code := runEastern(t, dir, "", "lint", "-o", "github")
+		if code != exitFailed {
+			t.Errorf("exit code = %d, want %d", code, exitFailed)
+		}
+		for _, want := range []string{
+			"::error file=overrides/env-staging.yaml,line=1,col=9,title=render.load-missing::load!: none of the candidates exist",
+			"::warning file=overrides/env-production.yaml,line=1,col=6,title=render.unset-variable::variable PROD_ENV is not set",
+		} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("github output lacks %q:\n%s", want, stdout)
+			}
+		}
+	})
+}
+
+func TestLintExitCodes(t *testing.T) {
+	clean := map[string]string{
+		"app.yaml":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  tag: \"${TAG}\"\n",
+		"deploy/.keep":       "",
+		"deploy/broken.conf": "x",
+	}
+	dir := writeTree(t, t.TempDir(), clean)
+	badConfig := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+		".eastern.yaml": "kubeVersion: \"1.29\"\nnamespaces:\n  prod:\n    kubeversion: \"1.24\"\n",
+	})
+	tests := []struct {
+		name       string
+		dir        string
+		args       []string
+		code       int
+		wantStderr string
+	}{
+		{"warnings pass by default", dir, []string{"lint"}, exitOK, ""},
+		{"warnings fail at --fail-on warning", dir, []string{"lint", "--fail-on", "warning"}, exitFailed, ""},
+		{"a set variable leaves nothing to warn about", dir, []string{"lint", "--fail-on", "warning", "-s", "TAG=1.0"}, exitOK, ""},
+		{"--strict makes the unset variable an error", dir, []string{"lint", "--strict"}, exitFailed, ""},
+		{"unknown output format", dir, []string{"lint", "-o", "sarif"}, exitUsage, `unknown output format "sarif"`},
+		{"bad --fail-on", dir, []string{"lint", "--fail-on", "info"}, exitUsage, `--fail-on "info"`},
+		{"unknown release", dir, []string{"lint", "--kube-version", "1.99"}, exitUsage, `--kube-version: unknown Kubernetes release "1.99"`},
+		{"missing path", dir, []string{"lint", "nope"}, exitUsage, "nope: no such file or directory"},
+		{"glob without matches", dir, []string{"lint", "deploy/**/*.yaml"}, exitUsage, "deploy/**/*.yaml: the pattern matches no template"},
+		{"paths and --template", dir, []string{"lint", "app.yaml", "--template", "*.yaml"}, exitUsage, "either PATH arguments or --template"},
+		{"bad namespace", dir, []string{"lint", "-n", "Prod"}, exitUsage, `namespace "Prod"`},
+		{"unknown flag", dir, []string{"lint", "--frobnicate"}, exitUsage, "unknown flag: --frobnicate"},
+		{"strict config", badConfig, []string{"lint"}, exitUsage, `.eastern.yaml:4: namespace prod: unknown key "kubeversion"`},
+		{"missing --config", dir, []string{"lint", "--config", "nope.yaml"}, exitUsage, "--config nope.yaml: no such file"},
+		{"--help", dir, []string{"lint", "--help"}, exitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runEastern(t, tt.dir, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
+			}
+			if tt.wantStderr != "" && !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.wantStderr)
+			}
+			if tt.code == exitUsage && strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+				t.Errorf("a usage error should take a line or two, got:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// TestLintConfigFlag reads the releases from --config and applies them per
+// namespace, with --kube-version overriding them all.
+func TestLintConfigFlag(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml":         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+		"ci/eastern.yaml":  "kubeVersion: \"1.29\"\nnamespaces:\n  prod: {kubeVersion: \"1.24\"}\n  qa: {}\n",
+		"ci/not-yaml.conf": "",
+	})
+	stdout, stderr, code := runEastern(t, dir, "", "lint", "app.yaml", "--config", "ci/eastern.yaml", "-o", "junit")
+	if code != exitOK {
+		t.Fatalf("exit code %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{`name="prod (k8s 1.24)"`, `name="qa (k8s 1.29)"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("junit lacks %s:\n%s", want, stdout)
+		}
+	}
+	stdout, _, _ = runEastern(t, dir, "", "lint", "app.yaml", "--config", "ci/eastern.yaml", "--kube-version", "v1.20.4", "-o", "junit")
+	for _, want := range []string{`name="prod (k8s 1.20)"`, `name="qa (k8s 1.20)"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("with --kube-version, junit lacks %s:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestLintJobsDeterministic compares one worker with many on the same tree.
+func TestLintJobsDeterministic(t *testing.T) {
+	files := map[string]string{
+		"overrides/env-a.yaml": "env: ${A}\n", "overrides/env-b.yaml": "# load! nope.yaml\n", "overrides/env.yaml": "env: x\n",
+	}
+	for _, name := range []string{"k", "l", "m", "n", "o", "p", "q", "r"} {
+		files["apps/"+name+".yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  # load! ../overrides/env-${NAMESPACE}.yaml, ../overrides/env.yaml\n  other: ${" + strings.ToUpper(name) + "}\n"
+	}
+	dir := writeTree(t, t.TempDir(), files)
+	one, _, code1 := runEastern(t, dir, "", "lint", "--jobs", "1", "-o", "json")
+	many, _, code2 := runEastern(t, dir, "", "lint", "--jobs", "16", "-o", "json")
+	if code1 != exitFailed || code1 != code2 {
+		t.Errorf("exit codes %d and %d, want %d", code1, code2, exitFailed)
+	}
+	if one != many {
+		t.Errorf("--jobs 1 and --jobs 16 differ:\n%s\n---\n%s", one, many)
+	}
+	if strings.Count(one, `"rule"`) < 20 {
+		t.Errorf("expected many findings to order, got:\n%s", one)
+	}
+}
+
+func TestLintColor(t *testing.T) {
+	// Standard output here is a pipe or a buffer, never a terminal: no colour
+	// even when stderr is a terminal.
+	a, stdout, _ := newTestApp("", false, true, nil)
+	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: ${X}\n"})
+	t.Chdir(dir)
+	a.run([]string{"lint"})
+	if !strings.Contains(stdout.String(), "warning") || strings.Contains(stdout.String(), "\x1b[") {
+		t.Errorf("stdout = %q, want an uncoloured warning", stdout.String())
+	}
+	f, err := os.Create(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a.stdout = f
+	if (&lintCmd{}).color(a) {
+		t.Error("colour for a regular file")
+	}
+}
+
+func containsPrefix(lines []string, prefix string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
