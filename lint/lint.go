@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -249,10 +250,7 @@ func joinArgs(args []string) string {
 
 // FindConfig returns the path of .eastern.yaml in dir, or "" when there is none.
 func FindConfig(dir string) (string, error) {
-	path := ConfigFile
-	if dir != "" && dir != "." {
-		path = dir + string(os.PathSeparator) + ConfigFile
-	}
+	path := filepath.Join(dir, ConfigFile)
 	_, err := os.Stat(path)
 	switch {
 	case err == nil:
