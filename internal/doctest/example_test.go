@@ -1,6 +1,7 @@
 package doctest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,6 +69,42 @@ func TestExampleNamespacesDiffer(t *testing.T) {
 	}
 	if !strings.Contains(renders["staging"], "replicas: 2") {
 		t.Errorf("staging render lacks its replicas override")
+	}
+}
+
+// TestExampleLints runs eastern lint on the worked example for its three
+// namespaces, as a newcomer's second command would, and requires a clean
+// bill: no errors, no warnings, and every object of every render checked.
+func TestExampleLints(t *testing.T) {
+	stdout, stderr, code := runEastern(t, repoRoot, "lint", "web.yaml",
+		"-n", strings.Join(exampleNamespaces, ","), "-s", "IMAGE_TAG=1.4.2",
+		"--fail-on", "warning", "-o", "json")
+	if code != 0 {
+		t.Errorf("eastern lint web.yaml: exit %d, stderr:\n%s", code, stderr)
+	}
+	var report struct {
+		Findings []struct {
+			Severity, Rule, Message, File, Namespace string
+			Line                                     int
+		} `json:"findings"`
+		Summary struct {
+			Templates, Namespaces, Objects, Errors, Warnings int
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("lint -o json wrote something that is not its JSON report: %v\n%s", err, stdout)
+	}
+	for _, f := range report.Findings {
+		t.Errorf("%s: %s:%d: %s: %s [%s]", f.Namespace, f.File, f.Line, f.Severity, f.Message, f.Rule)
+	}
+	s := report.Summary
+	if s.Errors != 0 || s.Warnings != 0 {
+		t.Errorf("lint found %d errors and %d warnings, want none", s.Errors, s.Warnings)
+	}
+	// Six objects (ConfigMap, Deployment, Service, Ingress, HPA, PDB) per namespace.
+	if s.Templates != 1 || s.Namespaces != len(exampleNamespaces) || s.Objects != 6*len(exampleNamespaces) {
+		t.Errorf("lint checked %d templates × %d namespaces, %d objects; want 1 × %d, %d objects",
+			s.Templates, s.Namespaces, s.Objects, len(exampleNamespaces), 6*len(exampleNamespaces))
 	}
 }
 
