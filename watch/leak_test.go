@@ -3,6 +3,7 @@ package watch
 import (
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,17 +47,31 @@ func TestNoLeaks(t *testing.T) {
 	if got := openFDs(t); got != fds {
 		t.Errorf("open file descriptors: %d before, %d after %d renders", fds, got, renders)
 	}
-	// Run has returned, but its goroutine may not have been reaped yet:
-	// allow it a bounded number of scheduler turns.
-	got := runtime.NumGoroutine()
-	for i := 0; i < 1000 && got > goroutines; i++ {
-		runtime.Gosched()
-		got = runtime.NumGoroutine()
+	// Run has returned, but the goroutine that called it may still be on
+	// its way out: give it a bounded time, as goleak does. The total may
+	// also drop, as other tests' goroutines finish; it must not grow, and
+	// none of the watcher's may remain.
+	got, ours := runtime.NumGoroutine(), watcherGoroutines()
+	for deadline := time.Now().Add(5 * time.Second); (got > goroutines || ours != "") && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+		got, ours = runtime.NumGoroutine(), watcherGoroutines()
 	}
-	if got != goroutines {
-		buf := make([]byte, 1<<16)
-		t.Errorf("goroutines: %d before, %d after %d renders\n%s", goroutines, got, renders, buf[:runtime.Stack(buf, true)])
+	if got > goroutines || ours != "" {
+		t.Errorf("goroutines: %d before, %d after %d renders; the watcher's:\n%s", goroutines, got, renders, ours)
 	}
+}
+
+// watcherGoroutines returns the stacks of goroutines that run the watcher or
+// fsnotify, "" when there are none.
+func watcherGoroutines() string {
+	buf := make([]byte, 1<<20)
+	var ours []string
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if strings.Contains(g, "fsnotify.") || strings.Contains(g, "watch.(*Watcher).Run") || strings.Contains(g, "watch.start.func") {
+			ours = append(ours, g)
+		}
+	}
+	return strings.Join(ours, "\n\n")
 }
 
 // openFDs counts this process's open file descriptors.
