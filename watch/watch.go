@@ -391,7 +391,13 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 	}
 	deps := []string{s.template}
 	for _, f := range res.Files {
-		deps = append(deps, absFrom(s.cwd, f))
+		abs := absFrom(s.cwd, f)
+		deps = append(deps, abs)
+		// Editing a symlinked partial changes its target, which may live in
+		// a directory that nothing else makes us watch.
+		if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {
+			deps = append(deps, real)
+		}
 	}
 	for _, p := range res.Probes {
 		deps = append(deps, absFrom(s.cwd, p.Path))

@@ -249,8 +249,30 @@ func TestScenarios(t *testing.T) {
 	tests := []struct {
 		name  string
 		files map[string]string
+		setup func(t *testing.T, dir string)
 		steps []step
 	}{
+		{
+			name:  "template created after the watch starts",
+			files: map[string]string{"partials/data.yaml": "color: blue"},
+			steps: []step{
+				{name: "create", do: func(t *testing.T, d string) { write(t, d, "app.yaml", "# load! partials/data.yaml\n") }, want: "color: blue\n"},
+				{name: "edit partial", do: func(t *testing.T, d string) { write(t, d, "partials/data.yaml", "color: red") }, want: "color: red\n"},
+			},
+		},
+		{
+			name:  "symlinked partial",
+			files: map[string]string{"app.yaml": "# load! partials/link.yaml\n", "shared/real.yaml": "x: 1", "partials/other.yaml": "o: 1"},
+			setup: func(t *testing.T, d string) {
+				if err := os.Symlink("../shared/real.yaml", filepath.Join(d, "partials/link.yaml")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			steps: []step{
+				{name: "edit the target", do: func(t *testing.T, d string) { write(t, d, "shared/real.yaml", "x: 2") }, want: "x: 2\n"},
+				{name: "save the target by rename", do: func(t *testing.T, d string) { writeByRename(t, d, "shared/real.yaml", "x: 3") }, want: "x: 3\n"},
+			},
+		},
 		{
 			name:  "write in place",
 			files: baseTree,
@@ -342,6 +364,9 @@ func TestScenarios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := setup(t, tt.files)
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
 			h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}})
 			first := h.waitFor("production", "the first render", func(Render) bool { return true })
 			if len(first.Trigger) != 0 {
