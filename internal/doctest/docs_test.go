@@ -76,12 +76,25 @@ func runDocFile(t *testing.T, file string) int {
 			if b.lang == "" {
 				t.Errorf("%s: a code block with eastern commands needs a language (sh)", b)
 			}
+			// The commands of one block share a working directory, as they
+			// would for a reader typing them one after the other.
+			dir := workDir(t, b, sectionFiles[b.section])
 			for _, c := range cmds {
-				dir := workDir(t, b, sectionFiles[b.section])
 				run := runDocCommand(t, dir, c)
+				if !strings.HasPrefix(c, "eastern") {
+					if run.code != 0 {
+						t.Errorf("%s: setup command `%s` failed: %s", b, c, run.output)
+					}
+					continue
+				}
 				ran++
 				if run.code != b.marker.exit {
 					t.Errorf("%s: `%s` exited with %d, want %d; it printed:\n%s", b, c, run.code, b.marker.exit, run.output)
+				}
+				// A watch keeps running after a failed render, so its exit
+				// code says little: what it printed must show no error.
+				if isWatch(c) && strings.Contains(run.output, "error") && b.marker.exit == 0 {
+					t.Errorf("%s: `%s` reported an error:\n%s", b, c, run.output)
 				}
 				last = run
 			}
@@ -178,7 +191,8 @@ func isWatch(command string) bool {
 // shell blocks every line, from CI files (yaml) `run:` and `script:` steps,
 // from Jenkinsfiles (groovy) `sh` steps. Each line is split into its
 // pipeline and list parts; the parts that start with eastern (or ./eastern,
-// as after the README's go build) are returned.
+// as after the README's go build) are returned, and so are mkdir commands,
+// which set up directories that the eastern commands write to.
 func easternCommands(b block) []string {
 	var shellLines []string
 	switch b.lang {
@@ -200,7 +214,7 @@ func easternCommands(b block) []string {
 		for _, part := range splitShell(line) {
 			part = strings.TrimSpace(part)
 			part = strings.TrimPrefix(part, "./")
-			if part == "eastern" || strings.HasPrefix(part, "eastern ") {
+			if part == "eastern" || strings.HasPrefix(part, "eastern ") || strings.HasPrefix(part, "mkdir ") {
 				cmds = append(cmds, part)
 			}
 		}
@@ -284,6 +298,7 @@ func TestEasternCommands(t *testing.T) {
 		{"sh", "set -o pipefail; eastern render a.yaml 'x|y' \\\n  -s A=1 2>&1 | kubectl apply -f -\n", []string{"eastern render a.yaml 'x|y'   -s A=1 2>&1"}},
 		{"sh", "$ eastern lint -o junit > lint.xml\n", []string{"eastern lint -o junit > lint.xml"}},
 		{"sh", "kubectl rollout status deploy/web\npre-commit run --all-files\n", nil},
+		{"sh", "mkdir -p rendered && eastern render a.yaml -o rendered/a.yaml\n", []string{"mkdir -p rendered", "eastern render a.yaml -o rendered/a.yaml"}},
 		{"yaml", "steps:\n  - run: eastern lint -o github\n  script:\n    - eastern lint -o junit > lint.xml\nkind: eastern\n", []string{"eastern lint -o github", "eastern lint -o junit > lint.xml"}},
 		{"groovy", "sh 'eastern lint -o junit > lint.xml'\nsh \"set -o pipefail; eastern render web.yaml production | kubectl apply -f -\"\n", []string{"eastern lint -o junit > lint.xml", "eastern render web.yaml production"}},
 		{"yaml", "# load! eastern render.yaml\nmanaged-by: eastern\n", nil},
