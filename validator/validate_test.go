@@ -109,8 +109,8 @@ data:
   k: "2"
 `,
 			want: []string{
-				`3:21 error yaml.duplicate-key: key "name" is already defined on line 3`,
-				`6:3 error yaml.duplicate-key: key "k" is already defined on line 5`,
+				`3:21 error yaml.duplicate-key: key "name" is already defined in this mapping`,
+				`6:3 error yaml.duplicate-key: key "k" is already defined in this mapping`,
 			},
 		},
 		{

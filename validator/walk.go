@@ -279,7 +279,9 @@ func (c *checker) checkDuplicateKeys(y *yaml.Node) {
 			if k.Kind == yaml.ScalarNode && !isMergeKey(k) {
 				for j := 0; j < i; j += 2 {
 					if p := y.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value {
-						c.add(diag.Error, "yaml.duplicate-key", k, fmt.Sprintf("key %q is already defined on line %d", k.Value, c.docStart+p.Line-1))
+						// No line number: output lines mean nothing to users, and the
+						// caller maps only this finding's own position to the template.
+						c.add(diag.Error, "yaml.duplicate-key", k, fmt.Sprintf("key %q is already defined in this mapping", k.Value))
 						break
 					}
 				}
