@@ -113,10 +113,15 @@ func splitDocuments(out []byte) []document {
 			cur = nil
 			return
 		}
+		// Blank lines before a separator belong to no object.
+		for cur[len(cur)-1] == "" {
+			cur = cur[:len(cur)-1]
+		}
 		n++
 		docs = append(docs, document{id: documentID(cur, n), lines: cur})
 		cur = nil
 	}
+	out = bytes.TrimSuffix(out, []byte("\n"))
 	for line := range bytes.SplitSeq(out, []byte("\n")) {
 		s := strings.TrimSuffix(string(line), "\r")
 		if s == "---" || strings.HasPrefix(s, "--- ") || strings.HasPrefix(s, "---\t") {
