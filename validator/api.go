@@ -78,7 +78,8 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 	case strings.Contains(gvk.Version, "alpha"):
 		v.notes = append(v.notes, apiNote{diag.Warning, "api.feature-gated",
 			fmt.Sprintf("%s is an alpha API: Kubernetes %s serves it only when its feature gate is enabled", gvk, target)})
-	case strings.Contains(gvk.Version, "beta") && introduced != "" && schema.CompareReleases(introduced, "1.24") >= 0:
+	case strings.Contains(gvk.Version, "beta") && introduced != "" && schema.CompareReleases(introduced, betaOffByDefault) >= 0 &&
+		!servedBefore(cat, gvk, betaOffByDefault):
 		// Since 1.24 new beta APIs are off by default (KEP-3136).
 		v.notes = append(v.notes, apiNote{diag.Warning, "api.feature-gated",
 			fmt.Sprintf("%s is a beta API introduced in Kubernetes %s, off by default: Kubernetes %s serves it only when enabled", gvk, introduced, target)})
@@ -89,4 +90,29 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 			fmt.Sprintf("no schema for %s in Kubernetes %s: skipped", gvk, target)})
 	}
 	return v
+}
+
+// betaOffByDefault is the first release in which new beta APIs are not
+// served unless enabled (KEP-3136).
+const betaOffByDefault = "1.24"
+
+// servedBefore reports whether an earlier, non-alpha version of the same
+// group and kind existed before release: a new beta that succeeds one (as
+// flowcontrol.apiserver.k8s.io/v1beta3 succeeded v1beta2) stays enabled.
+func servedBefore(cat catalog, gvk schema.GVK, release string) bool {
+	for _, v := range cat.releases() {
+		if schema.CompareReleases(v, release) >= 0 {
+			break
+		}
+		r, err := cat.load(v)
+		if err != nil {
+			continue
+		}
+		for _, k := range r.Kinds() {
+			if k.Group == gvk.Group && k.Kind == gvk.Kind && k.Version != gvk.Version && !strings.Contains(k.Version, "alpha") {
+				return true
+			}
+		}
+	}
+	return false
 }

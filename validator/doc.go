@@ -39,7 +39,8 @@
 //	api.removed            error           the release no longer serves the apiVersion; names the release that
 //	                                       removed it and the replacement
 //	api.not-yet            error           the apiVersion arrived in a later release; names it
-//	api.feature-gated      warning         an alpha version, or a beta version introduced in 1.24 or later:
+//	api.feature-gated      warning         an alpha version, or a beta version introduced in 1.24 or later
+//	                                       that does not succeed an older enabled version of the kind:
 //	                                       served only when enabled on the API server
 //	metadata.name          error           the name (or generateName prefix) is not valid for the kind:
 //	                                       DNS-1123 subdomain for most kinds, DNS-1123 label for Namespace,

@@ -87,6 +87,8 @@ var (
 	gvkHPAv2beta2  = schema.GVK{Group: "autoscaling", Version: "v2beta2", Kind: "HorizontalPodAutoscaler"}
 	gvkAlpha       = schema.GVK{Group: "storage.k8s.io", Version: "v1alpha1", Kind: "VolumeAttributesClass"}
 	gvkNewBeta     = schema.GVK{Group: "networking.k8s.io", Version: "v1beta1", Kind: "IPAddress"}
+	gvkFlowBeta2   = schema.GVK{Group: "flowcontrol.apiserver.k8s.io", Version: "v1beta2", Kind: "FlowSchema"}
+	gvkFlowBeta3   = schema.GVK{Group: "flowcontrol.apiserver.k8s.io", Version: "v1beta3", Kind: "FlowSchema"}
 )
 
 // fixture is a catalog of releases 1.16 … 1.37 built from the nodes above.
@@ -102,6 +104,8 @@ func newFixture() *fixture {
 		gvkHPAv2beta2: {Introduced: "1.12", Deprecated: "1.23", Removed: "1.26", Replacement: schema.GVK{Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler"}},
 		gvkAlpha:      {Introduced: "1.29"},
 		gvkNewBeta:    {Introduced: "1.31"},
+		gvkFlowBeta2:  {Introduced: "1.23"},
+		gvkFlowBeta3:  {Introduced: "1.26"},
 	}}
 	ingress := kind(opt("spec", object(opt("rules", arrayOf(object(opt("host", tString)))))))
 	for m := 16; m <= 37; m++ {
@@ -128,6 +132,12 @@ func newFixture() *fixture {
 		}
 		if m >= 31 {
 			kinds[gvkNewBeta] = kind(opt("spec", tAny))
+		}
+		if m >= 23 {
+			kinds[gvkFlowBeta2] = kind(opt("spec", tAny))
+		}
+		if m >= 26 {
+			kinds[gvkFlowBeta3] = kind(opt("spec", tAny))
 		}
 		fx.rels[v] = schema.NewRelease(v, kinds)
 		fx.order = append(fx.order, v)

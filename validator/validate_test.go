@@ -251,6 +251,11 @@ spec:
 			},
 		},
 		{
+			name:    "a new beta succeeding an enabled beta stays enabled",
+			release: "1.26",
+			input:   "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata: {name: a}\n",
+		},
+		{
 			name:    "custom resource is info, or error when strict",
 			release: "1.29",
 			input:   "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: [1]}\n",
