@@ -137,6 +137,18 @@ func (h *harness) waitFor(ns string, what string, ok func(Render) bool) Render {
 	}
 }
 
+// next returns the next render, whatever it is.
+func (h *harness) next() Render {
+	h.t.Helper()
+	select {
+	case r := <-h.renders:
+		return r
+	case <-time.After(waitLimit):
+		h.t.Fatalf("no render within %v", waitLimit)
+		return Render{}
+	}
+}
+
 // waitOutput waits for a good render of ns whose output is want.
 func (h *harness) waitOutput(ns, want string) Render {
 	h.t.Helper()
@@ -398,7 +410,7 @@ func TestOutputFiles(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "partials/data.yaml", "color: green")
+	writeByRename(t, dir, "partials/data.yaml", "color: green") // one event: one render of each namespace
 	wantA := "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: green\n  env: a\n"
 	ra = h.waitOutput("a", wantA)
 	rb := h.waitOutput("b", greenOut)
@@ -414,15 +426,21 @@ func TestOutputFiles(t *testing.T) {
 		t.Errorf("out/b.yaml = %q, want %q", got, greenOut)
 	}
 
-	// Only namespace a depends on env-a.yaml: b is not rendered again, so
-	// the next render of b seen below comes from the later change.
-	write(t, dir, "overrides/env-a.yaml", "env: aa")
-	ra = h.waitFor("a", "the env-a change", func(r Render) bool { return r.OK && strings.Contains(string(r.Output), "env: aa") })
-	if !slices.Contains(ra.Trigger, filepath.Join(dir, "overrides/env-a.yaml")) {
-		t.Errorf("trigger = %v, want overrides/env-a.yaml", ra.Trigger)
+	// Only namespace a depends on env-a.yaml, only b on the missing
+	// env-b.yaml: each change renders its own namespace and nothing else,
+	// so the next two renders are exactly a's, then b's.
+	writeByRename(t, dir, "overrides/env-a.yaml", "env: aa")
+	ra = h.next()
+	if ra.Namespace != "a" || !strings.Contains(string(ra.Output), "env: aa") || !slices.Equal(ra.Trigger, []string{filepath.Join(dir, "overrides/env-a.yaml")}) {
+		t.Errorf("after changing env-a.yaml: render of %s, output %q, trigger %v; want a's with env: aa", ra.Namespace, ra.Output, ra.Trigger)
 	}
 	if len(ra.Changes) != 1 || ra.Changes[0].Object != "ConfigMap/app" || ra.Changes[0].Added != 1 || ra.Changes[0].Removed != 1 {
 		t.Errorf("changes = %v, want ConfigMap/app +1 -1", ra.Changes)
+	}
+	writeByRename(t, dir, "overrides/env-b.yaml", "env: b")
+	rb = h.next()
+	if rb.Namespace != "b" || !strings.Contains(string(rb.Output), "env: b") {
+		t.Errorf("after creating env-b.yaml: render of %s, output %q; want b's with env: b", rb.Namespace, rb.Output)
 	}
 
 	// Break the shared partial: both fail, both files keep their content.
@@ -433,8 +451,9 @@ func TestOutputFiles(t *testing.T) {
 			t.Errorf("%s: failed render has Written=%v Output=%q", ns, r.Written, r.Output)
 		}
 	}
-	if got := readFile(t, dir, "out/b.yaml"); got != greenOut {
-		t.Errorf("out/b.yaml after a failed render = %q, want the previous good %q", got, greenOut)
+	wantB := strings.Replace(greenOut, "env: shared", "env: b", 1)
+	if got := readFile(t, dir, "out/b.yaml"); got != wantB {
+		t.Errorf("out/b.yaml after a failed render = %q, want the previous good %q", got, wantB)
 	}
 	status := h.stdout.String()
 	if !strings.Contains(status, "b failed, 1 error: out/b.yaml keeps the render from") && !strings.Contains(status, filepath.Join(dir, "out/b.yaml")+" keeps the render from") {
