@@ -1,9 +1,12 @@
 package validator
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
 )
@@ -410,5 +413,26 @@ items:
 				}
 			}
 		})
+	}
+}
+
+// TestYAMLDuplicateKeysReachTheWalker pins the yaml.v3 behaviour
+// checkDuplicateKeys relies on: decoding into a map rejects a repeated key
+// (so a map-based parse would turn it into a syntax error without a
+// column), while decoding into a Node keeps both keys with their positions.
+func TestYAMLDuplicateKeysReachTheWalker(t *testing.T) {
+	src := []byte("a: 1\nb: 2\na: 3\n")
+	var m map[string]any
+	if err := yaml.Unmarshal(src, &m); err == nil {
+		t.Errorf("yaml.v3 accepted a duplicate key when decoding into a map: %v", m)
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(src, &n); err != nil {
+		t.Fatalf("yaml.v3 rejected a duplicate key when decoding into a Node: %v", err)
+	}
+	fs, _ := validate(append([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  "), bytes.ReplaceAll(src, []byte("\n"), []byte("\n  "))...), Options{Release: "1.29"}, newFixture())
+	got := formatFindings(fs)
+	if !strings.Contains(got, `7:3 error yaml.duplicate-key: key "a" is already defined in this mapping`) {
+		t.Errorf("no duplicate-key finding at the second key:\n%s", got)
 	}
 }
