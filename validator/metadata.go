@@ -29,7 +29,7 @@ func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
 		case "name", "generateName":
 			if s, ok := stringValue(v); ok && root && s != "" {
 				c.push(segment{name: k.Value})
-				for _, msg := range nameErrors(gvk, s, k.Value == "generateName") {
+				for _, msg := range nameErrors(gvk, c.opts.Release, s, k.Value == "generateName") {
 					c.add(diag.Error, "metadata.name", v, fmt.Sprintf("invalid %s %q: %s", k.Value, s, msg))
 				}
 				c.pop()
@@ -99,10 +99,10 @@ func (c *checker) checkAnnotations(m *yaml.Node) {
 }
 
 // nameErrors validates an object name the way the kind's API validation
-// does; generateName is a prefix, so a trailing dash is allowed. Most kinds
-// take DNS-1123 subdomains; these are the exceptions that matter for
-// manifests people write.
-func nameErrors(gvk schema.GVK, name string, prefix bool) []string {
+// does at release; generateName is a prefix, so a trailing dash is
+// allowed. Most kinds take DNS-1123 subdomains; these are the exceptions
+// that matter for manifests people write.
+func nameErrors(gvk schema.GVK, release, name string, prefix bool) []string {
 	if prefix && len(name) > 1 && strings.HasSuffix(name, "-") {
 		name = name[:len(name)-2] + "a" // apimachinery's maskTrailingDash
 	}
@@ -112,6 +112,10 @@ func nameErrors(gvk schema.GVK, name string, prefix bool) []string {
 		errs = content.IsDNS1123Label(name)
 	case gvk.Group == "" && gvk.Kind == "Service":
 		errs = isDNS1035Label(name)
+	case gvk.Group == "apps" && gvk.Kind == "StatefulSet" && schema.CompareReleases(release, "1.27") >= 0:
+		// Pods take their hostname from the StatefulSet's name, so dotted
+		// names never worked; 1.27 made it official (kubernetes#114172).
+		errs = content.IsDNS1123Label(name)
 	case gvk.Group == "rbac.authorization.k8s.io" && (gvk.Kind == "Role" || gvk.Kind == "ClusterRole" || gvk.Kind == "RoleBinding" || gvk.Kind == "ClusterRoleBinding"):
 		// RBAC names only have to survive being a URL path segment, so
 		// "system:controller:x" is fine.
