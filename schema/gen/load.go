@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,21 +78,19 @@ func loadRelease(ctx context.Context, dir, version string) ([]*packages.Package,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	// A go.mod with no requirements; go get adds the pinned ones and lets
-	// minimal version selection pick the rest, which is deterministic.
-	gomod := "module eastern.invalid/schemagen\n\ngo 1.22\n"
+	// Only the pinned modules are required; minimal version selection picks
+	// the rest from their go.mod files, deterministically. No go get: it
+	// would also resolve the imports of the apiextensions-apiserver and
+	// kube-aggregator commands (etcd, grpc, ...); with -mod=mod, go list
+	// downloads only the modules that provide the packages loaded.
+	gomod := fmt.Sprintf("module eastern.invalid/schemagen\n\ngo 1.22\n\nrequire (\n\t%s %s\n\t%s %s\n\t%s %s\n)\n",
+		apiModule, version, apiextensionsModule, version, aggregatorModule, version)
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
 		return nil, err
 	}
 	// No cgo: nothing here needs it and it would make go list run the C
 	// toolchain for dependencies.
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "CGO_ENABLED=0")
-	get := exec.CommandContext(ctx, "go", "get",
-		apiModule+"@"+version, apiextensionsModule+"@"+version, aggregatorModule+"@"+version)
-	get.Dir, get.Env = dir, env
-	if out, err := get.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("go get %s: %w\n%s", version, err, bytes.TrimSpace(out))
-	}
 
 	cfg := &packages.Config{Context: ctx, Dir: dir, Env: env, Mode: packages.NeedName | packages.NeedFiles}
 	all, err := packages.Load(cfg, apiModule+"/...")
