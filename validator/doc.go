@@ -43,8 +43,9 @@
 //	                                       that does not succeed an older enabled version of the kind:
 //	                                       served only when enabled on the API server
 //	metadata.name          error           the name (or generateName prefix) is not valid for the kind:
-//	                                       DNS-1123 subdomain for most kinds, DNS-1123 label for Namespace,
-//	                                       DNS-1035 label for Service, path segment for RBAC kinds
+//	                                       DNS-1123 subdomain for most kinds, DNS-1123 label for Namespace
+//	                                       (and StatefulSet from 1.27), DNS-1035 label for Service, path
+//	                                       segment for RBAC kinds, at most 52 characters for CronJob
 //	metadata.namespace     error           metadata.namespace is not a DNS-1123 label
 //	metadata.label         error           a label key is not a qualified name or a value not a valid label
 //	                                       value (object and pod-template metadata)

@@ -124,6 +124,12 @@ func nameErrors(gvk schema.GVK, release, name string, prefix bool) []string {
 		} else {
 			errs = content.IsPathSegmentName(name)
 		}
+	case gvk.Group == "batch" && gvk.Kind == "CronJob":
+		errs = content.IsDNS1123Subdomain(name)
+		if !prefix && len(name) > 52 {
+			// Job names are the CronJob's plus an 11-character "-TIMESTAMP".
+			errs = append(errs, "must be no more than 52 characters")
+		}
 	default:
 		errs = content.IsDNS1123Subdomain(name)
 	}
