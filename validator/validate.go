@@ -35,8 +35,10 @@ type Object struct {
 // ("spec.template.spec.containers[0].env[1].value"); it never formats text
 // for people beyond Message. Findings are sorted by line, then column.
 //
-// Objects lists every document (and List item) that is a mapping, in output
-// order; Object.Line is the line of its first key.
+// The objects are every mapping document, with a List standing for its
+// items, in output order; Object.Line is the line of the object's first key
+// (not of the `---` before it), so it maps to the template line that
+// starts the object.
 func Validate(output []byte, opts Options) (diag.Findings, []Object) {
 	return validate(output, opts, embedded{})
 }
