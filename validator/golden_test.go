@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -90,5 +91,35 @@ func TestCorpusIsClean(t *testing.T) {
 	}
 	if len(objects) < 20 {
 		t.Errorf("corpus has %d objects, want at least 20", len(objects))
+	}
+}
+
+// TestConcurrentValidate: lint validates templates in parallel, so
+// Validate must give the same answers from many goroutines at once (run
+// with -race to check for shared state as well).
+func TestConcurrentValidate(t *testing.T) {
+	src, err := os.ReadFile("testdata/cases/corpus.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	releases := []string{"1.16", "1.21", "1.25", "1.29", "1.37"}
+	want := map[string]string{}
+	for _, r := range releases {
+		fs, _ := Validate(src, Options{Release: r})
+		want[r] = formatFindings(fs)
+	}
+	var wg sync.WaitGroup
+	got := make([]string, 4*len(releases))
+	for i := range got {
+		wg.Go(func() {
+			fs, _ := Validate(src, Options{Release: releases[i%len(releases)]})
+			got[i] = formatFindings(fs)
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if r := releases[i%len(releases)]; g != want[r] {
+			t.Errorf("goroutine %d at %s:\n%s\nwant:\n%s", i, r, g, want[r])
+		}
 	}
 }
