@@ -149,37 +149,60 @@ func (s *session) statusLine(t *target, r Render) string {
 }
 
 // drawScreen redraws the terminal: for each namespace a header, what
-// changed, and its latest good render. Findings follow on Stderr, so that
-// they stay below the screen instead of being cleared with it.
+// changed, and its latest good render. The headers are repeated at the
+// bottom, where a render longer than the terminal leaves them in view.
+// Findings follow on Stderr, so that they stay below the screen instead of
+// being cleared with it.
 func (s *session) drawScreen() {
 	var b bytes.Buffer
+	var footer []string
 	b.WriteString(clearScreen)
-	for i, t := range s.targets {
-		r := t.last
-		if r.Time.IsZero() {
+	for _, t := range s.targets {
+		if t.last.Time.IsZero() {
 			continue
 		}
-		if i > 0 {
+		status := s.screenStatus(t)
+		footer = append(footer, status...)
+		if b.Len() > len(clearScreen) {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "# eastern watch · %s · %s · %s · %s read, %s watched\n",
-			r.Time.Format(time.TimeOnly), t.ns, outcome(r), plural(len(r.Files), "file"), plural(len(r.Watched), "directory"))
-		switch {
-		case !r.OK && t.goodAt.IsZero():
-			b.WriteString("# no good render yet: fix the errors below\n")
-			continue
-		case !r.OK:
-			fmt.Fprintf(&b, "# errors below; showing the good render from %s\n", t.goodAt.Format(time.TimeOnly))
-		case r.Changes != nil || len(r.Trigger) > 0:
-			fmt.Fprintf(&b, "# changed: %s\n", formatChanges(r.Changes))
+		for _, line := range status {
+			b.WriteString(line + "\n")
 		}
-		b.WriteString("# " + strings.Repeat("─", 60) + "\n")
+		if t.goodAt.IsZero() {
+			continue
+		}
+		b.WriteString(screenRule)
 		b.Write(t.good)
 		if len(t.good) > 0 && t.good[len(t.good)-1] != '\n' {
 			b.WriteByte('\n')
 		}
 	}
+	b.WriteString(screenRule)
+	for _, line := range footer {
+		b.WriteString(line + "\n")
+	}
 	s.opts.Stdout.Write(b.Bytes())
+}
+
+// screenRule separates headers from renders on the screen.
+var screenRule = "# " + strings.Repeat("─", 60) + "\n"
+
+// screenStatus is a namespace's header on the screen: time, outcome and
+// what the watch covers, then what changed or why the render shown is old.
+func (s *session) screenStatus(t *target) []string {
+	r := t.last
+	lines := []string{fmt.Sprintf("# eastern watch · %s · %s · %s · %s read, %s watched",
+		r.Time.Format(time.TimeOnly), t.ns, outcome(r), plural(len(r.Files), "file"), plural(len(r.Watched), "directory"))}
+	switch {
+	case !r.OK && t.goodAt.IsZero():
+		lines = append(lines, "# no good render yet: fix the errors below")
+	case !r.OK:
+		lines = append(lines, "# errors below; showing the good render from "+t.goodAt.Format(time.TimeOnly))
+	case r.Changes != nil || len(r.Trigger) > 0:
+		lines = append(lines, "# changed: "+formatChanges(r.Changes))
+	}
+	return lines
 }
 
 // printFindings writes findings to Stderr the way `eastern lint` does.

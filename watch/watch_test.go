@@ -601,15 +601,42 @@ func TestScreen(t *testing.T) {
 	rule := "# " + strings.Repeat("─", 60) + "\n"
 	first := "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
 	second := "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  paused: true\n"
+	heads := []string{
+		"# eastern watch · 05:40:01 · dev · ok · 2 files read, 1 directory watched\n",
+		"# eastern watch · 05:40:01 · dev · ok · 2 files read, 1 directory watched\n# changed: Deployment/web +2 -1\n",
+		"# eastern watch · 05:40:01 · dev · failed, 1 error · 2 files read, 1 directory watched\n# errors below; showing the good render from 05:40:01\n",
+	}
 	want := []string{
-		"# eastern watch · 05:40:01 · dev · ok · 2 files read, 1 directory watched\n" + rule + first,
-		"# eastern watch · 05:40:01 · dev · ok · 2 files read, 1 directory watched\n# changed: Deployment/web +2 -1\n" + rule + second,
-		"# eastern watch · 05:40:01 · dev · failed, 1 error · 2 files read, 1 directory watched\n# errors below; showing the good render from 05:40:01\n" + rule + second,
+		heads[0] + rule + first + rule + heads[0],
+		heads[1] + rule + second + rule + heads[1],
+		heads[2] + rule + second + rule + heads[2],
 	}
 	for i, w := range want {
 		if screens[i+1] != w {
 			t.Errorf("screen %d:\n%s\nwant:\n%s", i+1, screens[i+1], w)
 		}
+	}
+}
+
+// TestScreenNamespaces checks that the screen shows every namespace, also
+// those that a change did not render again, and repeats their headers last.
+func TestScreenNamespaces(t *testing.T) {
+	dir := setup(t, map[string]string{"app.yaml": "ns: ${NAMESPACE}\n# load! env-${NAMESPACE}.yaml, env.yaml\n", "env.yaml": "env: shared"})
+	now := time.Date(2026, 11, 23, 5, 40, 1, 0, time.UTC)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"a", "b"}, Screen: true, Now: func() time.Time { return now }})
+	h.waitOutput("b", "ns: b\nenv: shared\n")
+	writeByRename(t, dir, "env-a.yaml", "env: a")
+	h.waitOutput("a", "ns: a\nenv: a\n")
+	screens := strings.Split(h.stdout.String(), clearScreen)
+	if len(screens) != 3 {
+		t.Fatalf("want 2 screens, got %d: %q", len(screens)-1, h.stdout.String())
+	}
+	rule := "# " + strings.Repeat("─", 60) + "\n"
+	headA := "# eastern watch · 05:40:01 · a · ok · 2 files read, 1 directory watched\n# changed: document 1 +1 -1\n"
+	headB := "# eastern watch · 05:40:01 · b · ok · 2 files read, 1 directory watched\n"
+	want := headA + rule + "ns: a\nenv: a\n" + "\n" + headB + rule + "ns: b\nenv: shared\n" + rule + headA + headB
+	if screens[2] != want {
+		t.Errorf("screen after a change to a:\n%s\nwant:\n%s", screens[2], want)
 	}
 }
 
