@@ -79,6 +79,9 @@ func openFDs(t *testing.T) int {
 	t.Helper()
 	entries, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
+		entries, err = os.ReadDir("/dev/fd") // macOS, BSD
+	}
+	if err != nil {
 		t.Fatalf("counting file descriptors: %v", err)
 	}
 	return len(entries)

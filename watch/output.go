@@ -186,7 +186,7 @@ func (s *session) drawScreen() {
 }
 
 // screenRule separates headers from renders on the screen.
-var screenRule = "# " + strings.Repeat("─", 60) + "\n"
+const screenRule = "# ────────────────────────────────────────────────────────────\n"
 
 // screenStatus is a namespace's header on the screen: time, outcome and
 // what the watch covers, then what changed or why the render shown is old.
