@@ -401,29 +401,24 @@ func TestScenarios(t *testing.T) {
 func TestOutputFiles(t *testing.T) {
 	dir := setup(t, baseTree)
 	write(t, dir, "overrides/env-a.yaml", "env: a")
-	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"a", "b"}, Output: "out/${NAMESPACE}.yaml"})
-	// The output directory does not exist yet: writing fails, and is reported.
-	ra := h.waitFor("a", "a failed write", func(r Render) bool { return r.OK && !r.Written })
-	if !strings.Contains(findingsText(ra.Findings), "writing out/a.yaml") && !strings.Contains(findingsText(ra.Findings), "out/a.yaml") {
-		t.Errorf("findings = %q, want a write error naming out/a.yaml", findingsText(ra.Findings))
-	}
-	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	// The outputs lie in the watched template directory: writing them (and
+	// their temporary files) must not cause renders of its own.
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"a", "b"}, Output: "out-${NAMESPACE}.yaml"})
+	h.waitFor("b", "the first render", func(r Render) bool { return r.OK && r.Written })
 	writeByRename(t, dir, "partials/data.yaml", "color: green") // one event: one render of each namespace
 	wantA := "kind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: green\n  env: a\n"
-	ra = h.waitOutput("a", wantA)
+	ra := h.waitOutput("a", wantA)
 	rb := h.waitOutput("b", greenOut)
 	for _, r := range []Render{ra, rb} {
-		if !r.Written || r.Path != filepath.Join(dir, "out", r.Namespace+".yaml") {
-			t.Errorf("%s: Written=%v Path=%s, want written to out/%s.yaml", r.Namespace, r.Written, r.Path, r.Namespace)
+		if !r.Written || r.Path != filepath.Join(dir, "out-"+r.Namespace+".yaml") {
+			t.Errorf("%s: Written=%v Path=%s, want written to out-%s.yaml", r.Namespace, r.Written, r.Path, r.Namespace)
 		}
 	}
-	if got := readFile(t, dir, "out/a.yaml"); got != wantA {
-		t.Errorf("out/a.yaml = %q, want %q", got, wantA)
+	if got := readFile(t, dir, "out-a.yaml"); got != wantA {
+		t.Errorf("out-a.yaml = %q, want %q", got, wantA)
 	}
-	if got := readFile(t, dir, "out/b.yaml"); got != greenOut {
-		t.Errorf("out/b.yaml = %q, want %q", got, greenOut)
+	if got := readFile(t, dir, "out-b.yaml"); got != greenOut {
+		t.Errorf("out-b.yaml = %q, want %q", got, greenOut)
 	}
 
 	// Only namespace a depends on env-a.yaml, only b on the missing
@@ -452,18 +447,54 @@ func TestOutputFiles(t *testing.T) {
 		}
 	}
 	wantB := strings.Replace(greenOut, "env: shared", "env: b", 1)
-	if got := readFile(t, dir, "out/b.yaml"); got != wantB {
-		t.Errorf("out/b.yaml after a failed render = %q, want the previous good %q", got, wantB)
+	if got := readFile(t, dir, "out-b.yaml"); got != wantB {
+		t.Errorf("out-b.yaml after a failed render = %q, want the previous good %q", got, wantB)
 	}
 	status := h.stdout.String()
-	if !strings.Contains(status, "b failed, 1 error: out/b.yaml keeps the render from") && !strings.Contains(status, filepath.Join(dir, "out/b.yaml")+" keeps the render from") {
-		t.Errorf("status lines do not say out/b.yaml was kept:\n%s", status)
+	if want := "b failed, 1 error: " + filepath.Join(dir, "out-b.yaml") + " keeps the render from "; !strings.Contains(status, want) {
+		t.Errorf("status lines lack %q:\n%s", want, status)
 	}
 	if !strings.Contains(h.stderr.String(), "gone.yaml") {
 		t.Errorf("stderr does not report the failure:\n%s", h.stderr.String())
 	}
 	h.stop()
-	entries, err := os.ReadDir(filepath.Join(dir, "out"))
+	var leftovers []string
+	for _, name := range dirNames(t, dir) {
+		if strings.Contains(name, ".tmp-") {
+			leftovers = append(leftovers, name)
+		}
+	}
+	if !slices.Contains(dirNames(t, dir), "out-a.yaml") || len(leftovers) > 0 {
+		t.Errorf("after stop the directory holds %v, want out-a.yaml and no temporary files", dirNames(t, dir))
+	}
+}
+
+// TestOutputDirectoryMissing checks that a failed write is reported, and
+// the watch goes on to write once the directory exists.
+func TestOutputDirectoryMissing(t *testing.T) {
+	dir := setup(t, baseTree)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out/production.yaml"})
+	r := h.waitFor("production", "the first render", func(Render) bool { return true })
+	want := "error: writing " + filepath.Join(dir, "out/production.yaml") + ": open "
+	if !r.OK || r.Written || !strings.Contains(findingsText(r.Findings), want) {
+		t.Errorf("first render: OK=%v Written=%v findings %q; want a good render, not written, and a finding with %q", r.OK, r.Written, findingsText(r.Findings), want)
+	}
+	if !strings.Contains(h.stderr.String(), want) {
+		t.Errorf("stderr = %q, want the write error", h.stderr.String())
+	}
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "partials/data.yaml", "color: green")
+	r = h.waitOutput("production", greenOut)
+	if !r.Written || readFile(t, dir, "out/production.yaml") != greenOut {
+		t.Errorf("after creating out/: Written=%v, file %q", r.Written, readFile(t, dir, "out/production.yaml"))
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,9 +502,7 @@ func TestOutputFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{"a.yaml", "b.yaml"}) {
-		t.Errorf("out/ holds %v after stop, want only a.yaml and b.yaml (no temporary files)", names)
-	}
+	return names
 }
 
 // TestUnrelatedEventsIgnored checks that a change to a file no render uses
