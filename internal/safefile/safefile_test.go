@@ -1,0 +1,201 @@
+package safefile
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// withUmask runs the test under umask mask. The umask belongs to the whole
+// process, so tests that use it must not run in parallel.
+func withUmask(t *testing.T, mask int) {
+	old := syscall.Umask(mask)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
+
+func TestWriteModes(t *testing.T) {
+	tests := []struct {
+		name     string
+		umask    int
+		existing fs.FileMode // 0: no file yet
+		want     fs.FileMode
+	}{
+		{"new file, umask 022", 0o022, 0, 0o644},
+		{"new file, umask 027", 0o027, 0, 0o640},
+		{"new file, umask 077", 0o077, 0, 0o600},
+		{"existing 0600 under umask 022", 0o022, 0o600, 0o600},
+		{"existing 0644 under umask 077", 0o077, 0o644, 0o644},
+		{"existing 0755 keeps its execute bits", 0o022, 0o755, 0o755},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			withUmask(t, tt.umask)
+			path := filepath.Join(t.TempDir(), "out.yaml")
+			if tt.existing != 0 {
+				if err := os.WriteFile(path, []byte("old contents, longer than the new\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, tt.existing); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := Write(path, []byte("new\n")); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil || string(data) != "new\n" {
+				t.Fatalf("file holds %q, %v; want %q", data, err, "new\n")
+			}
+			info, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := info.Mode().Perm(); got != tt.want {
+				t.Errorf("mode %04o, want %04o", got, tt.want)
+			}
+			if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"out.yaml"}) {
+				t.Errorf("directory holds %v, want only out.yaml", names)
+			}
+		})
+	}
+}
+
+func TestWriteEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.yaml")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || info.Size() != 0 {
+		t.Errorf("after writing nothing: %v, %v; want an empty file", info, err)
+	}
+}
+
+// Failures leave whatever was at path alone and no temporary file behind.
+func TestWriteFailures(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string) string // returns the path to write
+	}{
+		{"path is a directory", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "out.yaml")
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}},
+		{"parent does not exist", func(t *testing.T, dir string) string {
+			return filepath.Join(dir, "missing", "out.yaml")
+		}},
+		{"path is a named pipe", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "out.yaml")
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}},
+		{"parent is a file", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "file")
+			if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(p, "out.yaml")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := tt.setup(t, dir)
+			before := dirNames(t, dir)
+			err := Write(path, []byte("new\n"))
+			if err == nil {
+				t.Fatalf("Write(%s) succeeded", path)
+			}
+			if after := dirNames(t, dir); !slices.Equal(before, after) {
+				t.Errorf("directory changed from %v to %v", before, after)
+			}
+		})
+	}
+}
+
+// A reader never sees a half-written file: while writers keep replacing the
+// file with one of two large contents, every read returns one of them whole.
+func TestWriteIsAtomic(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.yaml")
+	a := bytes.Repeat([]byte("a"), 1<<20)
+	b := bytes.Repeat([]byte("b"), 1<<19)
+	if err := Write(path, a); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 2)
+	for _, data := range [][]byte{a, b} {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := Write(path, data); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for range 300 {
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("read: %v", err)
+			break
+		}
+		if !bytes.Equal(got, a) && !bytes.Equal(got, b) {
+			t.Errorf("read %d bytes that are neither version (first %q)", len(got), got[:min(len(got), 8)])
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent Write: %v", err)
+	}
+	if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"out.yaml"}) {
+		t.Errorf("directory holds %v, want only out.yaml", names)
+	}
+}
+
+func TestTempPrefix(t *testing.T) {
+	tests := []struct{ path, want string }{
+		{"out.yaml", ".out.yaml.tmp-"},
+		{"rendered/prod.yaml", "rendered/.prod.yaml.tmp-"},
+		{"/abs/dir/x", "/abs/dir/.x.tmp-"},
+	}
+	for _, tt := range tests {
+		if got := TempPrefix(tt.path); got != tt.want {
+			t.Errorf("TempPrefix(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names
+}
