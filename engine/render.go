@@ -44,6 +44,9 @@ type Options struct {
 	BaseDir string
 	// Strict makes unset variables errors instead of warnings.
 	Strict bool
+	// Cache, when set, shares file reads with other renders that use it
+	// (eastern lint); files must not change meanwhile.
+	Cache *Cache
 }
 
 // Result is everything a render produced. RenderFile and Render return a
@@ -263,6 +266,7 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	if err != nil {
 		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
 	}
+	res.shared = opts.Cache
 	ns := opts.Namespace
 	if ns == "" {
 		ns = DefaultNamespace

@@ -33,6 +33,7 @@ type resolver struct {
 	rootShown string
 	realDirs  map[string]string
 	sources   map[string]*source
+	shared    *Cache // nil unless Options.Cache is set
 }
 
 func newResolver(cwd, root, rootShown string) (*resolver, error) {
@@ -133,9 +134,18 @@ func (rs *resolver) realDir(dir string) (string, error) {
 	if real, ok := rs.realDirs[dir]; ok {
 		return real, nil
 	}
+	if rs.shared != nil {
+		if real, ok := rs.shared.dir(dir); ok {
+			rs.realDirs[dir] = real
+			return real, nil
+		}
+	}
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		return "", err
+	}
+	if rs.shared != nil {
+		rs.shared.storeDir(dir, real)
 	}
 	rs.realDirs[dir] = real
 	return real, nil
@@ -146,7 +156,7 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	if src, ok := rs.sources[real]; ok {
 		return src, nil
 	}
-	data, err := os.ReadFile(real)
+	data, err := rs.readFile(real)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", display, unwrapPath(err))
 	}
@@ -157,6 +167,21 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	src.real = real
 	rs.sources[real] = src
 	return src, nil
+}
+
+// readFile reads real, through the shared cache when there is one.
+func (rs *resolver) readFile(real string) ([]byte, error) {
+	if rs.shared == nil {
+		return os.ReadFile(real)
+	}
+	if data, ok := rs.shared.file(real); ok {
+		return data, nil
+	}
+	data, err := os.ReadFile(real)
+	if err == nil {
+		rs.shared.storeFile(real, data)
+	}
+	return data, err
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")

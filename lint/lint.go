@@ -186,6 +186,8 @@ func runChecks(checks []Check, opts Options) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(checks))
+	// Templates of one repository load the same partials; read each once.
+	cache := engine.NewCache()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -195,16 +197,16 @@ func runChecks(checks []Check, opts Options) {
 				if i >= len(checks) {
 					return
 				}
-				runCheck(&checks[i], opts)
+				runCheck(&checks[i], opts, cache)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-func runCheck(c *Check, opts Options) {
+func runCheck(c *Check, opts Options, cache *engine.Cache) {
 	res, err := engine.RenderFile(c.Root, engine.Options{
-		Namespace: c.Namespace, Vars: opts.Vars, Root: opts.Root, Strict: opts.Strict,
+		Namespace: c.Namespace, Vars: opts.Vars, Root: opts.Root, Strict: opts.Strict, Cache: cache,
 	})
 	fs, objects := checkRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
 	sortByPosition(fs)

@@ -1,0 +1,46 @@
+package engine
+
+import "sync"
+
+// Cache shares file reads between renders: the contents of template files
+// and the symlink-free form of directories. eastern lint renders thousands
+// of templates that load the same partials; with a Cache each partial is
+// read once per run instead of once per render. Files must not change while
+// a Cache is in use, so a watcher never uses one. It is safe for concurrent
+// use by renders on several goroutines.
+type Cache struct {
+	mu    sync.RWMutex
+	files map[string][]byte // real path → contents
+	dirs  map[string]string // absolute directory → real directory
+}
+
+// NewCache returns an empty Cache.
+func NewCache() *Cache {
+	return &Cache{files: map[string][]byte{}, dirs: map[string]string{}}
+}
+
+func (c *Cache) file(real string) ([]byte, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	data, ok := c.files[real]
+	return data, ok
+}
+
+func (c *Cache) storeFile(real string, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.files[real] = data
+}
+
+func (c *Cache) dir(dir string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	real, ok := c.dirs[dir]
+	return real, ok
+}
+
+func (c *Cache) storeDir(dir, real string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dirs[dir] = real
+}

@@ -1,0 +1,79 @@
+package engine_test
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/eastern-k8s/eastern/engine"
+)
+
+// TestCacheSharesReads renders twice with one Cache around a change on disk:
+// the second render still sees the first contents (it read nothing again),
+// while a render without the Cache sees the change.
+func TestCacheSharesReads(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app.yaml", "a:\n  # load! p.yaml\n")
+	write("p.yaml", "b: 1\n")
+	t.Chdir(dir)
+	cache := engine.NewCache()
+	render := func(c *engine.Cache) string {
+		t.Helper()
+		res, err := engine.RenderFile("app.yaml", engine.Options{Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(res.Output)
+	}
+	if got := render(cache); got != "a:\n  b: 1\n" {
+		t.Fatalf("first render = %q", got)
+	}
+	write("p.yaml", "b: 2\n")
+	if got := render(cache); got != "a:\n  b: 1\n" {
+		t.Errorf("render with the cache = %q, want the cached contents", got)
+	}
+	if got := render(nil); got != "a:\n  b: 2\n" {
+		t.Errorf("render without a cache = %q, want the new contents", got)
+	}
+}
+
+// TestCacheConcurrent renders on many goroutines through one Cache (run
+// with -race).
+func TestCacheConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"app.yaml":     "a:\n  # load! parts/p-${NAMESPACE}.yaml, parts/p.yaml\n",
+		"parts/p.yaml": "b: 1\n", "parts/p-qa.yaml": "b: 2\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	cache := engine.NewCache()
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			ns, want := "default", "a:\n  b: 1\n"
+			if i%2 == 0 {
+				ns, want = "qa", "a:\n  b: 2\n"
+			}
+			res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: ns, Cache: cache})
+			if err != nil || string(res.Output) != want {
+				t.Errorf("%s: output %q, err %v; want %q", ns, res.Output, err, want)
+			}
+		})
+	}
+	wg.Wait()
+}
