@@ -95,6 +95,11 @@ func (n *Node) Field(name string) *Field {
 // as Kubernetes minor releases ("1.19"); empty strings mean "not known" for
 // Introduced and "not yet" for Deprecated and Removed. A release R serves the
 // kind when Introduced <= R < Removed.
+//
+// The values are Kubernetes' own (prerelease-lifecycle-gen, newest release
+// that states them). Where it states none, Introduced is the first supported
+// release that has the kind ("" if 1.16 has it) and Removed is the first
+// release after k8s.io/api dropped the type.
 type Lifecycle struct {
 	Introduced  string
 	Deprecated  string
