@@ -165,6 +165,12 @@ func TestKnownFacts(t *testing.T) {
 		{pod, []string{"spec", "containers", "resizePolicy"}, releasesFrom("1.27", "1.37")},
 		// Ingress spec.ingressClassName was added in 1.18 to the beta API.
 		{ingressExt, []string{"spec", "ingressClassName"}, releasesFrom("1.18", "1.37")},
+		{pod, []string{"spec", "os"}, releasesFrom("1.23", "1.37")},
+		// Sidecar containers: init containers with restartPolicy, 1.28.
+		{pod, []string{"spec", "initContainers", "restartPolicy"}, releasesFrom("1.28", "1.37")},
+		{cronJobV1, []string{"spec", "timeZone"}, releasesFrom("1.24", "1.37")},
+		// ObjectMeta.clusterName was dropped in 1.25.
+		{deployment, []string{"metadata", "clusterName"}, releasesFrom("1.16", "1.24")},
 		{deployment, []string{"spec", "noSuchField"}, nil},
 		{GVK{Group: "example.com", Version: "v1", Kind: "Widget"}, []string{"spec"}, nil},
 	}
