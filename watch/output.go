@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 		findings = append(diag.Collect(a.err), a.res.Warnings...)
 	}
 	findings = inNamespace(findings, t.ns)
+	var writeErr error
 	r := Render{
 		Namespace: t.ns,
 		Time:      now,
@@ -48,18 +50,12 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 			r.Changes = Summarize(t.good, r.Output)
 		}
 		t.good, t.goodAt = r.Output, now
-		if t.out != "" && (t.written == nil || !bytes.Equal(t.written, r.Output)) {
-			if err := safefile.Write(t.out, r.Output); err != nil {
-				findings = append(findings, &diag.Finding{
-					Severity: diag.Error, Rule: "watch.write", Namespace: t.ns,
-					Message: fmt.Sprintf("writing %s: %v", s.display(t.out), err),
-				})
-			} else {
-				// Never nil once written, so that an empty render is
-				// remembered as written.
-				t.written = append(make([]byte, 0, len(r.Output)), r.Output...)
-				r.Written = true
-			}
+		r.Written, writeErr = writeOutput(t.out, r.Output)
+		if writeErr != nil {
+			findings = append(findings, &diag.Finding{
+				Severity: diag.Error, Rule: "watch.write", Namespace: t.ns,
+				Message: fmt.Sprintf("writing %s: %v", s.display(t.out), writeErr),
+			})
 		}
 	}
 	r.Findings = findings
@@ -67,7 +63,7 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 
 	switch {
 	case t.out != "":
-		fmt.Fprintln(s.opts.Stdout, s.statusLine(t, r))
+		fmt.Fprintln(s.opts.Stdout, s.statusLine(t, r, writeErr))
 		s.printFindings(findings)
 	case s.opts.Screen:
 		// drawScreen shows it with the other namespaces.
@@ -83,6 +79,23 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 		s.opts.Stdout.Write(b.Bytes())
 		s.printFindings(findings)
 	}
+}
+
+// writeOutput replaces the output file path with out, unless it holds
+// exactly that already: a file watched by something else (kubectl, an IDE)
+// is not touched by a save that changed nothing in the render, and a file
+// deleted behind our back is written again. It reports whether it wrote.
+func writeOutput(path string, out []byte) (bool, error) {
+	if path == "" {
+		return false, nil
+	}
+	if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, out) {
+		return false, nil
+	}
+	if err := safefile.Write(path, out); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // inNamespace fills in the namespace of findings that lack one, on copies:
@@ -131,10 +144,12 @@ func plural(n int, word string) string {
 }
 
 // statusLine is the one line printed per render with an output file.
-func (s *session) statusLine(t *target, r Render) string {
+func (s *session) statusLine(t *target, r Render, writeErr error) string {
 	head := fmt.Sprintf("%s %s %s", r.Time.Format(time.TimeOnly), t.ns, outcome(r))
 	out := s.display(t.out)
 	switch {
+	case writeErr != nil:
+		return fmt.Sprintf("%s: could not write %s", head, out)
 	case !r.OK && t.goodAt.IsZero():
 		return fmt.Sprintf("%s: %s not written", head, out)
 	case !r.OK:

@@ -133,7 +133,6 @@ type target struct {
 	interest map[string]bool
 	good     []byte // the last good render
 	goodAt   time.Time
-	written  []byte // what the output file holds, as far as we know
 	last     Render
 }
 

@@ -492,6 +492,36 @@ func TestOutputDirectoryMissing(t *testing.T) {
 	}
 }
 
+// TestOutputUnchanged checks that a render equal to the file is not
+// written (its modification time stays), and that a deleted output file is
+// written again.
+func TestOutputUnchanged(t *testing.T) {
+	dir := setup(t, baseTree)
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out.yaml"})
+	h.waitFor("production", "the first render", func(r Render) bool { return r.Written })
+	old := time.Unix(1e9, 0)
+	if err := os.Chtimes(filepath.Join(dir, "out.yaml"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	writeByRename(t, dir, "partials/data.yaml", "color: blue") // the same content
+	r := h.waitFor("production", "a render", func(Render) bool { return true })
+	if r.Written || !r.OK {
+		t.Errorf("render equal to the file: Written=%v OK=%v, want not written", r.Written, r.OK)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "out.yaml")); err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("out.yaml was touched by a render that changed nothing (%v)", err)
+	}
+	if want := "production ok: " + filepath.Join(dir, "out.yaml") + " unchanged\n"; !strings.HasSuffix(h.stdout.String(), want) {
+		t.Errorf("status = %q, want it to end with %q", h.stdout.String(), want)
+	}
+	remove(t, dir, "out.yaml")
+	writeByRename(t, dir, "partials/data.yaml", "color: blue")
+	r = h.waitFor("production", "a render", func(Render) bool { return true })
+	if !r.Written || readFile(t, dir, "out.yaml") != baseOut {
+		t.Errorf("after deleting out.yaml: Written=%v, want it written again", r.Written)
+	}
+}
+
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
