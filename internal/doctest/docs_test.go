@@ -2,11 +2,14 @@ package doctest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -33,15 +36,18 @@ const watchRunTime = 1500 * time.Millisecond
 // pre-commit) are shown as they are and not run; in a pipeline, the eastern
 // part runs.
 func TestDocCommands(t *testing.T) {
-	total := 0
-	for _, file := range docFiles(t) {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".md"), func(t *testing.T) {
-			n := runDocFile(t, file)
-			t.Logf("%s: ran %d eastern commands", file, n)
-			total += n
-		})
-	}
-	if total == 0 {
+	var total atomic.Int64
+	t.Run("files", func(t *testing.T) {
+		for _, file := range docFiles(t) {
+			t.Run(strings.TrimSuffix(filepath.Base(file), ".md"), func(t *testing.T) {
+				t.Parallel() // each command runs in a directory of its own
+				n := runDocFile(t, file)
+				t.Logf("%s: ran %d eastern commands", file, n)
+				total.Add(int64(n))
+			})
+		}
+	})
+	if total.Load() == 0 {
 		t.Fatal("no eastern command found in README.md or docs/")
 	}
 }
@@ -67,6 +73,12 @@ func runDocFile(t *testing.T, file string) int {
 			}
 			if got, want := strings.TrimRight(last.output, "\n"), strings.TrimRight(b.text, "\n"); got != want {
 				t.Errorf("%s: `%s` printed:\n%s\nwhile the docs show:\n%s", b, last.command, got, want)
+			}
+		case b.lang == "go" && strings.HasPrefix(b.text, "package main"):
+			last = runGoSnippet(t, b, workDir(t, b, sectionFiles[b.section]))
+			ran++
+			if last.code != b.marker.exit {
+				t.Errorf("%s: the Go program exited with %d, want %d; it printed:\n%s", b, last.code, b.marker.exit, last.output)
 			}
 		default:
 			cmds := easternCommands(b)
@@ -310,4 +322,45 @@ func TestEasternCommands(t *testing.T) {
 			t.Errorf("easternCommands(%s %q) = %q, want %q", tt.lang, tt.text, got, tt.want)
 		}
 	}
+}
+
+// runGoSnippet builds a documented Go program against the working tree's
+// module, without writing into it (go build -overlay places the program at
+// a path inside the module that does not exist on disk), and runs it in dir.
+func runGoSnippet(t *testing.T, b block, dir string) *commandRun {
+	t.Helper()
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "main.go")
+	if err := os.WriteFile(src, []byte(b.text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Join(repoRoot, "internal", "doctest", "snippet", fmt.Sprintf("line%d", b.line))
+	overlay, err := json.Marshal(map[string]map[string]string{"Replace": {filepath.Join(pkg, "main.go"): src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlayFile := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(tmp, "snippet"+exeSuffix())
+	if _, err := os.Stat(pkg); err == nil {
+		t.Fatalf("%s: %s exists; the overlay needs a path that does not", b, pkg)
+	}
+	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", bin, "./"+filepath.ToSlash(mustRel(t, repoRoot, pkg)))
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Errorf("%s: the Go program does not compile: %v\n%s", b, err, out)
+		return &commandRun{command: "go run (" + b.String() + ")", code: -1, output: string(out)}
+	}
+	return runDocCommand(t, dir, bin)
+}
+
+func mustRel(t *testing.T, base, target string) string {
+	t.Helper()
+	rel, err := filepath.Rel(base, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
 }
