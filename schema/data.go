@@ -175,6 +175,11 @@ func decodeRelease(release string) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !slices.Contains(t.releases, release) {
+		// Releases() and the data disagree: the data predates a change to
+		// the supported range and must be regenerated.
+		return nil, fmt.Errorf("schema: embedded data has no Kubernetes %s (run make schemas)", release)
+	}
 	d := &decoder{t: t, objects: make([]*Node, len(t.objects)), containers: map[string]*Node{}}
 	r := &Release{version: release, kinds: map[GVK]*Node{}}
 	for i := range t.kinds {

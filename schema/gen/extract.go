@@ -76,7 +76,7 @@ func (x *extractor) indexFields(p *packages.Package) {
 					idents = []*ast.Ident{embeddedIdent(fd.Type)}
 				}
 				for _, id := range idents {
-					if v, ok := p.TypesInfo.Defs[id].(*types.Var); ok && id != nil {
+					if v, ok := p.TypesInfo.Defs[id].(*types.Var); ok {
 						x.decls[v] = fd
 					}
 				}

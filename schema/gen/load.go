@@ -28,8 +28,8 @@ var extraPackages = []string{
 	apiextensionsModule + "/pkg/apis/apiextensions/v1beta1",
 	aggregatorModule + "/pkg/apis/apiregistration/v1",
 	aggregatorModule + "/pkg/apis/apiregistration/v1beta1",
-	// Not a source of kinds, but ObjectMeta and friends need their
-	// comments (+optional) and go/packages keeps syntax only for roots.
+	// Not a source of kinds: a root so that ObjectMeta and friends are
+	// indexed with their comments (+optional) like the API packages.
 	metaV1,
 }
 

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,11 +47,10 @@ func run(ctx context.Context, log io.Writer, out, check, work, only string, jobs
 	start := time.Now()
 	todo := pinned
 	if only != "" {
-		todo = nil
-		for _, p := range pinned {
-			if strings.Contains(","+only+",", ","+p.release+",") {
-				todo = append(todo, p)
-			}
+		want := strings.Split(only, ",")
+		todo = slices.DeleteFunc(slices.Clone(pinned), func(p pin) bool { return !slices.Contains(want, p.release) })
+		if len(todo) == 0 {
+			return fmt.Errorf("-releases %s: none of them is pinned in versions.go", only)
 		}
 	}
 	if work == "" {
@@ -87,7 +87,7 @@ func run(ctx context.Context, log io.Writer, out, check, work, only string, jobs
 // readReleases loads and extracts releases, jobs at a time, and returns them
 // oldest first. The loaded packages are dropped as soon as a release is
 // extracted; only its nodes are kept.
-func readReleases(ctx context.Context, log io.Writer, work string, todo []struct{ release, version string }, jobs int) ([]*release, error) {
+func readReleases(ctx context.Context, log io.Writer, work string, todo []pin, jobs int) ([]*release, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rels := make([]*release, len(todo))

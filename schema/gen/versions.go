@@ -1,5 +1,8 @@
 package main
 
+// pin is one supported release and the module version read for it.
+type pin struct{ release, version string }
+
 // pinned maps every supported Kubernetes minor release to the k8s.io/api
 // version the generator reads; k8s.io/apiextensions-apiserver and
 // k8s.io/kube-aggregator are read at the same version.
@@ -11,7 +14,7 @@ package main
 // -versions` omits some that work, and the data file must be reproducible.
 // Adding a release: append it here, bump newestMinor in ../release.go, run
 // make schemas.
-var pinned = []struct{ release, version string }{
+var pinned = []pin{
 	{"1.16", "v0.16.15"},
 	{"1.17", "v0.17.17"},
 	{"1.18", "v0.18.19"},
