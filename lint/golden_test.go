@@ -23,6 +23,7 @@ type lintCase struct {
 	Namespaces  []string          `json:"namespaces"`
 	KubeVersion string            `json:"kubeVersion"`
 	Vars        map[string]string `json:"vars"`
+	Root        string            `json:"root"`
 	Strict      bool              `json:"strict"`
 	StrictKinds bool              `json:"strictKinds"`
 }
@@ -72,7 +73,7 @@ func TestGolden(t *testing.T) {
 func runCase(c lintCase) (out, golden string) {
 	opts := Options{
 		Paths: c.Args, Templates: c.Templates, Namespaces: c.Namespaces,
-		Vars: c.Vars, Strict: c.Strict, StrictKinds: c.StrictKinds,
+		Vars: c.Vars, Root: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
 	}
 	res, err := func() (*Result, error) {
 		if c.KubeVersion != "" {
