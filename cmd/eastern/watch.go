@@ -154,14 +154,12 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		return opts, err
 	}
 	opts.Check = check
-	if configPath != "" {
-		opts.Inputs = append(opts.Inputs, configPath)
-	}
+	opts.Inputs = append(opts.Inputs, configPath)
 	return opts, nil
 }
 
 // lintCheck returns the check that runs lint on every render, and the config
-// file it reads (re-read on every render so that editing it takes effect).
+// file it reads: re-read on every render, so that editing it takes effect.
 func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error, string) diag.Findings, configPath string, err error) {
 	release := ""
 	if c.kubeVersion != "" {
@@ -169,33 +167,37 @@ func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error,
 			return nil, "", usagef("--kube-version: %v", err)
 		}
 	}
+	// Without --config, .eastern.yaml is watched even while it does not
+	// exist, so that creating it takes effect too.
 	configPath = c.config
-	if configPath == "" {
-		if _, err := os.Stat(lint.ConfigFile); err == nil {
-			configPath = lint.ConfigFile
-		}
+	optional := configPath == ""
+	if optional {
+		configPath = lint.ConfigFile
 	}
-	var cfg *lint.Config
-	if configPath != "" {
-		if cfg, err = lint.LoadConfig(configPath); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, "", usagef("--config: %v", err)
-			}
-			return nil, "", usagef("%v", err)
+	load := func() (*lint.Config, error) {
+		cfg, err := lint.LoadConfig(configPath)
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
 		}
+		return cfg, err
+	}
+	cfg, err := load()
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", usagef("--config: %v", err)
+		}
+		return nil, "", usagef("%v", err)
 	}
 	check = func(res *engine.Result, renderErr error, namespace string) diag.Findings {
 		var problems diag.Findings
-		if configPath != "" {
-			// A config broken mid-edit is reported; the last good one stays in use.
-			if fresh, err := lint.LoadConfig(configPath); err != nil {
-				problems = append(problems, &diag.Finding{
-					Severity: diag.Error, Rule: "watch.config", Namespace: namespace,
-					Message: fmt.Sprintf("%v (still using the previous configuration)", err),
-				})
-			} else {
-				cfg = fresh
-			}
+		// A config broken mid-edit is reported; the last good one stays in use.
+		if fresh, err := load(); err != nil {
+			problems = append(problems, &diag.Finding{
+				Severity: diag.Error, Rule: "watch.config", Namespace: namespace,
+				Message: fmt.Sprintf("%v (still using the previous configuration)", err),
+			})
+		} else {
+			cfg = fresh
 		}
 		return append(problems, lint.CheckRender(res, renderErr, template, namespace, cfg.ReleaseFor(namespace, release), c.strictKinds)...)
 	}

@@ -210,6 +210,11 @@ func TestWatchEndToEnd(t *testing.T) {
 		t.Errorf("stderr lacks lint's finding at the partial's line:\n%s", stderr.String())
 	}
 
+	// Creating .eastern.yaml re-renders and checks against its release.
+	writeTree(t, dir, map[string]string{".eastern.yaml": "kubeVersion: \"1.29\"\n"})
+	nextStatus("production ok, 1 error: rendered/production.yaml unchanged")
+	waitForText(t, &stderr, "[yaml.syntax] (in production, k8s 1.29, ")
+
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
