@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -93,7 +94,7 @@ func runDocFile(t *testing.T, file string) int {
 			dir := workDir(t, b, sectionFiles[b.section])
 			for _, c := range cmds {
 				run := runDocCommand(t, dir, c)
-				if !strings.HasPrefix(c, "eastern") {
+				if !isEastern(c) {
 					if run.code != 0 {
 						t.Errorf("%s: setup command `%s` failed: %s", b, c, run.output)
 					}
@@ -155,7 +156,9 @@ type commandRun struct {
 // watch is stopped with SIGINT after watchRunTime.
 func runDocCommand(t *testing.T, dir, command string) *commandRun {
 	t.Helper()
-	cmd := exec.Command("sh", "-c", "exec "+command)
+	// exec, after any assignments, so that SIGINT reaches eastern itself.
+	m := envPrefix.FindStringIndex(command)
+	cmd := exec.Command("sh", "-c", command[:m[1]]+"exec "+command[m[1]:])
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), docEnv...)
 	cmd.Env = append(cmd.Env, "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"), "HOME="+dir)
@@ -195,8 +198,17 @@ func runDocCommand(t *testing.T, dir, command string) *commandRun {
 }
 
 func isWatch(command string) bool {
-	f := strings.Fields(command)
+	f := strings.Fields(command[envPrefix.FindStringIndex(command)[1]:])
 	return len(f) > 1 && f[0] == "eastern" && f[1] == "watch"
+}
+
+// envPrefix matches the variable assignments that may start a command.
+var envPrefix = regexp.MustCompile(`^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*`)
+
+// isEastern reports whether a documented command runs eastern (rather than
+// setting up for it).
+func isEastern(command string) bool {
+	return strings.HasPrefix(command[envPrefix.FindStringIndex(command)[1]:], "eastern")
 }
 
 // easternCommands extracts the eastern commands of a code block: from
@@ -224,10 +236,11 @@ func easternCommands(b block) []string {
 			continue
 		}
 		for _, part := range splitShell(line) {
-			part = strings.TrimSpace(part)
-			part = strings.TrimPrefix(part, "./")
-			if part == "eastern" || strings.HasPrefix(part, "eastern ") || strings.HasPrefix(part, "mkdir ") {
-				cmds = append(cmds, part)
+			// NO_COLOR=1 eastern …: the assignments stay, for sh to apply.
+			m := envPrefix.FindStringIndex(part)
+			env, cmd := strings.TrimSpace(part[:m[1]]), strings.TrimPrefix(strings.TrimSpace(part[m[1]:]), "./")
+			if cmd == "eastern" || strings.HasPrefix(cmd, "eastern ") || (env == "" && strings.HasPrefix(cmd, "mkdir ")) {
+				cmds = append(cmds, strings.TrimSpace(env+" "+cmd))
 			}
 		}
 	}
@@ -311,6 +324,7 @@ func TestEasternCommands(t *testing.T) {
 		{"sh", "$ eastern lint -o junit > lint.xml\n", []string{"eastern lint -o junit > lint.xml"}},
 		{"sh", "kubectl rollout status deploy/web\npre-commit run --all-files\n", nil},
 		{"sh", "mkdir -p rendered && eastern render a.yaml -o rendered/a.yaml\n", []string{"mkdir -p rendered", "eastern render a.yaml -o rendered/a.yaml"}},
+		{"sh", "NO_COLOR=1 TERM=dumb eastern lint | less\nX=1 mkdir y\n", []string{"NO_COLOR=1 TERM=dumb eastern lint"}},
 		{"yaml", "steps:\n  - run: eastern lint -o github\n  script:\n    - eastern lint -o junit > lint.xml\nkind: eastern\n", []string{"eastern lint -o github", "eastern lint -o junit > lint.xml"}},
 		{"groovy", "sh 'eastern lint -o junit > lint.xml'\nsh \"set -o pipefail; eastern render web.yaml production | kubectl apply -f -\"\n", []string{"eastern lint -o junit > lint.xml", "eastern render web.yaml production"}},
 		{"yaml", "# load! eastern render.yaml\nmanaged-by: eastern\n", nil},
