@@ -15,14 +15,13 @@ import (
 
 // extractor turns one release's loaded packages into nodes.
 type extractor struct {
-	release string
-	decls   map[*types.Var]*ast.Field // struct fields declared in loaded syntax
-	named   map[*types.TypeName]*node // one node per Go type, made before its fields so cycles close
+	decls map[*types.Var]*ast.Field // struct fields declared in loaded syntax
+	named map[*types.TypeName]*node // one node per Go type, made before its fields so cycles close
 }
 
-// extract finds the kinds of every package and describes them.
+// extract finds the kinds of every package and describes them as release rel.
 func extract(rel string, pkgs []*packages.Package) (*release, error) {
-	x := &extractor{release: rel, decls: map[*types.Var]*ast.Field{}, named: map[*types.TypeName]*node{}}
+	x := &extractor{decls: map[*types.Var]*ast.Field{}, named: map[*types.TypeName]*node{}}
 	for _, p := range pkgs {
 		x.indexFields(p)
 	}
@@ -33,11 +32,11 @@ func extract(rel string, pkgs []*packages.Package) (*release, error) {
 		}
 		gv, kinds, err := registeredKinds(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", rel, p.PkgPath, err)
+			return nil, fmt.Errorf("%s: %w", p.PkgPath, err)
 		}
 		lcs, err := lifecycles(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", rel, p.PkgPath, err)
+			return nil, fmt.Errorf("%s: %w", p.PkgPath, err)
 		}
 		for _, name := range kinds {
 			tn, _ := p.Types.Scope().Lookup(name).(*types.TypeName)
@@ -47,7 +46,7 @@ func extract(rel string, pkgs []*packages.Package) (*release, error) {
 			k := gvk{group: gv.group, version: gv.version, kind: name}
 			n, err := x.node(tn.Type(), k.String())
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", rel, err)
+				return nil, err
 			}
 			out.kinds[k] = n
 			if lc, ok := lcs[name]; ok {
@@ -56,7 +55,7 @@ func extract(rel string, pkgs []*packages.Package) (*release, error) {
 		}
 	}
 	if len(out.kinds) == 0 {
-		return nil, fmt.Errorf("%s: no kinds found", rel)
+		return nil, fmt.Errorf("no kinds found")
 	}
 	return out, nil
 }
