@@ -37,19 +37,20 @@ func FuzzRender(f *testing.F) {
 		{"  # load? missing.yaml, also-missing.yaml\nx: ${V}", "", "# load! p.yaml"},
 		{"v: ${V}\n", "", "${NAMESPACE} $${V} ${V:-x}"},
 		{"script: |\n  ${V}\n", "", "line1\nline2\r\n\n  # load! p.yaml\n"},
-		{"# load! p.yaml\n", "# load! sub/p.yaml\n", ""},  // p.yaml → sub/p.yaml → its own p.yaml
-		{"# load! p.yaml\n", "# load! p.yaml\n", ""},      // self-cycle at depth 1
-		{"# load! ../outside.yaml\n", "", ""},             // escape
-		{"# load!\n", "", ""},                             // no candidates
-		{"a: ${V:-fallback}\nb: $${V}\nc: $$\n", "", ""},  // fallback, escape, lone $$
-		{"\xef\xbb\xbfa: 1\r\nb: 2\r\n", "x\r\n", ""},     // BOM and CRLF
-		{"x\n# load! p.yaml", "", ""},                     // empty partial as the last line
-		{"x\n  # load! p.yaml", "a\n\n", "${V}"},          // trailing blank lines of a partial
-		{"# load! p.yaml\n", "k: ${V}\n", "a\nb\nc"},      // multi-line value inside a partial
-		{"   # load! sub/p.yaml\n", "    - ${V}\n", "  "}, // blank value on a partial line
-		{"# load! ${V}\n", "loaded: true\n", "p.yaml"},    // a value may pick a candidate
-		{"#load!p.yaml\n# loader: no\n", "", ""},          // not directives
-		{"a: \x00\n", "", ""},                             // NUL: not a text template
+		{"a:\n  # load! p.yaml\n", "b:\n  # load? sub/p.yaml\nc: ${V}\n", "v"}, // indents add up: 2, then 2+2
+		{"# load! p.yaml\n", "# load! sub/p.yaml\n", ""},                       // p.yaml → sub/p.yaml → its own p.yaml
+		{"# load! p.yaml\n", "# load! p.yaml\n", ""},                           // self-cycle at depth 1
+		{"# load! ../outside.yaml\n", "", ""},                                  // escape
+		{"# load!\n", "", ""},                                                  // no candidates
+		{"a: ${V:-fallback}\nb: $${V}\nc: $$\n", "", ""},                       // fallback, escape, lone $$
+		{"\xef\xbb\xbfa: 1\r\nb: 2\r\n", "x\r\n", ""},                          // BOM and CRLF
+		{"x\n# load! p.yaml", "", ""},                                          // empty partial as the last line
+		{"x\n  # load! p.yaml", "a\n\n", "${V}"},                               // trailing blank lines of a partial
+		{"# load! p.yaml\n", "k: ${V}\n", "a\nb\nc"},                           // multi-line value inside a partial
+		{"   # load! sub/p.yaml\n", "    - ${V}\n", "  "},                      // blank value on a partial line
+		{"# load! ${V}\n", "loaded: true\n", "p.yaml"},                         // a value may pick a candidate
+		{"#load!p.yaml\n# loader: no\n", "", ""},                               // not directives
+		{"a: \x00\n", "", ""},                                                  // NUL: not a text template
 	}
 	for _, s := range seeds {
 		f.Add(s.root, s.partial, s.value)
