@@ -2,21 +2,28 @@ package engine
 
 import "sync"
 
-// Cache shares file reads between renders: the contents of template files
-// and the symlink-free form of directories. eastern lint renders thousands
+// Cache shares file reads between renders: the contents of template files,
+// where each candidate path leads, and the symlink-free form of directories. eastern lint renders thousands
 // of templates that load the same partials; with a Cache each partial is
 // read once per run instead of once per render. Files must not change while
 // a Cache is in use, so a watcher never uses one. It is safe for concurrent
 // use by renders on several goroutines.
 type Cache struct {
 	mu    sync.RWMutex
-	files map[string][]byte // real path → contents
-	dirs  map[string]string // absolute directory → real directory
+	files map[string][]byte  // real path → contents
+	dirs  map[string]string  // absolute directory → real directory
+	paths map[string]located // root + NUL + display path → locate's answer
+}
+
+// located is what resolver.locate found for one candidate.
+type located struct {
+	real string
+	err  error
 }
 
 // NewCache returns an empty Cache.
 func NewCache() *Cache {
-	return &Cache{files: map[string][]byte{}, dirs: map[string]string{}}
+	return &Cache{files: map[string][]byte{}, dirs: map[string]string{}, paths: map[string]located{}}
 }
 
 func (c *Cache) file(real string) ([]byte, bool) {
@@ -43,4 +50,17 @@ func (c *Cache) storeDir(dir, real string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.dirs[dir] = real
+}
+
+func (c *Cache) located(key string) (located, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	l, ok := c.paths[key]
+	return l, ok
+}
+
+func (c *Cache) storeLocated(key string, l located) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.paths[key] = l
 }

@@ -79,6 +79,20 @@ func (e *escapeError) Error() string {
 // *escapeError when the path leaves the root (whether or not it exists), or
 // another error for something that exists but cannot be a template.
 func (rs *resolver) locate(display string) (string, error) {
+	if rs.shared == nil {
+		return rs.lookup(display)
+	}
+	key := rs.root + "\x00" + display
+	if l, ok := rs.shared.located(key); ok {
+		return l.real, l.err
+	}
+	real, err := rs.lookup(display)
+	rs.shared.storeLocated(key, located{real, err})
+	return real, err
+}
+
+// lookup is locate without the shared cache.
+func (rs *resolver) lookup(display string) (string, error) {
 	abs := rs.abs(display)
 	if !within(rs.root, abs) {
 		return "", &escapeError{display, rs.rootShown}
