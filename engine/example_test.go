@@ -40,7 +40,7 @@ func ExampleRenderFile() {
 		return
 	}
 	for i, line := range strings.Split(string(res.Output), "\n") {
-		if strings.TrimSpace(line) != "replicas: 4" {
+		if strings.TrimSpace(line) != "minReplicas: 4" {
 			continue
 		}
 		origin, _ := res.SourceMap.Origin(i + 1) // output lines are 1-based
@@ -52,16 +52,16 @@ func ExampleRenderFile() {
 	// every candidate tried, found or not.
 	fmt.Println(len(res.Files), "files read")
 	for _, p := range res.Probes {
-		if strings.Contains(p.Path, "replicas") {
+		if strings.Contains(p.Path, "autoscaling") {
 			fmt.Println("tried", p.Path, "exists:", p.Exists)
 		}
 	}
 	// Output:
-	// output line 35 "  replicas: 4"
-	// comes from ../overrides/replicas-production.yaml:1:1
-	// loaded by ../web.yaml:23
-	// 12 files read
-	// tried ../overrides/replicas-production.yaml exists: true
+	// output line 177 "  minReplicas: 4"
+	// comes from ../overrides/autoscaling-production.yaml:1:1
+	// loaded by ../web.yaml:99
+	// 11 files read
+	// tried ../overrides/autoscaling-production.yaml exists: true
 }
 
 // Directives lists a template's load! and load? lines without rendering it.

@@ -62,12 +62,12 @@ func TestExampleNamespacesDiffer(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"replicas: 4", "host: shop.example.com", "memory: 2Gi", "value: warn", "image: registry.example.com/shop/web:1.4.2"} {
+	for _, want := range []string{"minReplicas: 4", "host: shop.example.com", "memory: 2Gi", "value: warn", "image: registry.example.com/shop/web:1.4.2"} {
 		if !strings.Contains(renders["production"], want) {
 			t.Errorf("production render lacks %q", want)
 		}
 	}
-	if !strings.Contains(renders["staging"], "replicas: 2") {
+	if !strings.Contains(renders["staging"], "minReplicas: 2") {
 		t.Errorf("staging render lacks its replicas override")
 	}
 }
