@@ -115,9 +115,10 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		return 0, err
 	}
 	if a.getenv("GOGC") == "" {
-		// Lint allocates many short-lived YAML trees over a small live heap;
-		// the default GC target collects hundreds of times per run. A higher
-		// target trades ~20 MiB of peak memory for a quarter of the CPU time.
+		// Lint allocates many short-lived YAML trees over a small live heap,
+		// so the default GC target collects hundreds of times per run. A
+		// higher target trades ~30 MiB of peak memory (50 MiB in all on a
+		// 1,000-template monorepo) for 10–20% less CPU time.
 		debug.SetGCPercent(400)
 	}
 	res, err := lint.Run(opts)
