@@ -16,30 +16,48 @@ import (
 // walked for .yaml and .yml files, a glob is matched with doublestar, and a
 // file is taken as named. Hidden files and directories are skipped unless an
 // argument names them literally. The result is sorted and has no duplicates.
-func expandPaths(args []string) ([]string, error) {
-	var files []string
+//
+// bases maps each file found below a directory argument, or by a glob, to
+// that directory or the glob's fixed leading directory: the tree the user
+// pointed at, which is where the file's loads may reach when it lies
+// outside the working directory.
+func expandPaths(args []string) (files []string, bases map[string]string, err error) {
+	bases = map[string]string{}
 	for _, arg := range args {
-		found, err := expandPath(arg)
+		found, base, err := expandPath(arg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		files = append(files, found...)
+		for _, f := range found {
+			f = filepath.Clean(f)
+			if _, seen := bases[f]; !seen {
+				bases[f] = base
+			}
+			files = append(files, f)
+		}
 	}
-	return uniquePaths(files), nil
+	return uniquePaths(files), bases, nil
 }
 
-func expandPath(arg string) ([]string, error) {
+func expandPath(arg string) (files []string, base string, err error) {
 	info, err := os.Stat(arg)
 	switch {
 	case err == nil && info.IsDir():
-		return walkTemplates(arg)
+		files, err = walkTemplates(arg)
+		return files, filepath.Clean(arg), err
 	case err == nil:
-		return []string{filepath.Clean(arg)}, nil
+		return []string{filepath.Clean(arg)}, "", nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return nil, err
+		return nil, "", err
 	case !isGlob(arg):
-		return nil, fmt.Errorf("%s: no such file or directory", arg)
+		return nil, "", fmt.Errorf("%s: no such file or directory", arg)
 	}
+	files, err = expandGlob(arg)
+	base, _ = doublestar.SplitPattern(filepath.ToSlash(arg))
+	return files, filepath.Clean(filepath.FromSlash(base)), err
+}
+
+func expandGlob(arg string) ([]string, error) {
 	if !doublestar.ValidatePathPattern(arg) {
 		return nil, fmt.Errorf("%s: malformed glob pattern", arg)
 	}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -83,7 +84,7 @@ type Check struct {
 // unreadable directory, schema data that cannot be loaded; problems in
 // templates are findings.
 func Run(opts Options) (*Result, error) {
-	roots, graph, err := discover(opts)
+	roots, bases, graph, err := discover(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func Run(opts Options) (*Result, error) {
 		root, ns := roots[i/len(namespaces)], namespaces[i%len(namespaces)]
 		checks[i] = Check{Root: root, Namespace: ns, Release: releases[ns]}
 	}
-	runChecks(checks, opts)
+	runChecks(checks, opts, renderRoots(roots, bases, opts.Root))
 
 	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks}
 	for i := range checks {
@@ -124,10 +125,11 @@ func Run(opts Options) (*Result, error) {
 	return res, nil
 }
 
-// discover finds the root templates and the load graph.
-func discover(opts Options) ([]string, *loadGraph, error) {
+// discover finds the root templates and the load graph; bases are as
+// expandPaths returns them.
+func discover(opts Options) (roots []string, bases map[string]string, graph *loadGraph, err error) {
 	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
-		return nil, nil, errors.New("give either PATH arguments or --template, not both")
+		return nil, nil, nil, errors.New("give either PATH arguments or --template, not both")
 	}
 	explicit := len(opts.Templates) > 0
 	args := opts.Templates
@@ -137,21 +139,67 @@ func discover(opts Options) ([]string, *loadGraph, error) {
 			args = []string{"."}
 		}
 	}
-	files, err := expandPaths(args)
+	files, bases, err := expandPaths(args)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("no .yaml or .yml templates in %s", joinArgs(args))
+		return nil, nil, nil, fmt.Errorf("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	graph, err := scanLoads(files)
-	if err != nil {
-		return nil, nil, err
+	if graph, err = scanLoads(files); err != nil {
+		return nil, nil, nil, err
 	}
 	if explicit {
-		return files, graph, nil
+		return files, bases, graph, nil
 	}
-	return graph.splitRoots(files), graph, nil
+	return graph.splitRoots(files), bases, graph, nil
+}
+
+// renderRoots decides the --root of each template's renders. An explicit
+// root applies to all. Otherwise the engine's default (the working
+// directory) serves templates inside it; a template outside it, found in a
+// directory or by a glob, may load files anywhere in the tree that argument
+// named — so that "eastern lint ../other-repo" works as it would from
+// inside that repository — and a file named on its own gets the engine's
+// default for it, its own directory.
+func renderRoots(roots []string, bases map[string]string, explicit string) map[string]string {
+	out := make(map[string]string, len(roots))
+	if explicit != "" {
+		for _, r := range roots {
+			out[r] = explicit
+		}
+		return out
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return out
+	}
+	for _, r := range roots {
+		base := bases[r]
+		if base == "" || within(cwd, absPath(cwd, r)) {
+			continue
+		}
+		out[r] = base
+	}
+	return out
+}
+
+func absPath(cwd, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(cwd, p)
+}
+
+// within reports whether path is dir or lies below it; both are clean and absolute.
+func within(dir, path string) bool {
+	if path == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(path, dir)
 }
 
 // loadSchemas decodes each release's schemas once, in parallel, before any
@@ -180,7 +228,7 @@ func loadSchemas(releases map[string]string) error {
 // runChecks renders and checks every entry of checks on a pool of workers.
 // Each check writes only its own entry, so the result is the same for any
 // number of workers.
-func runChecks(checks []Check, opts Options) {
+func runChecks(checks []Check, opts Options, roots map[string]string) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -197,16 +245,16 @@ func runChecks(checks []Check, opts Options) {
 				if i >= len(checks) {
 					return
 				}
-				runCheck(&checks[i], opts, cache)
+				runCheck(&checks[i], opts, roots[checks[i].Root], cache)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-func runCheck(c *Check, opts Options, cache *engine.Cache) {
+func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
 	res, err := engine.RenderFile(c.Root, engine.Options{
-		Namespace: c.Namespace, Vars: opts.Vars, Root: opts.Root, Strict: opts.Strict, Cache: cache,
+		Namespace: c.Namespace, Vars: opts.Vars, Root: root, Strict: opts.Strict, Cache: cache,
 	})
 	fs, objects := checkRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
 	sortByPosition(fs)

@@ -236,3 +236,33 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestLintTreeOutsideWorkingDirectory lints a repository named by its path
+// from elsewhere: its templates may load anything inside that tree, as they
+// would from inside it, but not beyond it.
+func TestLintTreeOutsideWorkingDirectory(t *testing.T) {
+	repo := t.TempDir()
+	writeFile(t, filepath.Join(repo, "apps/web/app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  labels:\n    # load! ../../partials/labels.yaml\n")
+	writeFile(t, filepath.Join(repo, "apps/web/escape.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: escape\n  labels:\n    # load! ../../../outside.yaml\n")
+	writeFile(t, filepath.Join(repo, "partials/labels.yaml"), "team: web\n")
+	writeFile(t, filepath.Join(filepath.Dir(repo), "outside.yaml"), "team: none\n")
+	t.Chdir(t.TempDir())
+	for _, arg := range []string{repo, filepath.Join(repo, "apps/**/*.yaml")} {
+		res, err := Run(Options{Paths: []string{arg}, Namespaces: []string{"default"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rules []string
+		for _, f := range res.Findings {
+			rules = append(rules, filepath.Base(f.Root)+":"+f.Rule)
+		}
+		// With a glob, the tree is apps/, so the partials are outside it too.
+		want := []string{"app.yaml:render.escape", "escape.yaml:render.escape"}
+		if arg == repo {
+			want = want[1:]
+		}
+		if !reflect.DeepEqual(rules, want) {
+			t.Errorf("lint %s: findings %v, want %v", arg, rules, want)
+		}
+	}
+}

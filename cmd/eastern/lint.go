@@ -23,7 +23,9 @@ Usage:
 Directories are searched recursively for .yaml and .yml files; globs may use
 ** (quote them). Hidden files and directories are skipped. A file that another
 linted file loads is a partial and is checked only through the templates that
-load it; --template names the root templates explicitly instead.
+load it; --template names the root templates explicitly instead. Loads may
+reach anywhere below the working directory; a template outside it may load
+files inside the PATH or glob directory that found it (--root widens both).
 
 Each template is rendered once per namespace: -n if given, else those listed
 in .eastern.yaml, else "default" plus every namespace that ${NAMESPACE}
