@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
@@ -77,6 +78,10 @@ func parseTable(gz []byte) (*table, error) {
 	// One string for the whole text: every name and ref the decoder
 	// hands out is a substring of it, so decoding allocates no strings.
 	var text strings.Builder
+	if len(gz) >= 4 {
+		// gzip ends with the uncompressed size: grow once, copy once.
+		text.Grow(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])))
+	}
 	if _, err := io.Copy(&text, zr); err != nil {
 		return nil, fmt.Errorf("schema: embedded data: %w", err)
 	}
