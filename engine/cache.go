@@ -3,7 +3,8 @@ package engine
 import "sync"
 
 // Cache shares file reads between renders: the contents of template files,
-// where each candidate path leads, and the symlink-free form of directories. eastern lint renders thousands
+// where each candidate path leads, directory listings, and the symlink-free
+// form of directories. eastern lint renders thousands
 // of templates that load the same partials; with a Cache each partial is
 // read once per run instead of once per render. Files must not change while
 // a Cache is in use, so a watcher never uses one. It is safe for concurrent
@@ -13,6 +14,7 @@ type Cache struct {
 	files map[string][]byte  // real path → contents
 	dirs  map[string]string  // absolute directory → real directory
 	paths map[string]located // root + NUL + display path → locate's answer
+	lists map[string]listing // real directory → its entries
 }
 
 // located is what resolver.locate found for one candidate.
@@ -23,7 +25,7 @@ type located struct {
 
 // NewCache returns an empty Cache.
 func NewCache() *Cache {
-	return &Cache{files: map[string][]byte{}, dirs: map[string]string{}, paths: map[string]located{}}
+	return &Cache{files: map[string][]byte{}, dirs: map[string]string{}, paths: map[string]located{}, lists: map[string]listing{}}
 }
 
 func (c *Cache) file(real string) ([]byte, bool) {
@@ -63,4 +65,17 @@ func (c *Cache) storeLocated(key string, l located) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.paths[key] = l
+}
+
+func (c *Cache) listing(dir string) (listing, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ls, ok := c.lists[dir]
+	return ls, ok
+}
+
+func (c *Cache) storeListing(dir string, ls listing) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lists[dir] = ls
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -10,8 +11,8 @@ import (
 
 // reference is one ${NAME} or ${NAME:-fallback} found in a line.
 type reference struct {
-	name        string
-	fallback    string
+	name        []byte // slices of the template line: no allocation per reference
+	fallback    []byte
 	hasFallback bool
 	size        int // bytes of the whole reference, "${" to "}"
 }
@@ -26,7 +27,7 @@ func parseReference(s []byte) (ref reference, ok bool) {
 	for i < len(s) && isNameByte(s[i]) {
 		i++
 	}
-	ref.name = string(s[2:i])
+	ref.name = s[2:i]
 	if i < len(s) && s[i] == '}' {
 		ref.size = i + 1
 		return ref, true
@@ -34,7 +35,7 @@ func parseReference(s []byte) (ref reference, ok bool) {
 	if i+1 < len(s) && s[i] == ':' && s[i+1] == '-' {
 		for j := i + 2; j < len(s); j++ {
 			if s[j] == '}' {
-				ref.fallback = string(s[i+2 : j])
+				ref.fallback = s[i+2 : j]
 				ref.hasFallback = true
 				ref.size = j + 1
 				return ref, true
@@ -55,9 +56,9 @@ func isNameByte(c byte) bool {
 // value looks a reference up. ok is false when the variable is unset and
 // there is no fallback: the reference then stays as written.
 func (r *renderer) value(ref reference) (string, bool) {
-	v, set := r.vars[ref.name]
+	v, set := r.vars[string(ref.name)] // the conversion does not allocate
 	if ref.hasFallback && v == "" {
-		return ref.fallback, true
+		return string(ref.fallback), true
 	}
 	return v, set
 }
@@ -149,6 +150,14 @@ func (r *renderer) writeValue(v string, o Origin, prefix, indent []byte) {
 
 // startLine begins an output line that came from o.
 func (r *renderer) startLine(o Origin, prefix []byte, trimBlank bool) {
+	// Grow by doubling: append grows large slices by a quarter at a time,
+	// which copies a big render's output many times over.
+	if len(r.srcmap.lines) == cap(r.srcmap.lines) {
+		r.srcmap.lines = slices.Grow(r.srcmap.lines, max(cap(r.srcmap.lines), 1024))
+	}
+	if cap(r.out)-len(r.out) < 4096 {
+		r.out = slices.Grow(r.out, max(cap(r.out), 64*1024))
+	}
 	r.srcmap.lines = append(r.srcmap.lines, lineOrigin{o.Include.id, int32(o.Line), int32(o.Indent)})
 	r.lineStart = len(r.out)
 	r.trimBlank = trimBlank

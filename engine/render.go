@@ -295,7 +295,6 @@ func (r *renderer) run(src *source) (*Result, error) {
 func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 	r.addFile(src.display)
 	root := r.newInclude(&Include{File: src.display})
-	r.out = make([]byte, 0, 64*1024)
 	r.render(src, root, filepath.Dir(dirOf), nil, 0)
 	if !src.endsWithNewline && len(r.out) > 0 {
 		r.out = r.out[:len(r.out)-1]

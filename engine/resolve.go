@@ -32,6 +32,7 @@ type resolver struct {
 	// the working directory.
 	rootShown string
 	realDirs  map[string]string
+	listings  map[string]listing
 	sources   map[string]*source
 	shared    *Cache // nil unless Options.Cache is set
 }
@@ -50,6 +51,7 @@ func newResolver(cwd, root, rootShown string) (*resolver, error) {
 		realRoot:  real,
 		rootShown: rootShown,
 		realDirs:  map[string]string{},
+		listings:  map[string]listing{},
 		sources:   map[string]*source{},
 	}, nil
 }
@@ -108,14 +110,11 @@ func (rs *resolver) lookup(display string) (string, error) {
 		return "", &escapeError{display, rs.rootShown}
 	}
 	real := filepath.Join(dir, filepath.Base(abs))
-	info, err := os.Lstat(real)
+	mode, err := rs.entryType(dir, filepath.Base(abs))
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", errNotFound
-		}
 		return "", err
 	}
-	if info.Mode()&fs.ModeSymlink != 0 {
+	if mode&fs.ModeSymlink != 0 {
 		target, err := filepath.EvalSymlinks(real)
 		if err != nil {
 			// A dangling link still must not point outside the root.
@@ -133,14 +132,69 @@ func (rs *resolver) lookup(display string) (string, error) {
 			return "", &escapeError{display, rs.rootShown}
 		}
 		real = target
-		if info, err = os.Stat(real); err != nil {
+		info, err := os.Stat(real)
+		if err != nil {
 			return "", err
 		}
+		mode = info.Mode()
 	}
-	if !info.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is a %s, not a regular file", display, fileKind(info.Mode()))
+	if !mode.IsRegular() {
+		return "", fmt.Errorf("%s is a %s, not a regular file", display, fileKind(mode))
 	}
 	return real, nil
+}
+
+// listing maps the names in one directory to their types.
+type listing map[string]fs.FileMode
+
+// entryType returns the type of the entry name in the real directory dir,
+// or errNotFound. Candidates are mostly missing per-namespace overrides, so
+// each directory is listed once instead of probing every name with a system
+// call; names therefore match exactly, on case-insensitive file systems too.
+func (rs *resolver) entryType(dir, name string) (fs.FileMode, error) {
+	ls, err := rs.list(dir)
+	if err != nil {
+		// An unlistable directory may still be searchable: ask for the name.
+		info, lerr := os.Lstat(filepath.Join(dir, name))
+		if errors.Is(lerr, fs.ErrNotExist) {
+			return 0, errNotFound
+		}
+		if lerr != nil {
+			return 0, lerr
+		}
+		return info.Mode(), nil
+	}
+	mode, ok := ls[name]
+	if !ok {
+		return 0, errNotFound
+	}
+	return mode, nil
+}
+
+// list reads a directory's entries once per render (once per Cache).
+func (rs *resolver) list(dir string) (listing, error) {
+	if ls, ok := rs.listings[dir]; ok {
+		return ls, nil
+	}
+	if rs.shared != nil {
+		if ls, ok := rs.shared.listing(dir); ok {
+			rs.listings[dir] = ls
+			return ls, nil
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	ls := make(listing, len(entries))
+	for _, e := range entries {
+		ls[e.Name()] = e.Type()
+	}
+	if rs.shared != nil {
+		rs.shared.storeListing(dir, ls)
+	}
+	rs.listings[dir] = ls
+	return ls, nil
 }
 
 // realDir resolves the symlinks of a directory, once per directory.
@@ -186,12 +240,12 @@ func (rs *resolver) read(display, real string) (*source, error) {
 // readFile reads real, through the shared cache when there is one.
 func (rs *resolver) readFile(real string) ([]byte, error) {
 	if rs.shared == nil {
-		return os.ReadFile(real)
+		return readRegular(real)
 	}
 	if data, ok := rs.shared.file(real); ok {
 		return data, nil
 	}
-	data, err := os.ReadFile(real)
+	data, err := readRegular(real)
 	if err == nil {
 		rs.shared.storeFile(real, data)
 	}
