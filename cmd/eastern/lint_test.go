@@ -145,6 +145,7 @@ func TestLintExitCodes(t *testing.T) {
 		"app.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
 		".eastern.yaml": "kubeVersion: \"1.29\"\nnamespaces:\n  prod:\n    kubeversion: \"1.24\"\n",
 	})
+	empty := t.TempDir()
 	tests := []struct {
 		name       string
 		dir        string
@@ -166,6 +167,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"unknown flag", dir, []string{"lint", "--frobnicate"}, exitUsage, "unknown flag: --frobnicate"},
 		{"strict config", badConfig, []string{"lint"}, exitUsage, `.eastern.yaml:4: namespace prod: unknown key "kubeversion"`},
 		{"missing --config", dir, []string{"lint", "--config", "nope.yaml"}, exitUsage, "--config nope.yaml: no such file"},
+		{"no templates at all", empty, []string{"lint"}, exitUsage, "no .yaml or .yml templates in ."},
 		{"--help", dir, []string{"lint", "--help"}, exitOK, ""},
 	}
 	for _, tt := range tests {
