@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // Exit codes shared by every command.
@@ -48,10 +49,9 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 	}
 }
 
-func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal. A character device is not
+// enough: </dev/null is one, and must not count as an interactive stdin.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // color reports whether findings on stderr may be coloured.
 func (a *app) color() bool {
