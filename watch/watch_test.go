@@ -475,20 +475,32 @@ func TestOutputDirectoryMissing(t *testing.T) {
 	dir := setup(t, baseTree)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out/production.yaml"})
 	r := h.waitFor("production", "the first render", func(Render) bool { return true })
-	want := "error: writing " + filepath.Join(dir, "out/production.yaml") + ": open "
+	if !r.OK || !r.Written || readFile(t, dir, "out/production.yaml") != string(r.Output) {
+		t.Errorf("first render: OK=%v Written=%v findings %q; want the file written into a new out/", r.OK, r.Written, findingsText(r.Findings))
+	}
+}
+
+// TestOutputUnwritable: a write error is reported and the watch goes on;
+// once the path is writable the next render lands.
+func TestOutputUnwritable(t *testing.T) {
+	dir := setup(t, baseTree)
+	write(t, dir, "out", "a file where a directory should be")
+	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out/production.yaml"})
+	r := h.waitFor("production", "the first render", func(Render) bool { return true })
+	want := "error: writing " + filepath.Join(dir, "out/production.yaml") + ": "
 	if !r.OK || r.Written || !strings.Contains(findingsText(r.Findings), want) {
 		t.Errorf("first render: OK=%v Written=%v findings %q; want a good render, not written, and a finding with %q", r.OK, r.Written, findingsText(r.Findings), want)
 	}
 	if !strings.Contains(h.stderr.String(), want) {
 		t.Errorf("stderr = %q, want the write error", h.stderr.String())
 	}
-	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+	if err := os.Remove(filepath.Join(dir, "out")); err != nil {
 		t.Fatal(err)
 	}
 	write(t, dir, "partials/data.yaml", "color: green")
 	r = h.waitOutput("production", greenOut)
 	if !r.Written || readFile(t, dir, "out/production.yaml") != greenOut {
-		t.Errorf("after creating out/: Written=%v, file %q", r.Written, readFile(t, dir, "out/production.yaml"))
+		t.Errorf("after removing the file in the way: Written=%v, file %q", r.Written, readFile(t, dir, "out/production.yaml"))
 	}
 }
 

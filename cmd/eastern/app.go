@@ -86,8 +86,11 @@ Flags:
       --version   print the version
 
 Examples:
-  eastern render deploy/app.yaml production -s IMAGE_TAG=1.2.3 | kubectl apply -f -
-  eastern render - staging < app.yaml
+  eastern render web.yaml production -s IMAGE_TAG=1.4.2 | kubectl apply -f -
+  eastern render - staging < web.yaml
+  eastern lint                          # every template, every namespace, offline
+  eastern lint -o junit > lint.xml      # for Jenkins' junit step
+  eastern watch web.yaml staging -o rendered/staging.yaml
 
 Run 'eastern <command> --help' for a command's flags.
 `

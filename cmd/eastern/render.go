@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/go-multierror"
 	"github.com/spf13/pflag"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -57,8 +58,11 @@ func (a *app) render(args []string) int {
 	case errors.As(err, &usage):
 		a.usageFailed("render", err)
 		return exitUsage
-	default:
+	case isFindings(err):
 		report.WriteText(a.stderr, diag.Collect(err), a.color())
+		return exitFailed
+	default:
+		fmt.Fprintf(a.stderr, "eastern render: %v\n", err)
 		return exitFailed
 	}
 }
@@ -112,4 +116,12 @@ func (c *renderCmd) run(a *app, args []string) error {
 		return fmt.Errorf("writing standard output: %w", err)
 	}
 	return nil
+}
+
+// isFindings reports whether err carries template findings (as opposed to,
+// say, an output file that cannot be written).
+func isFindings(err error) bool {
+	var f *diag.Finding
+	var m *multierror.Error
+	return errors.As(err, &f) || errors.As(err, &m)
 }

@@ -389,11 +389,13 @@ func TestRenderOutputFileUntouchedOnError(t *testing.T) {
 
 func TestRenderOutputFileUnwritable(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), appTree)
-	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "-o", "no/such/dir/out.yaml")
+	// A parent that is a file cannot become a directory.
+	writeTree(t, dir, map[string]string{"no": "a file\n"})
+	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "-o", "no/dir/out.yaml")
 	if code != exitFailed || stdout != "" {
 		t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
 	}
-	if !strings.Contains(stderr, "writing no/such/dir/out.yaml") || strings.Count(stderr, "\n") != 1 {
+	if !strings.HasPrefix(stderr, "eastern render: writing no/dir/out.yaml") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("stderr = %q, want one line naming the output file", stderr)
 	}
 }
@@ -520,5 +522,17 @@ func TestRenderColor(t *testing.T) {
 				t.Errorf("stderr = %q, want the warning's position", stderr)
 			}
 		})
+	}
+}
+
+func TestRenderOutputCreatesDirectories(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), appTree)
+	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "-o", "rendered/prod/out.yaml")
+	if code != exitOK || stdout != "" || stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and silence", code, stdout, stderr)
+	}
+	want, _, _ := runEastern(t, dir, "", "render", "app.yaml", "-q")
+	if got, err := os.ReadFile(filepath.Join(dir, "rendered/prod/out.yaml")); err != nil || string(got) != want {
+		t.Errorf("written file = %q, %v; want the rendered output", got, err)
 	}
 }

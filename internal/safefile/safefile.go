@@ -13,7 +13,8 @@ import (
 
 // Write replaces path with data: it writes a temporary file in the same
 // directory and renames it over path. An existing file keeps its mode; a new
-// one gets 0666 less the umask, as if created by os.Create.
+// one gets 0666 less the umask, as if created by os.Create. Missing parent
+// directories are created, as mkdir -p would.
 func Write(path string, data []byte) (err error) {
 	info, err := os.Stat(path)
 	switch {
@@ -21,6 +22,11 @@ func Write(path string, data []byte) (err error) {
 		return &fs.PathError{Op: "write", Path: path, Err: errors.New("not a regular file")}
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
+	}
+	if info == nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			return err
+		}
 	}
 	tmp, err := createTemp(path)
 	if err != nil {

@@ -91,9 +91,6 @@ func TestWriteFailures(t *testing.T) {
 			}
 			return p
 		}},
-		{"parent does not exist", func(t *testing.T, dir string) string {
-			return filepath.Join(dir, "missing", "out.yaml")
-		}},
 		{"path is a named pipe", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "out.yaml")
 			if err := syscall.Mkfifo(p, 0o644); err != nil {
@@ -198,4 +195,21 @@ func dirNames(t *testing.T, dir string) []string {
 		names[i] = e.Name()
 	}
 	return names
+}
+
+// TestWriteCreatesParents: like mkdir -p, a missing output directory is
+// created, and only the file lands in it.
+func TestWriteCreatesParents(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rendered", "staging", "out.yaml")
+	if err := Write(path, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "new\n" {
+		t.Fatalf("read back %q, %v", got, err)
+	}
+	if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"out.yaml"}) {
+		t.Errorf("directory holds %v, want only out.yaml", names)
+	}
 }
