@@ -21,10 +21,10 @@ func checkRender(res *engine.Result, renderErr error, root, namespace, release s
 	if res != nil {
 		// Unset variables are warnings here; under --strict the engine has
 		// already made them errors and they arrive with renderErr.
-		fs = append(fs, res.Warnings...)
+		fs = append(fs, copies(res.Warnings)...)
 	}
 	if renderErr != nil {
-		fs = append(fs, diag.Collect(renderErr)...)
+		fs = append(fs, copies(diag.Collect(renderErr))...)
 	} else if res != nil {
 		var found diag.Findings
 		found, objects = validator.Validate(res.Output, validator.Options{Release: release, StrictKinds: strictKinds})
@@ -44,6 +44,17 @@ func checkRender(res *engine.Result, renderErr error, root, namespace, release s
 		}
 	}
 	return fs, objects
+}
+
+// copies returns copies of the engine's findings, so that adding lint's
+// context leaves the render result the caller holds as it was.
+func copies(fs diag.Findings) diag.Findings {
+	out := make(diag.Findings, len(fs))
+	for i, f := range fs {
+		c := *f
+		out[i] = &c
+	}
+	return out
 }
 
 // toTemplate moves a finding from its rendered-output position to the

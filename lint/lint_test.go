@@ -213,6 +213,10 @@ func TestCheckRenderMapsPositions(t *testing.T) {
 	if len(f.Chain) != 1 || f.Chain[0] != (diag.Position{File: "app.yaml", Line: 6}) {
 		t.Errorf("chain = %v, want app.yaml:6", f.Chain)
 	}
+	// The render result stays the engine's: watch keeps it across checks.
+	if w := res.Warnings[0]; w.Root != "" || w.Namespace != "" || w.Release != "" {
+		t.Errorf("CheckRender changed the render's own finding: %+v", *w)
+	}
 
 	// A finding at an output line maps to the template line that made it.
 	g := &diag.Finding{Pos: diag.Position{Line: 6, Col: 6}}

@@ -318,7 +318,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	}
 	if v.node != nil {
 		c.gvk = obj.GVK
-		c.walk(m, v.node)
+		c.walk(m, v.node, nil)
 	}
 }
 

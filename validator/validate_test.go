@@ -168,7 +168,7 @@ spec:
 			name:    "required field set to null and required object missing",
 			release: "1.29",
 			input:   "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n",
-			want:    []string{`5:3 error schema.required spec.template: missing required field "template"`},
+			want:    []string{`4:1 error schema.required spec.template: missing required field "template"`},
 		},
 		{
 			name:    "int-or-string, quantities and numbers",

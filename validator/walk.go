@@ -13,7 +13,7 @@ import (
 // walk checks y against s, reporting every mismatch below it. It follows
 // the document, never the schema, so recursive schema nodes end where the
 // document does.
-func (c *checker) walk(y *yaml.Node, s *schema.Node) {
+func (c *checker) walk(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 	y = c.resolve(y)
 	if y == nil || isNull(y) || s.Type == schema.Any {
 		return // Kubernetes treats null as unset
@@ -24,7 +24,7 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node) {
 			c.typeError(y, s.Type)
 			return
 		}
-		c.walkObject(y, s)
+		c.walkObject(y, s, key)
 	case schema.Map:
 		if y.Kind != yaml.MappingNode {
 			c.typeError(y, s.Type)
@@ -33,7 +33,7 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node) {
 		pairs := c.pairs(y)
 		for i := 0; i+1 < len(pairs); i += 2 {
 			c.push(segment{kind: keySeg, name: pairs[i].Value})
-			c.walk(pairs[i+1], s.Elem)
+			c.walk(pairs[i+1], s.Elem, pairs[i])
 			c.pop()
 		}
 	case schema.Array:
@@ -43,7 +43,7 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node) {
 		}
 		for i, item := range y.Content {
 			c.push(segment{kind: indexSeg, index: i})
-			c.walk(item, s.Elem)
+			c.walk(item, s.Elem, nil)
 			c.pop()
 		}
 	default:
@@ -54,8 +54,11 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node) {
 }
 
 // walkObject checks named fields: unknown keys, each known field's value,
-// then required fields that are absent or null.
-func (c *checker) walkObject(y *yaml.Node, s *schema.Node) {
+// then required fields that are absent or null. key is the mapping key that
+// holds y (nil for list items and the document itself): a missing field is
+// reported there, on the line that opens the object, not on its first field,
+// which may come from another file.
+func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 	pairs := c.pairs(y)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		k, v := pairs[i], pairs[i+1]
@@ -63,7 +66,7 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node) {
 		if f := s.Field(k.Value); f == nil {
 			c.unknownField(k)
 		} else {
-			c.walk(v, f.Node)
+			c.walk(v, f.Node, k)
 			if k.Value == "metadata" && len(c.path) > c.rootDepth+1 && f.Node.Field("labels") != nil && f.Node.Field("annotations") != nil {
 				// A pod template's metadata: the API server checks its
 				// labels and annotations like the object's own.
@@ -80,8 +83,12 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node) {
 			continue
 		}
 		if v := c.resolve(lookupPairs(pairs, f.Name)); v == nil || isNull(v) {
+			at := y
+			if key != nil {
+				at = key
+			}
 			c.push(segment{name: f.Name})
-			c.add(diag.Error, "schema.required", y, fmt.Sprintf("missing required field %q", f.Name))
+			c.add(diag.Error, "schema.required", at, fmt.Sprintf("missing required field %q", f.Name))
 			c.pop()
 		}
 	}
