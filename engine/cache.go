@@ -2,19 +2,19 @@ package engine
 
 import "sync"
 
-// Cache shares file reads between renders: the contents of template files,
-// where each candidate path leads, directory listings, and the symlink-free
-// form of directories. eastern lint renders thousands
-// of templates that load the same partials; with a Cache each partial is
-// read once per run instead of once per render. Files must not change while
-// a Cache is in use, so a watcher never uses one. It is safe for concurrent
-// use by renders on several goroutines.
+// Cache shares file-system answers between renders: the contents of
+// template files, directory listings, the symlink-free form of directories
+// and where each candidate path leads. eastern lint renders thousands of
+// templates that load the same partials; with one Cache for the run each
+// partial is read once instead of once per render. Files must not change
+// while a Cache is in use, so a watcher gives every render a fresh one (as
+// RenderFile does when Options.Cache is nil). It is safe for concurrent use
+// by renders on several goroutines.
 type Cache struct {
-	mu    sync.RWMutex
-	files map[string][]byte  // real path → contents
-	dirs  map[string]string  // absolute directory → real directory
-	paths map[string]located // root + NUL + display path → locate's answer
-	lists map[string]listing // real directory → its entries
+	files memo[[]byte]  // real path → contents
+	lists memo[listing] // real directory → its entries
+	dirs  memo[string]  // absolute directory → real directory
+	paths memo[located] // root + NUL + display path → locate's answer
 }
 
 // located is what resolver.locate found for one candidate.
@@ -24,58 +24,39 @@ type located struct {
 }
 
 // NewCache returns an empty Cache.
-func NewCache() *Cache {
-	return &Cache{files: map[string][]byte{}, dirs: map[string]string{}, paths: map[string]located{}, lists: map[string]listing{}}
+func NewCache() *Cache { return &Cache{} }
+
+// memo is a map filled on first use, safe for concurrent use.
+type memo[V any] struct {
+	mu sync.RWMutex
+	m  map[string]V
 }
 
-func (c *Cache) file(real string) ([]byte, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	data, ok := c.files[real]
-	return data, ok
+func (m *memo[V]) get(key string) (V, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	v, ok := m.m[key]
+	return v, ok
 }
 
-func (c *Cache) storeFile(real string, data []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.files[real] = data
+func (m *memo[V]) put(key string, v V) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]V{}
+	}
+	m.m[key] = v
 }
 
-func (c *Cache) dir(dir string) (string, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	real, ok := c.dirs[dir]
-	return real, ok
-}
-
-func (c *Cache) storeDir(dir, real string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.dirs[dir] = real
-}
-
-func (c *Cache) located(key string) (located, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	l, ok := c.paths[key]
-	return l, ok
-}
-
-func (c *Cache) storeLocated(key string, l located) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.paths[key] = l
-}
-
-func (c *Cache) listing(dir string) (listing, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	ls, ok := c.lists[dir]
-	return ls, ok
-}
-
-func (c *Cache) storeListing(dir string, ls listing) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.lists[dir] = ls
+// do returns the value for key, computing and remembering it on first use.
+// Errors are not remembered.
+func (m *memo[V]) do(key string, compute func() (V, error)) (V, error) {
+	if v, ok := m.get(key); ok {
+		return v, nil
+	}
+	v, err := compute()
+	if err == nil {
+		m.put(key, v)
+	}
+	return v, err
 }

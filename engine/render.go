@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/fspath"
 )
 
 // MaxDepth is how many loads may nest below the root template.
@@ -204,11 +205,11 @@ func defaultRoot(cwd, path string) string {
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(cwd, path)
 	}
-	if within(cwd, abs) {
+	if fspath.Within(cwd, abs) {
 		return cwd
 	}
 	if realCwd, err := filepath.EvalSymlinks(cwd); err == nil {
-		if realAbs, err := filepath.EvalSymlinks(abs); err == nil && within(realCwd, realAbs) {
+		if realAbs, err := filepath.EvalSymlinks(abs); err == nil && fspath.Within(realCwd, realAbs) {
 			return cwd
 		}
 	}
@@ -259,14 +260,16 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	shown := root
 	if !filepath.IsAbs(root) {
 		root = filepath.Join(cwd, root)
-	} else if rel, err := filepath.Rel(cwd, root); err == nil && within(cwd, root) {
+	} else if rel, err := filepath.Rel(cwd, root); err == nil && fspath.Within(cwd, root) {
 		shown = rel
 	}
 	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown))
 	if err != nil {
 		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
 	}
-	res.shared = opts.Cache
+	if opts.Cache != nil {
+		res.cache = opts.Cache
+	}
 	ns := opts.Namespace
 	if ns == "" {
 		ns = DefaultNamespace

@@ -7,8 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/eastern-k8s/eastern/internal/fspath"
 )
 
 // source is one template file, read once per render however often it is
@@ -31,10 +32,8 @@ type resolver struct {
 	// rootShown is the root as messages show it: as given, or relative to
 	// the working directory.
 	rootShown string
-	realDirs  map[string]string
-	listings  map[string]listing
-	sources   map[string]*source
-	shared    *Cache // nil unless Options.Cache is set
+	cache     *Cache             // shared with other renders, or this render's own
+	sources   map[string]*source // by real path: the display path is per render
 }
 
 func newResolver(cwd, root, rootShown string) (*resolver, error) {
@@ -50,8 +49,7 @@ func newResolver(cwd, root, rootShown string) (*resolver, error) {
 		root:      root,
 		realRoot:  real,
 		rootShown: rootShown,
-		realDirs:  map[string]string{},
-		listings:  map[string]listing{},
+		cache:     NewCache(),
 		sources:   map[string]*source{},
 	}, nil
 }
@@ -81,22 +79,21 @@ func (e *escapeError) Error() string {
 // *escapeError when the path leaves the root (whether or not it exists), or
 // another error for something that exists but cannot be a template.
 func (rs *resolver) locate(display string) (string, error) {
-	if rs.shared == nil {
-		return rs.lookup(display)
-	}
+	// Answers, errors included, are kept: a missing candidate is asked for
+	// again by every render of a lint run.
 	key := rs.root + "\x00" + display
-	if l, ok := rs.shared.located(key); ok {
+	if l, ok := rs.cache.paths.get(key); ok {
 		return l.real, l.err
 	}
 	real, err := rs.lookup(display)
-	rs.shared.storeLocated(key, located{real, err})
+	rs.cache.paths.put(key, located{real, err})
 	return real, err
 }
 
-// lookup is locate without the shared cache.
+// lookup is locate without the cache.
 func (rs *resolver) lookup(display string) (string, error) {
 	abs := rs.abs(display)
-	if !within(rs.root, abs) {
+	if !fspath.Within(rs.root, abs) {
 		return "", &escapeError{display, rs.rootShown}
 	}
 	dir, err := rs.realDir(filepath.Dir(abs))
@@ -106,7 +103,7 @@ func (rs *resolver) lookup(display string) (string, error) {
 		}
 		return "", err
 	}
-	if !within(rs.realRoot, dir) {
+	if !fspath.Within(rs.realRoot, dir) {
 		return "", &escapeError{display, rs.rootShown}
 	}
 	real := filepath.Join(dir, filepath.Base(abs))
@@ -122,13 +119,13 @@ func (rs *resolver) lookup(display string) (string, error) {
 				if !filepath.IsAbs(link) {
 					link = filepath.Join(dir, link)
 				}
-				if !within(rs.realRoot, filepath.Clean(link)) {
+				if !fspath.Within(rs.realRoot, filepath.Clean(link)) {
 					return "", &escapeError{display, rs.rootShown}
 				}
 			}
 			return "", errNotFound
 		}
-		if !within(rs.realRoot, target) {
+		if !fspath.Within(rs.realRoot, target) {
 			return "", &escapeError{display, rs.rootShown}
 		}
 		real = target
@@ -171,52 +168,24 @@ func (rs *resolver) entryType(dir, name string) (fs.FileMode, error) {
 	return mode, nil
 }
 
-// list reads a directory's entries once per render (once per Cache).
+// list reads a directory's entries, once per Cache.
 func (rs *resolver) list(dir string) (listing, error) {
-	if ls, ok := rs.listings[dir]; ok {
-		return ls, nil
-	}
-	if rs.shared != nil {
-		if ls, ok := rs.shared.listing(dir); ok {
-			rs.listings[dir] = ls
-			return ls, nil
+	return rs.cache.lists.do(dir, func() (listing, error) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
 		}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	ls := make(listing, len(entries))
-	for _, e := range entries {
-		ls[e.Name()] = e.Type()
-	}
-	if rs.shared != nil {
-		rs.shared.storeListing(dir, ls)
-	}
-	rs.listings[dir] = ls
-	return ls, nil
+		ls := make(listing, len(entries))
+		for _, e := range entries {
+			ls[e.Name()] = e.Type()
+		}
+		return ls, nil
+	})
 }
 
-// realDir resolves the symlinks of a directory, once per directory.
+// realDir resolves the symlinks of a directory, once per Cache.
 func (rs *resolver) realDir(dir string) (string, error) {
-	if real, ok := rs.realDirs[dir]; ok {
-		return real, nil
-	}
-	if rs.shared != nil {
-		if real, ok := rs.shared.dir(dir); ok {
-			rs.realDirs[dir] = real
-			return real, nil
-		}
-	}
-	real, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return "", err
-	}
-	if rs.shared != nil {
-		rs.shared.storeDir(dir, real)
-	}
-	rs.realDirs[dir] = real
-	return real, nil
+	return rs.cache.dirs.do(dir, func() (string, error) { return filepath.EvalSymlinks(dir) })
 }
 
 // read returns the parsed source at real, reading it on first use.
@@ -237,19 +206,9 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	return src, nil
 }
 
-// readFile reads real, through the shared cache when there is one.
+// readFile reads real, once per Cache.
 func (rs *resolver) readFile(real string) ([]byte, error) {
-	if rs.shared == nil {
-		return readRegular(real)
-	}
-	if data, ok := rs.shared.file(real); ok {
-		return data, nil
-	}
-	data, err := readRegular(real)
-	if err == nil {
-		rs.shared.storeFile(real, data)
-	}
-	return data, err
+	return rs.cache.files.do(real, func() ([]byte, error) { return readRegular(real) })
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -264,17 +223,6 @@ func parseSource(display string, data []byte) (*source, error) {
 		return nil, fmt.Errorf("%s is not valid UTF-8", display)
 	}
 	return &source{display: display, data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
-}
-
-// within reports whether path is dir or lies below it; both are clean and absolute.
-func within(dir, path string) bool {
-	if path == dir {
-		return true
-	}
-	if !strings.HasSuffix(dir, string(filepath.Separator)) {
-		dir += string(filepath.Separator)
-	}
-	return strings.HasPrefix(path, dir)
 }
 
 func fileKind(m fs.FileMode) string {

@@ -17,12 +17,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
@@ -176,7 +176,7 @@ func renderRoots(roots []string, bases map[string]string, explicit string) map[s
 	}
 	for _, r := range roots {
 		base := bases[r]
-		if base == "" || within(cwd, absPath(cwd, r)) {
+		if base == "" || fspath.Within(cwd, absPath(cwd, r)) {
 			continue
 		}
 		out[r] = base
@@ -189,17 +189,6 @@ func absPath(cwd, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(cwd, p)
-}
-
-// within reports whether path is dir or lies below it; both are clean and absolute.
-func within(dir, path string) bool {
-	if path == dir {
-		return true
-	}
-	if !strings.HasSuffix(dir, string(filepath.Separator)) {
-		dir += string(filepath.Separator)
-	}
-	return strings.HasPrefix(path, dir)
 }
 
 // loadSchemas decodes each release's schemas once, in parallel, before any

@@ -1,0 +1,21 @@
+// Package fspath answers questions about file paths that the standard
+// library leaves to its callers.
+package fspath
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Within reports whether path is dir or lies below it. Both must be clean
+// and absolute; the answer is lexical, so resolve symlinks first where they
+// matter.
+func Within(dir, path string) bool {
+	if path == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(path, dir)
+}
