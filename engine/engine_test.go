@@ -71,6 +71,10 @@ func TestSymlinkEscapes(t *testing.T) {
 		if f.Rule != "render.escape" {
 			t.Errorf("unexpected finding %v", f)
 		}
+		// Each message names the symlink's way out, and the root.
+		if !strings.Contains(f.Message, "leads through a symlink to "+outside) || !strings.Contains(f.Message, `root directory "." (the working directory`) {
+			t.Errorf("message %q does not say where the link leads", f.Message)
+		}
 		lines = append(lines, f.Pos.Line)
 	}
 	// The link inside the root (line 8) is fine; each escape is an error even
@@ -237,5 +241,13 @@ func TestEmptyTemplate(t *testing.T) {
 	res, err := engine.RenderFile("empty.yaml", engine.Options{})
 	if err != nil || len(res.Output) != 0 || res.SourceMap.Len() != 0 {
 		t.Errorf("empty template: output %q, %d source lines, err %v", res.Output, res.SourceMap.Len(), err)
+	}
+}
+
+func TestBaseDirMustExist(t *testing.T) {
+	writeTree(t, map[string]string{})
+	_, err := engine.Render(strings.NewReader("x: 1\n"), "", engine.Options{BaseDir: "nowhere"})
+	if err == nil || !strings.Contains(err.Error(), "base directory nowhere") {
+		t.Errorf("err = %v, want one naming the base directory", err)
 	}
 }

@@ -177,6 +177,9 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	if base == "" {
 		base = "."
 	}
+	if info, err := os.Stat(base); err != nil || !info.IsDir() {
+		return &Result{}, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: fmt.Sprintf("base directory %s does not exist or is not a directory", base)}
+	}
 	root := opts.Root
 	if root == "" {
 		root = base
@@ -384,15 +387,16 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 			continue
 		}
 		var esc *escapeError
+		var notFile *notFileError
 		switch {
-		case errors.As(err, &esc) && c != display:
-			r.fail(inc, pos, "render.escape", fmt.Sprintf("%s: %s resolves to %s, outside the root directory %q", word, c, esc.path, esc.root))
-			return
 		case errors.As(err, &esc):
-			r.fail(inc, pos, "render.escape", fmt.Sprintf("%s: %v", word, esc))
+			r.fail(inc, pos, "render.escape", word+": "+esc.describe(c))
+			return
+		case errors.As(err, &notFile):
+			r.fail(inc, pos, "render.not-a-file", fmt.Sprintf("%s: %v", word, notFile))
 			return
 		case err != nil:
-			r.fail(inc, pos, "render.not-a-file", fmt.Sprintf("%s: %v", word, err))
+			r.fail(inc, pos, "render.read", fmt.Sprintf("%s: cannot read %s: %v", word, display, unwrapPath(err)))
 			return
 		}
 		r.include(d, display, real, inc, pos, prefix, depth)
@@ -404,7 +408,8 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 	}
 	var interpolated []string
 	for _, c := range d.Candidates {
-		interpolated = append(interpolated, r.expandString(c, nil))
+		// Values are data: a line break in one must not end the comment.
+		interpolated = append(interpolated, lineBreaks.Replace(r.expandString(c, nil)))
 	}
 	r.startLine(Origin{Include: inc, Line: d.Line, Indent: len(prefix)}, prefix, false)
 	r.out = append(r.out, d.Indent...)
@@ -412,6 +417,9 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 	r.out = append(r.out, strings.Join(interpolated, ", ")...)
 	r.endLine()
 }
+
+// lineBreaks escapes line breaks for text that must stay on one line.
+var lineBreaks = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 // include renders a found candidate in place of its directive line.
 func (r *renderer) include(d Directive, display, real string, inc *Include, pos diag.Position, prefix []byte, depth int) {

@@ -68,10 +68,38 @@ func (rs *resolver) abs(p string) string {
 var errNotFound = errors.New("not found")
 
 // escapeError is a candidate that resolves outside the root.
-type escapeError struct{ path, root string }
+type escapeError struct {
+	path   string // the candidate's display path
+	target string // where a symlink on the way leads; "" when none is involved
+	root   string // as shown to the user
+}
 
-func (e *escapeError) Error() string {
-	return fmt.Sprintf("%s is outside the root directory %q", e.path, e.root)
+func (e *escapeError) Error() string { return e.describe(e.path) }
+
+// describe explains the escape of the candidate written as written.
+func (e *escapeError) describe(written string) string {
+	root := fmt.Sprintf("the root directory %q", e.root)
+	if e.root == "." {
+		root += " (the working directory; --root widens it)"
+	}
+	switch {
+	case e.target != "":
+		return fmt.Sprintf("%s leads through a symlink to %s, outside %s", written, e.target, root)
+	case written != e.path:
+		return fmt.Sprintf("%s resolves to %s, outside %s", written, e.path, root)
+	default:
+		return fmt.Sprintf("%s is outside %s", written, root)
+	}
+}
+
+// notFileError is a candidate that exists but is not a regular file.
+type notFileError struct {
+	path string
+	mode fs.FileMode
+}
+
+func (e *notFileError) Error() string {
+	return fmt.Sprintf("%s is a %s, not a regular file", e.path, fileKind(e.mode))
 }
 
 // locate finds the real path of display, checking confinement lexically and
@@ -94,7 +122,7 @@ func (rs *resolver) locate(display string) (string, error) {
 func (rs *resolver) lookup(display string) (string, error) {
 	abs := rs.abs(display)
 	if !fspath.Within(rs.root, abs) {
-		return "", &escapeError{display, rs.rootShown}
+		return "", &escapeError{path: display, root: rs.rootShown}
 	}
 	dir, err := rs.realDir(filepath.Dir(abs))
 	if err != nil {
@@ -104,7 +132,7 @@ func (rs *resolver) lookup(display string) (string, error) {
 		return "", err
 	}
 	if !fspath.Within(rs.realRoot, dir) {
-		return "", &escapeError{display, rs.rootShown}
+		return "", &escapeError{path: display, target: dir, root: rs.rootShown}
 	}
 	real := filepath.Join(dir, filepath.Base(abs))
 	mode, err := rs.entryType(dir, filepath.Base(abs))
@@ -119,14 +147,14 @@ func (rs *resolver) lookup(display string) (string, error) {
 				if !filepath.IsAbs(link) {
 					link = filepath.Join(dir, link)
 				}
-				if !fspath.Within(rs.realRoot, filepath.Clean(link)) {
-					return "", &escapeError{display, rs.rootShown}
+				if link = filepath.Clean(link); !fspath.Within(rs.realRoot, link) {
+					return "", &escapeError{path: display, target: link, root: rs.rootShown}
 				}
 			}
 			return "", errNotFound
 		}
 		if !fspath.Within(rs.realRoot, target) {
-			return "", &escapeError{display, rs.rootShown}
+			return "", &escapeError{path: display, target: target, root: rs.rootShown}
 		}
 		real = target
 		info, err := os.Stat(real)
@@ -136,7 +164,7 @@ func (rs *resolver) lookup(display string) (string, error) {
 		mode = info.Mode()
 	}
 	if !mode.IsRegular() {
-		return "", fmt.Errorf("%s is a %s, not a regular file", display, fileKind(mode))
+		return "", &notFileError{display, mode}
 	}
 	return real, nil
 }

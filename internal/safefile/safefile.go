@@ -14,10 +14,16 @@ import (
 // Write replaces path with data: it writes a temporary file in the same
 // directory and renames it over path. An existing file keeps its mode; a new
 // one gets 0666 less the umask, as if created by os.Create. Missing parent
-// directories are created, as mkdir -p would.
+// directories are created, as mkdir -p would. A symlink stays a symlink: its
+// target is replaced.
 func Write(path string, data []byte) (err error) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	info, err := os.Stat(path)
 	switch {
+	case err == nil && info.IsDir():
+		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
 	case err == nil && !info.Mode().IsRegular():
 		return &fs.PathError{Op: "write", Path: path, Err: errors.New("not a regular file")}
 	case err != nil && !errors.Is(err, fs.ErrNotExist):

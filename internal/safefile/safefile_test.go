@@ -213,3 +213,30 @@ func TestWriteCreatesParents(t *testing.T) {
 		t.Errorf("directory holds %v, want only out.yaml", names)
 	}
 }
+
+// TestWriteThroughSymlink: writing to a symlink replaces its target and
+// keeps the link, as editors and shell redirection do.
+func TestWriteThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.yaml")
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.WriteFile(target, []byte("old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(link, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("link.yaml is no longer a symlink: %v %v", info, err)
+	}
+	got, err := os.ReadFile(target)
+	if err != nil || string(got) != "new\n" {
+		t.Errorf("target holds %q, %v; want the new content", got, err)
+	}
+	if info, _ := os.Stat(target); info.Mode().Perm() != 0o640 {
+		t.Errorf("target mode %v, want 0640 kept", info.Mode().Perm())
+	}
+}
