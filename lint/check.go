@@ -27,7 +27,7 @@ func checkRender(res *engine.Result, renderErr error, root, namespace, release s
 		fs = append(fs, copies(diag.Collect(renderErr))...)
 	} else if res != nil {
 		var found diag.Findings
-		found, objects = validator.Validate(res.Output, validator.Options{Release: release, StrictKinds: strictKinds})
+		found, objects = validator.Validate(res.Output, validator.Options{Release: release, StrictKinds: strictKinds, Namespace: namespace})
 		for _, f := range found {
 			toTemplate(f, &res.SourceMap, root)
 		}

@@ -55,6 +55,9 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 	use := ""
 	if !lc.Replacement.IsZero() {
 		use = "; use " + lc.Replacement.String()
+		if from := introducedAfter(cat, rel, lc.Replacement); from != "" {
+			use += " (from Kubernetes " + from + ")"
+		}
 	}
 	switch {
 	case removed != "" && schema.CompareReleases(target, removed) >= 0:
@@ -90,6 +93,30 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 			fmt.Sprintf("no schema for %s in Kubernetes %s: skipped", gvk, target)})
 	}
 	return v
+}
+
+// introducedAfter returns the release that introduced gvk when that is
+// later than rel, and "" when rel serves it (or nobody knows): a
+// deprecated API's replacement may not exist yet at an old release, as
+// networking.k8s.io/v1 Ingress (1.19) at 1.16, and moving to it then
+// would break the deploy.
+func introducedAfter(cat catalog, rel *schema.Release, gvk schema.GVK) string {
+	target := rel.Version()
+	from := ""
+	if lc, ok := cat.lifecycle(gvk); ok && lc.Introduced != "" {
+		from = lc.Introduced
+	} else if rel.Kind(gvk) == nil {
+		// Lifecycle data omits GA versions: the first release whose
+		// schemas define the kind is when it came. Looked up only when
+		// the target release lacks it, since it may decode every release.
+		if p := presence(cat, gvk); len(p) > 0 {
+			from = p[0]
+		}
+	}
+	if from != "" && schema.CompareReleases(target, from) < 0 {
+		return from
+	}
+	return ""
 }
 
 // betaOffByDefault is the first release in which new beta APIs are not

@@ -25,12 +25,15 @@
 //	object.shape           error           apiVersion, kind or metadata.name/generateName missing or not a
 //	                                       string, or the document (or a List item) is not a mapping
 //	object.duplicate       error           the same group, kind, namespace and name twice in one output
-//	                                       (an absent namespace equals ""); at the second occurrence
+//	                                       (an absent or empty namespace is Options.Namespace, the one
+//	                                       rendered for); at the second occurrence
 //	schema.unknown-field   error           the kind has no such field in any release
 //	schema.field-release   error           the field exists, but only in later releases ("was added in
 //	                                       Kubernetes 1.22") or only in earlier ones ("was removed in …")
 //	schema.required        error           a required field is absent or null
 //	schema.type            error           a value has the wrong JSON type ("expected integer, got string")
+//	schema.quantity        error           a string that must be a resource quantity does not parse as one
+//	                                       ("1GB", "1 Gi"); numbers always do
 //	schema.unknown-kind    info (error     no release has a schema for the kind (a custom resource): its
 //	                       with StrictKinds)  fields are not checked
 //	schema.release         error           Options.Release is not a supported release

@@ -17,6 +17,11 @@ import (
 type Options struct {
 	Release     string // Kubernetes minor release, e.g. "1.29"; must be schema.Known
 	StrictKinds bool   // kinds without a schema are errors instead of info
+	// Namespace is the namespace the output was rendered for: objects
+	// that name none land there when applied with kubectl apply -n, so it
+	// stands in for an absent metadata.namespace when looking for
+	// duplicates. Empty means unknown.
+	Namespace string
 }
 
 // Object identifies one manifest object found in the output.
@@ -134,16 +139,47 @@ func (c *checker) checkDocument(d document) {
 	if isNull(body) {
 		return
 	}
-	c.checkDuplicateKeys(body)
 	if body.Kind != yaml.MappingNode {
+		c.duplicateKeys(body, nil)
 		c.add(diag.Error, "object.shape", body, "a manifest must be a mapping of fields, got "+typeOf(body))
 		return
 	}
 	if items, listGVK, ok := c.listItems(body); ok {
+		// The list's own keys name no object; each item's keys are
+		// checked with the item, so that their findings name it.
+		c.duplicateKeys(body, items)
 		c.checkList(body, items, listGVK)
 		return
 	}
+	c.object = c.identify(body, schema.GVK{})
+	c.duplicateKeys(body, nil)
 	c.checkObject(body, schema.GVK{})
+}
+
+// identify names the object m for findings as far as it is known:
+// "Deployment/web", "web" without a kind, "Deployment" without a name, or
+// "" when neither is known. def.Kind stands in for an absent kind (items
+// of a typed list).
+func (c *checker) identify(m *yaml.Node, def schema.GVK) string {
+	meta := c.resolve(c.lookup(m, "metadata"))
+	if meta != nil && meta.Kind != yaml.MappingNode {
+		meta = nil
+	}
+	name, _, _ := stringField(c, meta, "name")
+	if name == "" {
+		name, _, _ = stringField(c, meta, "generateName")
+	}
+	kind, _ := stringValue(c.resolve(c.lookup(m, "kind")))
+	if kind == "" {
+		kind = def.Kind
+	}
+	switch {
+	case kind != "" && name != "":
+		return kind + "/" + name
+	case name != "":
+		return name
+	}
+	return kind
 }
 
 // parserProblems are the messages of yaml.v3's parser (parserc.go), as
@@ -230,8 +266,11 @@ func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
 		c.push(segment{kind: indexSeg, index: i})
 		c.object = ""
 		if it.Kind != yaml.MappingNode {
+			c.duplicateKeys(it, nil)
 			c.add(diag.Error, "object.shape", it, "a list item must be a mapping of fields, got "+typeOf(it))
 		} else {
+			c.object = c.identify(it, itemGVK)
+			c.duplicateKeys(it, nil)
 			c.checkObject(it, itemGVK)
 		}
 		c.pop()
@@ -255,11 +294,6 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 		generated = name != ""
 	}
 	namespace, _, _ := stringField(c, meta, "namespace")
-	if k, _ := stringValue(c.resolve(c.lookup(m, "kind"))); k != "" && name != "" {
-		c.object = k + "/" + name // before the shape checks, so they name it too
-	} else if def.Kind != "" && name != "" {
-		c.object = def.Kind + "/" + name
-	}
 	apiVersion, apiNode, okAPI := c.shapeString(m, "apiVersion", def.APIVersion())
 	kind, kindNode, okKind := c.shapeString(m, "kind", def.Kind)
 
@@ -272,7 +306,14 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	}
 
 	if kind != "" && name != "" && !generated {
-		key := objectKey{obj.GVK.Group, kind, namespace, name}
+		ns := namespace
+		if ns == "" {
+			// Where kubectl apply -n puts it. Cluster-scoped kinds ignore
+			// the namespace, but the schemas do not say which kinds those
+			// are, and two copies of one are duplicates either way.
+			ns = c.opts.Namespace
+		}
+		key := objectKey{obj.GVK.Group, kind, ns, name}
 		if c.seen[key] {
 			c.pushFields("metadata", "name")
 			c.add(diag.Error, "object.duplicate", nameNode, c.object+" is defined twice in this output")
@@ -312,7 +353,12 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 			kindNode = m
 		}
 		c.pushFields("kind")
-		c.add(sev, "schema.unknown-kind", kindNode, fmt.Sprintf("no schema for %s: skipped", obj.GVK))
+		msg := fmt.Sprintf("no schema for %s: skipped", obj.GVK)
+		if c.opts.StrictKinds {
+			// Not skipped: under StrictKinds the object is an error.
+			msg = fmt.Sprintf("no schema for %s, and strict kinds allow only kinds with a schema", obj.GVK)
+		}
+		c.add(sev, "schema.unknown-kind", kindNode, msg)
 		c.pop()
 		return
 	}

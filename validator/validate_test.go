@@ -34,11 +34,12 @@ func formatFindings(fs diag.Findings) string {
 func TestRules(t *testing.T) {
 	fx := newFixture()
 	tests := []struct {
-		name    string
-		release string
-		strict  bool
-		input   string
-		want    []string
+		name      string
+		release   string
+		strict    bool
+		namespace string // Options.Namespace
+		input     string
+		want      []string
 	}{
 		{
 			name:    "valid deployment",
@@ -188,6 +189,29 @@ spec:
 			},
 		},
 		{
+			name:    "quantity strings follow the quantity grammar",
+			release: "1.29",
+			input: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        resources:
+          limits: {cpu: 1GB, memory: "1 Gi", x: abc, y: 1e, z: .}
+          requests: {cpu: 250m, memory: 64Mi, a: "1.5", b: 2e3, c: "1E-3", d: +.5k, e: 1., f: 3, g: 0.5, h: " 2Gi "}
+`,
+			want: []string{
+				`10:25 error schema.quantity spec.template.spec.containers[0].resources.limits.cpu: invalid quantity "1GB": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`10:38 error schema.quantity spec.template.spec.containers[0].resources.limits.memory: invalid quantity "1 Gi": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`10:49 error schema.quantity spec.template.spec.containers[0].resources.limits.x: invalid quantity "abc": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`10:57 error schema.quantity spec.template.spec.containers[0].resources.limits.y: invalid quantity "1e": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`10:64 error schema.quantity spec.template.spec.containers[0].resources.limits.z: invalid quantity ".": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+			},
+		},
+		{
 			name:    "merge keys and aliases",
 			release: "1.29",
 			input: `apiVersion: apps/v1
@@ -219,7 +243,19 @@ spec:
 			name:    "api deprecated",
 			release: "1.18",
 			input:   "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: [{host: a}]}\n",
+			want:    []string{"1:13 warning api.deprecated apiVersion: extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14; use networking.k8s.io/v1 Ingress (from Kubernetes 1.19)"},
+		},
+		{
+			name:    "api deprecated, replacement served",
+			release: "1.19",
+			input:   "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: [{host: a}]}\n",
 			want:    []string{"1:13 warning api.deprecated apiVersion: extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14; use networking.k8s.io/v1 Ingress"},
+		},
+		{
+			name:    "api deprecated, replacement not yet served",
+			release: "1.16",
+			input:   "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: [{host: a}]}\n",
+			want:    []string{"1:13 warning api.deprecated apiVersion: extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14; use networking.k8s.io/v1 Ingress (from Kubernetes 1.19)"},
 		},
 		{
 			name:    "api removed",
@@ -269,7 +305,7 @@ spec:
 			release: "1.29",
 			strict:  true,
 			input:   "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n",
-			want:    []string{"2:7 error schema.unknown-kind kind: no schema for example.com/v1 Widget: skipped"},
+			want:    []string{"2:7 error schema.unknown-kind kind: no schema for example.com/v1 Widget, and strict kinds allow only kinds with a schema"},
 		},
 		{
 			name:    "metadata names per kind",
@@ -362,6 +398,41 @@ spec: {template: {spec: {containers: [{name: a}]}}}
 			want: []string{`7:18 error object.duplicate metadata.name: ConfigMap/a is defined twice in this output`},
 		},
 		{
+			name:      "duplicate objects; namespace absent equals the one rendered for",
+			release:   "1.29",
+			namespace: "default",
+			input: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, namespace: default}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b, namespace: default}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b, namespace: ""}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, namespace: other}
+`,
+			want: []string{
+				`7:18 error object.duplicate metadata.name: ConfigMap/a is defined twice in this output`,
+				`15:18 error object.duplicate metadata.name: ConfigMap/b is defined twice in this output`,
+			},
+		},
+		{
+			name:      "duplicate objects; namespaces written differ",
+			release:   "1.29",
+			namespace: "default",
+			input:     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: prod}\n",
+		},
+		{
 			name:    "List items are objects of their own",
 			release: "1.29",
 			input: `apiVersion: v1
@@ -398,7 +469,7 @@ items:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs, _ := validate([]byte(tt.input), Options{Release: tt.release, StrictKinds: tt.strict}, fx)
+			fs, _ := validate([]byte(tt.input), Options{Release: tt.release, StrictKinds: tt.strict, Namespace: tt.namespace}, fx)
 			got := formatFindings(fs)
 			want := ""
 			if len(tt.want) > 0 {
@@ -434,5 +505,105 @@ func TestYAMLDuplicateKeysReachTheWalker(t *testing.T) {
 	got := formatFindings(fs)
 	if !strings.Contains(got, `7:3 error yaml.duplicate-key: key "a" is already defined in this mapping`) {
 		t.Errorf("no duplicate-key finding at the second key:\n%s", got)
+	}
+}
+
+// TestFindingObjects: every finding names its object as far as the
+// document tells: kind and name, the name alone, the kind alone, or
+// nothing.
+func TestFindingObjects(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		want  []string // "rule object" per finding, in order
+	}{
+		{
+			name:  "duplicate key names the object",
+			input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: '1', a: '2'}\n",
+			want:  []string{"yaml.duplicate-key ConfigMap/x"},
+		},
+		{
+			name:  "duplicate key before kind and name",
+			input: "data: {a: '1', a: '2'}\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+			want:  []string{"yaml.duplicate-key ConfigMap/x"},
+		},
+		{
+			name:  "missing kind names the name",
+			input: "apiVersion: v1\nmetadata: {name: x}\n",
+			want:  []string{"object.shape x"},
+		},
+		{
+			name:  "missing name names the kind",
+			input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n",
+			want:  []string{"object.shape ConfigMap"},
+		},
+		{
+			name:  "generateName stands in for the name",
+			input: "apiVersion: v1\nmetadata: {generateName: x-}\n",
+			want:  []string{"object.shape x-"},
+		},
+		{
+			name:  "nothing known",
+			input: "apiVersion: v1\ndata: {a: '1', a: '2'}\n",
+			want:  []string{"object.shape ", "object.shape ", "yaml.duplicate-key "},
+		},
+		{
+			name:  "not a mapping",
+			input: "- {a: 1, a: 2}\n",
+			want:  []string{"object.shape ", "yaml.duplicate-key "},
+		},
+		{
+			name: "List items name themselves; the list names nothing",
+			input: `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {k: '1', k: '2'}}
+- {apiVersion: v1, metadata: {name: b}}
+- {apiVersion: v1, kind: ConfigMap}
+items: []
+`,
+			want: []string{
+				"yaml.duplicate-key ConfigMap/a",
+				"object.shape b",
+				"object.shape ConfigMap",
+				"yaml.duplicate-key ",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs, _ := validate([]byte(tt.input), Options{Release: "1.29"}, newFixture())
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.Rule+" "+f.Object)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("rule and object of each finding:\n%s\nwant:\n%s\nfindings:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"), formatFindings(fs))
+			}
+		})
+	}
+}
+
+// TestStrictKindsMessage: under StrictKinds an unknown kind is an error,
+// not something skipped, and its message must not say it was skipped.
+func TestStrictKindsMessage(t *testing.T) {
+	input := []byte("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n")
+	tests := []struct {
+		strict  bool
+		sev     diag.Severity
+		skipped bool
+	}{
+		{strict: false, sev: diag.Info, skipped: true},
+		{strict: true, sev: diag.Error, skipped: false},
+	}
+	for _, tt := range tests {
+		fs, _ := validate(input, Options{Release: "1.29", StrictKinds: tt.strict}, newFixture())
+		if len(fs) != 1 || fs[0].Rule != "schema.unknown-kind" {
+			t.Fatalf("strict=%v: want one schema.unknown-kind finding, got:\n%s", tt.strict, formatFindings(fs))
+		}
+		f := fs[0]
+		if f.Severity != tt.sev || strings.HasSuffix(f.Message, ": skipped") != tt.skipped || f.Object != "Widget/w" {
+			t.Errorf("strict=%v: got %s (object %q)", tt.strict, formatFinding(f), f.Object)
+		}
 	}
 }

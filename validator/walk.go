@@ -49,6 +49,9 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 	default:
 		if !accepts(s.Type, y) {
 			c.typeError(y, s.Type)
+		} else if s.Type == schema.Quantity && isStringTag(tagOf(y)) && !validQuantity(y.Value) {
+			// Numbers are always quantities; strings must parse as one.
+			c.add(diag.Error, "schema.quantity", y, fmt.Sprintf("invalid quantity %q: use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3", y.Value))
 		}
 	}
 }
@@ -271,14 +274,27 @@ func lookupPairs(pairs []*yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// duplicateKeys reports repeated keys in y and below, except inside skip
+// (a List's items, checked item by item), with no field path: the finding
+// is about the YAML, not a field.
+func (c *checker) duplicateKeys(y, skip *yaml.Node) {
+	saved := c.path
+	c.path = nil
+	c.checkDuplicateKeys(y, skip)
+	c.path = saved
+}
+
 // checkDuplicateKeys reports every key that repeats an earlier key of the
-// same mapping, anywhere in the document. yaml.v3 builds a Node tree with
-// duplicates intact; the API server's decoder would reject the document.
-func (c *checker) checkDuplicateKeys(y *yaml.Node) {
+// same mapping, anywhere below y except inside skip. yaml.v3 builds a Node tree
+// with duplicates intact; the API server's decoder would reject the document.
+func (c *checker) checkDuplicateKeys(y, skip *yaml.Node) {
+	if y == skip {
+		return
+	}
 	switch y.Kind {
 	case yaml.SequenceNode:
 		for _, item := range y.Content {
-			c.checkDuplicateKeys(item)
+			c.checkDuplicateKeys(item, skip)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(y.Content); i += 2 {
@@ -293,7 +309,7 @@ func (c *checker) checkDuplicateKeys(y *yaml.Node) {
 					}
 				}
 			}
-			c.checkDuplicateKeys(y.Content[i+1])
+			c.checkDuplicateKeys(y.Content[i+1], skip)
 		}
 	}
 }
