@@ -57,10 +57,10 @@ func ExampleRenderFile() {
 		}
 	}
 	// Output:
-	// output line 177 "  minReplicas: 4"
+	// output line 181 "  minReplicas: 4"
 	// comes from ../overrides/autoscaling-production.yaml:1:1
-	// loaded by ../web.yaml:99
-	// 11 files read
+	// loaded by ../web.yaml:101
+	// 12 files read
 	// tried ../overrides/autoscaling-production.yaml exists: true
 }
 

@@ -220,13 +220,18 @@ func defaultRoot(cwd, path string) string {
 }
 
 func rootError(path string, err error) error {
+	var esc *escapeError
+	var notFile *notFileError
+	msg := err.Error()
 	switch {
 	case errors.Is(err, errNotFound):
-		err = fmt.Errorf("template %s does not exist", path)
-	default:
-		err = fmt.Errorf("template %w", err)
+		msg = "template does not exist"
+	case errors.As(err, &notFile):
+		msg = fmt.Sprintf("template is a %s, not a regular file", fileKind(notFile.mode))
+	case errors.As(err, &esc):
+		msg = "template is outside " + esc.rootPhrase()
 	}
-	return &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
+	return &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: msg, Pos: diag.Position{File: path}}
 }
 
 // renderer is the emitter: it walks sources line by line, writes the output

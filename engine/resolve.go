@@ -78,10 +78,7 @@ func (e *escapeError) Error() string { return e.describe(e.path) }
 
 // describe explains the escape of the candidate written as written.
 func (e *escapeError) describe(written string) string {
-	root := fmt.Sprintf("the root directory %q", e.root)
-	if e.root == "." {
-		root += " (the working directory; --root widens it)"
-	}
+	root := e.rootPhrase()
 	switch {
 	case e.target != "":
 		return fmt.Sprintf("%s leads through a symlink to %s, outside %s", written, e.target, root)
@@ -90,6 +87,14 @@ func (e *escapeError) describe(written string) string {
 	default:
 		return fmt.Sprintf("%s is outside %s", written, root)
 	}
+}
+
+// rootPhrase names the root for messages.
+func (e *escapeError) rootPhrase() string {
+	if e.root == "." {
+		return `the root directory "." (the working directory; --root widens it)`
+	}
+	return fmt.Sprintf("the root directory %q", e.root)
 }
 
 // notFileError is a candidate that exists but is not a regular file.

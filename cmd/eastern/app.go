@@ -88,7 +88,7 @@ Flags:
 Examples:
   eastern render web.yaml production -s IMAGE_TAG=1.4.2 | kubectl apply -f -
   eastern render - staging < web.yaml
-  eastern lint                          # every template, every namespace, offline
+  eastern lint web.yaml                 # every namespace, offline; no PATH: the whole tree
   eastern lint -o junit > lint.xml      # for Jenkins' junit step
   eastern watch web.yaml staging -o rendered/staging.yaml
 
@@ -102,6 +102,9 @@ func (a *app) run(args []string) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return a.run([]string{args[1], "--help"}) // eastern help render
+		}
 		a.rootUsage(a.stdout)
 		return exitOK
 	case "--version", "version":
@@ -113,7 +116,11 @@ func (a *app) run(args []string) int {
 			return c.run(a, args[1:])
 		}
 	}
-	fmt.Fprintf(a.stderr, "eastern: unknown command %q\nRun 'eastern --help' for usage.\n", args[0])
+	what := "command"
+	if strings.HasPrefix(args[0], "-") {
+		what = "flag"
+	}
+	fmt.Fprintf(a.stderr, "eastern: unknown %s %q\nRun 'eastern --help' for usage.\n", what, args[0])
 	return exitUsage
 }
 
@@ -211,6 +218,10 @@ func usagef(format string, args ...any) error {
 func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done bool, code int) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	// --version works after any command too; it is documented once, as a
+	// global flag, so it stays out of each command's flag table.
+	showVersion := fs.Bool("version", false, "print the version")
+	fs.MarkHidden("version")
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		fmt.Fprint(a.stdout, commandHelp(fs, usage))
@@ -219,6 +230,10 @@ func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done b
 	if err != nil {
 		a.usageFailed(fs.Name(), err)
 		return true, exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(a.stdout, versionString())
+		return true, exitOK
 	}
 	return false, exitOK
 }

@@ -44,8 +44,8 @@ func (a *app) render(args []string) int {
 	var c renderCmd
 	fs := pflag.NewFlagSet("render", pflag.ContinueOnError)
 	c.register(fs, false)
-	fs.StringVarP(&c.output, "output", "o", "", "write to `FILE` (atomically) instead of standard output")
-	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve (default: the working directory)")
+	fs.StringVarP(&c.output, "output", "o", "", "write to `FILE` (atomically) instead of standard output; - is standard output")
+	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR` (default: the working directory)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "do not print warnings")
 	if done, code := a.parseFlags(fs, renderUsage, args); done {
 		return code
@@ -78,6 +78,10 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if len(args) > 1 {
 		nsArg = args[1]
 	}
+	if len(args) > 0 && template == "" {
+		// An empty $TEMPLATE in a script must not quietly mean standard input.
+		return usagef("TEMPLATE is empty; use - to read standard input")
+	}
 	ns, err := namespaceArg(nsArg, c.namespaces)
 	if err != nil {
 		return err
@@ -106,7 +110,7 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if c.output != "" {
+	if c.output != "" && c.output != "-" {
 		if err := safefile.Write(c.output, res.Output); err != nil {
 			return fmt.Errorf("writing %s: %w", c.output, err)
 		}

@@ -174,7 +174,7 @@ func TestRenderExitCodes(t *testing.T) {
 		{"--values missing", []string{"render", "app.yaml", "--values", "nope.yaml"}, exitUsage, "--values"},
 		{"--values nested", []string{"render", "app.yaml", "--values", "values.yaml"}, exitUsage, "values.yaml:3: value of nested is not a plain value"},
 		// Render errors: exit 1, the template's file:line.
-		{"template missing", []string{"render", "nope.yaml"}, exitFailed, "template nope.yaml does not exist"},
+		{"template missing", []string{"render", "nope.yaml"}, exitFailed, "nope.yaml: error: template does not exist"},
 		{"load! missing", []string{"render", "missing.yaml"}, exitFailed, "missing.yaml:2:11: error: load!: none of the candidates exist: nowhere.yaml, nowhere-default.yaml [render.load-missing]"},
 		{"load! missing in a partial", []string{"render", "deep.yaml"}, exitFailed, "missing.yaml:2:11: error: load!: none of the candidates exist: nowhere.yaml, nowhere-default.yaml [render.load-missing] (via deep.yaml:2 → missing.yaml:2)"},
 		{"strict unset variable", []string{"render", "strict.yaml", "--strict"}, exitFailed, "strict.yaml:1:4: error: variable NOPE is not set [render.unset-variable]"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 
 	"github.com/eastern-k8s/eastern/engine"
 )
@@ -86,8 +87,13 @@ func parseValues(name string, data []byte) (map[string]string, error) {
 
 func valuesFromMap(name string, m *yaml.Node) (map[string]string, error) {
 	vars := make(map[string]string, len(m.Content)/2)
+	line := make(map[string]int, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
+		if first, dup := line[k.Value]; dup {
+			return nil, fmt.Errorf("%s:%d: %s is set twice (first on line %d)", name, k.Line, k.Value, first)
+		}
+		line[k.Value] = k.Line
 		if v.Kind == yaml.AliasNode {
 			v = v.Alias
 		}
@@ -120,9 +126,18 @@ func valuesFromLines(name string, data []byte) (map[string]string, error) {
 		if err := checkVarName(key); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, i+1, err)
 		}
-		vars[key] = value
+		vars[key] = unquote(value)
 	}
 	return vars, nil
+}
+
+// unquote removes one pair of matching quotes around a KEY=VALUE line's
+// value, as .env readers do: A="x y" sets A to x y.
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // namespaceArg settles the namespace from the positional argument and -n,
@@ -137,6 +152,11 @@ func namespaceArg(positional string, flag []string) (string, error) {
 	}
 	if ns == "" {
 		ns = engine.DefaultNamespace
+	}
+	// kubectl would refuse anything else, and ${NAMESPACE} often becomes
+	// part of a file name.
+	if msgs := content.IsDNS1123Label(ns); len(msgs) > 0 {
+		return "", usagef("namespace %q: %s", ns, msgs[0])
 	}
 	return ns, nil
 }
