@@ -15,13 +15,15 @@ import (
 // expandPaths turns PATH|GLOB arguments into template files: a directory is
 // walked for .yaml and .yml files, a glob is matched with doublestar, and a
 // file is taken as named. Hidden files and directories are skipped unless an
-// argument names them literally. The result is sorted and has no duplicates.
+// argument names them literally, and so is the config file (config, when
+// not nil): a --config file kept inside the tree is not a template. The
+// result is sorted and has no duplicates.
 //
 // bases maps each file found below a directory argument, or by a glob, to
 // that directory or the glob's fixed leading directory: the tree the user
 // pointed at, which is where the file's loads may reach when it lies
 // outside the working directory.
-func expandPaths(args []string) (files []string, bases map[string]string, err error) {
+func expandPaths(args []string, config os.FileInfo) (files []string, bases map[string]string, err error) {
 	bases = map[string]string{}
 	for _, arg := range args {
 		found, base, err := expandPath(arg)
@@ -30,6 +32,9 @@ func expandPaths(args []string) (files []string, bases map[string]string, err er
 		}
 		for _, f := range found {
 			f = filepath.Clean(f)
+			if base != "" && isFile(f, config) {
+				continue
+			}
 			if _, seen := bases[f]; !seen {
 				bases[f] = base
 			}
@@ -50,7 +55,7 @@ func expandPath(arg string) (files []string, base string, err error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, "", err
 	case !isGlob(arg):
-		return nil, "", fmt.Errorf("%s: no such file or directory", arg)
+		return nil, "", usageErrorf("%s: no such file or directory", arg)
 	}
 	files, err = expandGlob(arg)
 	base, _ = doublestar.SplitPattern(filepath.ToSlash(arg))
@@ -59,7 +64,7 @@ func expandPath(arg string) (files []string, base string, err error) {
 
 func expandGlob(arg string) ([]string, error) {
 	if !doublestar.ValidatePathPattern(arg) {
-		return nil, fmt.Errorf("%s: malformed glob pattern", arg)
+		return nil, usageErrorf("%s: malformed glob pattern", arg)
 	}
 	matches, err := doublestar.FilepathGlob(arg, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors())
 	if err != nil {
@@ -87,7 +92,7 @@ func expandGlob(arg string) ([]string, error) {
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: the pattern matches no template", arg)
+		return nil, usageErrorf("%s: the pattern matches no template", arg)
 	}
 	return files, nil
 }
@@ -122,6 +127,17 @@ func walkTemplates(dir string) ([]string, error) {
 		return nil
 	})
 	return files, err
+}
+
+// isFile reports whether path is the file info describes, by identity rather
+// than by name, so that "d/c.yaml", "./d/c.yaml", an absolute path and a
+// symbolic link all count. info may be nil.
+func isFile(path string, info os.FileInfo) bool {
+	if info == nil {
+		return false
+	}
+	other, err := os.Stat(path)
+	return err == nil && os.SameFile(info, other)
 }
 
 func isTemplateName(path string) bool {

@@ -26,6 +26,8 @@ type lintCase struct {
 	Root        string            `json:"root"`
 	Strict      bool              `json:"strict"`
 	StrictKinds bool              `json:"strictKinds"`
+	// Config is read as --config names it; else .eastern.yaml when present.
+	Config string `json:"config"`
 }
 
 // TestGolden runs every case of testdata/lint and compares a plain
@@ -83,9 +85,11 @@ func runCase(c lintCase) (out, golden string) {
 			}
 			opts.KubeVersion = rel
 		}
-		path, err := FindConfig(".")
-		if err != nil {
-			return nil, err
+		path, err := c.Config, error(nil)
+		if path == "" {
+			if path, err = FindConfig("."); err != nil {
+				return nil, err
+			}
 		}
 		if path != "" {
 			if opts.Config, err = LoadConfig(path); err != nil {

@@ -24,8 +24,11 @@ type loadGraph struct {
 }
 
 // scanLoads reads the directives of files and, transitively, of every file
-// they could load.
-func scanLoads(files []string) (*loadGraph, error) {
+// they could load. The load graph covers every value of every variable, so
+// that a partial stays a partial whatever -s says; the implied namespaces
+// come only from files the set variables (vars) allow: with -s REGION=eu,
+// r-${NAMESPACE}-${REGION}.yaml finds namespaces in r-*-eu.yaml alone.
+func scanLoads(files []string, vars map[string]string) (*loadGraph, error) {
 	g := &loadGraph{
 		loads:      map[string][]string{},
 		namespaces: map[string]bool{},
@@ -50,11 +53,17 @@ func scanLoads(files []string) (*loadGraph, error) {
 		dir := filepath.Dir(file)
 		for _, d := range engine.Directives(src) {
 			for _, c := range d.Candidates {
+				set := substituteVars(c, vars)
 				if !filepath.IsAbs(c) {
 					c = filepath.Join(dir, c)
 				}
+				if !filepath.IsAbs(set) {
+					set = filepath.Join(dir, set)
+				}
 				for _, e := range g.expand(c) {
 					targets = append(targets, e.path)
+				}
+				for _, e := range g.expand(set) {
 					if e.namespace != "" && checkNamespaceName(e.namespace) == "" {
 						g.namespaces[e.namespace] = true
 					}
@@ -212,6 +221,59 @@ func reference(s string) (name string, size int) {
 		}
 	}
 	return "", 0
+}
+
+// substituteVars replaces the references in candidate to variables that
+// vars sets, except ${NAMESPACE}, with their values as the engine would;
+// references to unset variables stay, to match any text. A value is
+// inserted literally: a reference inside it is escaped.
+func substituteVars(candidate string, vars map[string]string) string {
+	if len(vars) == 0 || !strings.Contains(candidate, "${") {
+		return candidate
+	}
+	var b strings.Builder
+	for i := 0; i < len(candidate); {
+		s := candidate[i:]
+		if strings.HasPrefix(s, "$${") {
+			if name, size := reference(s[1:]); name != "" {
+				b.WriteString(s[:1+size]) // an escaped reference stays escaped
+				i += 1 + size
+				continue
+			}
+		}
+		name, size := reference(s)
+		if name == "" {
+			b.WriteByte(s[0])
+			i++
+			continue
+		}
+		if value, ok := vars[name]; ok && name != "NAMESPACE" {
+			if fallback, has := strings.CutPrefix(s[2+len(name):size-1], ":-"); has && value == "" {
+				value = fallback // the engine's rule for ${NAME:-fallback}
+			}
+			b.WriteString(escapeReferences(value))
+		} else {
+			b.WriteString(s[:size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// escapeReferences doubles the '$' of every reference in s, so that
+// parsePattern reads s as literal text.
+func escapeReferences(s string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if name, _ := reference(s[i:]); name != "" {
+			b.WriteByte('$')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func isNameStart(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }

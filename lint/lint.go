@@ -37,7 +37,7 @@ type Options struct {
 	Templates []string
 	// Namespaces to render for. When empty: those Config lists, else
 	// "default" plus every namespace the templates' ${NAMESPACE}
-	// candidates find on disk.
+	// candidates find on disk, with the variables Vars sets filled in.
 	Namespaces []string
 	// Config is the parsed .eastern.yaml, or nil.
 	Config *Config
@@ -80,9 +80,21 @@ type Check struct {
 	Findings diag.Findings
 }
 
-// Run lints. Its error is for the run as a whole — a bad argument, an
-// unreadable directory, schema data that cannot be loaded; problems in
-// templates are findings.
+// UsageError is an error of Run caused by the options themselves — a path
+// that does not exist, a glob that matches nothing, a name that cannot be a
+// namespace — as opposed to an unreadable directory or missing schema data:
+// the user fixes it on the command line.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &UsageError{fmt.Sprintf(format, args...)}
+}
+
+// Run lints. Its error is for the run as a whole — a bad argument (a
+// *UsageError), an unreadable directory, schema data that cannot be
+// loaded; problems in templates are findings.
 func Run(opts Options) (*Result, error) {
 	roots, bases, graph, err := discover(opts)
 	if err != nil {
@@ -93,7 +105,7 @@ func Run(opts Options) (*Result, error) {
 	case len(namespaces) > 0:
 		for _, ns := range namespaces {
 			if msg := checkNamespaceName(ns); msg != "" {
-				return nil, fmt.Errorf("namespace %q: %s", ns, msg)
+				return nil, usageErrorf("namespace %q: %s", ns, msg)
 			}
 		}
 		namespaces = uniqueInOrder(namespaces)
@@ -129,7 +141,7 @@ func Run(opts Options) (*Result, error) {
 // expandPaths returns them.
 func discover(opts Options) (roots []string, bases map[string]string, graph *loadGraph, err error) {
 	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
-		return nil, nil, nil, errors.New("give either PATH arguments or --template, not both")
+		return nil, nil, nil, usageErrorf("give either PATH arguments or --template, not both")
 	}
 	explicit := len(opts.Templates) > 0
 	args := opts.Templates
@@ -139,20 +151,33 @@ func discover(opts Options) (roots []string, bases map[string]string, graph *loa
 			args = []string{"."}
 		}
 	}
-	files, bases, err := expandPaths(args)
+	files, bases, err := expandPaths(args, configFile(opts.Config))
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if len(files) == 0 {
-		return nil, nil, nil, fmt.Errorf("no .yaml or .yml templates in %s", joinArgs(args))
+		return nil, nil, nil, usageErrorf("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	if graph, err = scanLoads(files); err != nil {
+	if graph, err = scanLoads(files, opts.Vars); err != nil {
 		return nil, nil, nil, err
 	}
 	if explicit {
 		return files, bases, graph, nil
 	}
 	return graph.splitRoots(files), bases, graph, nil
+}
+
+// configFile returns the file info of the config lint reads, or nil: a
+// --config file inside the linted tree is configuration, not a template.
+func configFile(c *Config) os.FileInfo {
+	if c == nil || c.Path == "" {
+		return nil
+	}
+	info, err := os.Stat(c.Path)
+	if err != nil {
+		return nil
+	}
+	return info
 }
 
 // renderRoots decides the --root of each template's renders. An explicit
@@ -250,8 +275,24 @@ func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
 	c.Findings = fs
 	c.Objects = make([]string, len(objects))
 	for i, o := range objects {
-		c.Objects[i] = o.GVK.Kind + "/" + o.Name
+		c.Objects[i] = objectLabel(o.GVK.Kind, o.Name)
 	}
+}
+
+// objectLabel names an object for reports as the validator names it in
+// findings — "Deployment/web", "web" without a kind, "Deployment" without a
+// name — so that a finding lands in its object's junit test case; an
+// object with neither gets a readable label rather than "/".
+func objectLabel(kind, name string) string {
+	switch {
+	case kind != "" && name != "":
+		return kind + "/" + name
+	case name != "":
+		return name
+	case kind != "":
+		return kind
+	}
+	return "(unnamed object)"
 }
 
 // sortByPosition orders one check's findings by template position; rule and

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,7 +32,11 @@ func TestParseConfig(t *testing.T) {
 		{name: "bad namespace name", src: "namespaces:\n  Prod_1: {}\n", wantErr: `c.yaml:2: namespace "Prod_1": a namespace name is lower-case`},
 		{name: "namespaces not a map", src: "namespaces: [a, b]\n", wantErr: "c.yaml:1: namespaces: want a map"},
 		{name: "not a map", src: "- a\n", wantErr: "c.yaml:1: want a map"},
-		{name: "syntax error", src: "kubeVersion: [\n", wantErr: "c.yaml: "},
+		{name: "syntax error", src: "kubeVersion: [\n", wantErr: "c.yaml:1: did not find expected node content"},
+		{name: "syntax error without a final newline", src: "kubeVersion: [", wantErr: "c.yaml:1: did not find expected node content"},
+		{name: "syntax error in a later line", src: "kubeVersion: \"1.29\"\nnamespaces:\n  prod: {kubeVersion: \"1.24\"\n", wantErr: "c.yaml:3: did not find expected ',' or '}'"},
+		{name: "scanner error", src: "kubeVersion: \"1.29\"\nnamespaces:\n\tprod: {}\n", wantErr: "c.yaml:3: found character that cannot start any token"},
+		{name: "unknown alias", src: "kubeVersion: \"1.29\"\nnamespaces: *all\n", wantErr: "c.yaml:2: unknown anchor 'all' referenced"},
 		{name: "two documents", src: "kubeVersion: \"1.29\"\n---\nkubeVersion: \"1.28\"\n", wantErr: "c.yaml:2: only one YAML document"},
 	}
 	for _, tt := range tests {
@@ -114,6 +119,150 @@ func TestMatchSegment(t *testing.T) {
 	// A namespace found in an earlier segment must agree with a later one.
 	if _, ok := matchSegment(parseSegment("${NAMESPACE}.yaml"), "qa.yaml", "production"); ok {
 		t.Error("matchSegment accepted a second, different ${NAMESPACE}")
+	}
+}
+
+func TestSubstituteVars(t *testing.T) {
+	vars := map[string]string{"REGION": "eu", "EMPTY": "", "DIR": "a/b", "REF": "${X}", "NAMESPACE": "ignored"}
+	tests := []struct{ candidate, want string }{
+		{"r-${NAMESPACE}-${REGION}.yaml", "r-${NAMESPACE}-eu.yaml"},
+		{"r-${NAMESPACE}-${TIER}.yaml", "r-${NAMESPACE}-${TIER}.yaml"},
+		{"${DIR}/env-${NAMESPACE}.yaml", "a/b/env-${NAMESPACE}.yaml"},
+		{"${REGION:-us}.yaml", "eu.yaml"},
+		{"${EMPTY:-us}.yaml", "us.yaml"},
+		{"${EMPTY}x.yaml", "x.yaml"},
+		{"${TIER:-web}.yaml", "${TIER:-web}.yaml"},
+		{"$${REGION}-${REGION}.yaml", "$${REGION}-eu.yaml"},
+		{"${REF}.yaml", "$${X}.yaml"},
+		{"$5-${REGION", "$5-${REGION"},
+		{"plain.yaml", "plain.yaml"},
+	}
+	for _, tt := range tests {
+		if got := substituteVars(tt.candidate, vars); got != tt.want {
+			t.Errorf("substituteVars(%q) = %q, want %q", tt.candidate, got, tt.want)
+		}
+	}
+	// A value containing a reference is literal text after substitution.
+	if ns, ok := matchSegment(parseSegment(substituteVars("${REF}-${NAMESPACE}", vars)), "${X}-qa", ""); !ok || ns != "qa" {
+		t.Errorf("a substituted ${X} matched as a variable: %q, %v", ns, ok)
+	}
+}
+
+// TestImpliedNamespacesFollowSetVars lints one template whose override
+// candidate names the namespace and a region: the regions a set REGION
+// rules out imply no namespace, and the overrides stay partials either way.
+func TestImpliedNamespacesFollowSetVars(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  # load! r-${NAMESPACE}-${REGION}.yaml, r.yaml\n")
+	for _, f := range []string{"r-eu1-eu.yaml", "r-eu2-eu.yaml", "r-us1-us.yaml", "r.yaml"} {
+		writeFile(t, filepath.Join(dir, f), "region: x\n")
+	}
+	t.Chdir(dir)
+	tests := []struct {
+		vars map[string]string
+		want []string
+	}{
+		{nil, []string{"default", "eu1", "eu2", "us1"}},
+		{map[string]string{"REGION": "eu"}, []string{"default", "eu1", "eu2"}},
+		{map[string]string{"REGION": "us"}, []string{"default", "us1"}},
+		{map[string]string{"REGION": "ap"}, []string{"default"}},
+		{map[string]string{"OTHER": "x"}, []string{"default", "eu1", "eu2", "us1"}},
+	}
+	for _, tt := range tests {
+		res, err := Run(Options{Vars: tt.vars})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.Namespaces, tt.want) || !reflect.DeepEqual(res.Templates, []string{"app.yaml"}) {
+			t.Errorf("vars %v: namespaces %v, roots %v; want %v and [app.yaml]", tt.vars, res.Namespaces, res.Templates, tt.want)
+		}
+	}
+}
+
+// TestConfigFileIsNotATemplate names the config in every way that reaches
+// the same file; none may be linted. Named literally, it is linted as asked.
+func TestConfigFileIsNotATemplate(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")
+	writeFile(t, filepath.Join(dir, "ci", "lint.yaml"), "kubeVersion: \"1.29\"\n")
+	if err := os.Symlink(filepath.Join(dir, "ci"), filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	tests := []struct {
+		config string
+		paths  []string
+		want   []string
+	}{
+		{"ci/lint.yaml", nil, []string{"app.yaml"}},
+		{"./ci/../ci/lint.yaml", []string{"."}, []string{"app.yaml"}},
+		{filepath.Join(dir, "ci", "lint.yaml"), []string{"**/*.yaml"}, []string{"app.yaml"}},
+		{"link/lint.yaml", []string{"ci", "app.yaml"}, []string{"app.yaml"}},
+		{"ci/lint.yaml", []string{"link"}, nil},
+		{"ci/lint.yaml", []string{"ci/lint.yaml", "app.yaml"}, []string{"app.yaml", "ci/lint.yaml"}},
+		{"", nil, []string{"app.yaml", "ci/lint.yaml"}},
+	}
+	for _, tt := range tests {
+		var cfg *Config
+		if tt.config != "" {
+			var err error
+			if cfg, err = LoadConfig(tt.config); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := Run(Options{Paths: tt.paths, Config: cfg, Namespaces: []string{"default"}})
+		switch {
+		case tt.want == nil:
+			var usage *UsageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), "no .yaml or .yml templates in link") {
+				t.Errorf("--config %s %v: error %v, want no templates", tt.config, tt.paths, err)
+			}
+		case err != nil:
+			t.Errorf("--config %s %v: %v", tt.config, tt.paths, err)
+		case !reflect.DeepEqual(res.Templates, tt.want):
+			t.Errorf("--config %s %v: templates %v, want %v", tt.config, tt.paths, res.Templates, tt.want)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.yaml"), "a: 1\n")
+	writeFile(t, filepath.Join(dir, "docs", "notes.txt"), "")
+	t.Chdir(dir)
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"missing path", Options{Paths: []string{"nope"}}, "nope: no such file or directory"},
+		{"no templates", Options{Paths: []string{"docs"}}, "no .yaml or .yml templates in docs"},
+		{"glob without templates", Options{Paths: []string{"x/**/*.yaml"}}, "x/**/*.yaml: the pattern matches no template"},
+		{"malformed glob", Options{Paths: []string{"[a"}}, "[a: malformed glob pattern"},
+		{"paths and templates", Options{Paths: []string{"notes.txt", "app.yaml"}, Templates: []string{"*.yaml"}}, "either PATH arguments or --template"},
+		{"empty namespace", Options{Namespaces: []string{"a", ""}}, `namespace "": a namespace name has 1 to 63 characters`},
+		{"bad namespace", Options{Namespaces: []string{"Prod"}}, `namespace "Prod"`},
+	}
+	for _, tt := range tests {
+		_, err := Run(tt.opts)
+		var usage *UsageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v (%T), want a *UsageError containing %q", tt.name, err, err, tt.want)
+		}
+	}
+}
+
+func TestObjectLabel(t *testing.T) {
+	tests := []struct{ kind, name, want string }{
+		{"Deployment", "web", "Deployment/web"},
+		{"Deployment", "", "Deployment"},
+		{"", "web", "web"},
+		{"", "", "(unnamed object)"},
+	}
+	for _, tt := range tests {
+		if got := objectLabel(tt.kind, tt.name); got != tt.want {
+			t.Errorf("objectLabel(%q, %q) = %q, want %q", tt.kind, tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -29,7 +29,8 @@ files inside the PATH or glob directory that found it (--root widens both).
 
 Each template is rendered once per namespace: -n if given, else those listed
 in .eastern.yaml, else "default" plus every namespace that ${NAMESPACE}
-candidates find on disk (overrides/env-production.yaml → production).
+candidates find on disk (overrides/env-production.yaml → production), with
+the variables -s and --values set filled in.
 Findings point at template lines, with the loads that led there.
 
 .eastern.yaml (working directory, or --config):
@@ -64,6 +65,8 @@ func (a *app) lint(args []string) int {
 	var c lintCmd
 	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
 	c.register(fs, true)
+	ns := fs.Lookup("namespace")
+	ns.Value = nonEmptyList{ns.Value}
 	fs.StringArrayVar(&c.templates, "template", nil, "root template `GLOB` (repeatable): lint these instead of inferring roots from PATHs")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 … newest) for every namespace (default: .eastern.yaml, else the newest)")
 	fs.StringVar(&c.config, "config", "", "read `FILE` instead of .eastern.yaml in the working directory")
@@ -76,10 +79,11 @@ func (a *app) lint(args []string) int {
 	}
 	code, err := c.run(a, fs.Args())
 	var usage *usageError
+	var lintUsage *lint.UsageError
 	switch {
 	case err == nil:
 		return code
-	case errors.As(err, &usage):
+	case errors.As(err, &usage), errors.As(err, &lintUsage):
 		a.usageFailed("lint", err)
 		return exitUsage
 	default:
@@ -92,6 +96,9 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	failOn, err := diag.ParseSeverity(c.failOn)
 	if err != nil || failOn == diag.Info {
 		return 0, usagef("--fail-on %q: want error or warning", c.failOn)
+	}
+	if c.workers < 0 {
+		return 0, usagef("--jobs %d: want 0 (one per CPU) or more", c.workers)
 	}
 	writer, err := report.New(c.output, c.color(a))
 	if err != nil {
@@ -152,7 +159,9 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	return exitOK, nil
 }
 
-// loadConfig reads --config, or .eastern.yaml when the working directory has one.
+// loadConfig reads --config, or .eastern.yaml when the working directory
+// has one. A mistake in the file is a usage error, like one in a --values
+// file; a file that cannot be read is not.
 func (c *lintCmd) loadConfig() (*lint.Config, error) {
 	path := c.config
 	if path == "" {
@@ -162,11 +171,32 @@ func (c *lintCmd) loadConfig() (*lint.Config, error) {
 		}
 		path = found
 	}
-	cfg, err := lint.LoadConfig(path)
-	if errors.Is(err, os.ErrNotExist) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return nil, usagef("--config %s: no such file", path)
+	case err != nil:
+		return nil, err
 	}
-	return cfg, err
+	cfg, err := lint.ParseConfig(path, data)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return cfg, nil
+}
+
+// nonEmptyList wraps -n's value: pflag's comma-separated lists drop an
+// empty argument (-n "") yet keep an empty element (-n a,,b); either way an
+// empty namespace is a mistake to report, not to ignore.
+type nonEmptyList struct{ pflag.Value }
+
+func (l nonEmptyList) Set(s string) error {
+	for name := range strings.SplitSeq(s, ",") {
+		if strings.TrimSpace(name) == "" {
+			return errors.New("empty namespace name")
+		}
+	}
+	return l.Value.Set(s)
 }
 
 // color reports whether text findings, which go to standard output like

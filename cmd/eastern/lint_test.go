@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -145,6 +146,10 @@ func TestLintExitCodes(t *testing.T) {
 		"app.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
 		".eastern.yaml": "kubeVersion: \"1.29\"\nnamespaces:\n  prod:\n    kubeversion: \"1.24\"\n",
 	})
+	syntaxConfig := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+		".eastern.yaml": "kubeVersion: [\n",
+	})
 	empty := t.TempDir()
 	tests := []struct {
 		name       string
@@ -167,6 +172,12 @@ func TestLintExitCodes(t *testing.T) {
 		{"unknown flag", dir, []string{"lint", "--frobnicate"}, exitUsage, "unknown flag: --frobnicate"},
 		{"strict config", badConfig, []string{"lint"}, exitUsage, `.eastern.yaml:4: namespace prod: unknown key "kubeversion"`},
 		{"missing --config", dir, []string{"lint", "--config", "nope.yaml"}, exitUsage, "--config nope.yaml: no such file"},
+		{"config syntax error", syntaxConfig, []string{"lint"}, exitUsage, "eastern lint: .eastern.yaml:1: did not find expected node content\n"},
+		{"empty -n", dir, []string{"lint", "-n", ""}, exitUsage, `invalid argument "" for "-n, --namespace" flag: empty namespace name`},
+		{"empty -n element", dir, []string{"lint", "-n", "a,,b"}, exitUsage, "empty namespace name"},
+		{"empty -n among others", dir, []string{"lint", "-n", "a", "--namespace="}, exitUsage, "empty namespace name"},
+		{"negative --jobs", dir, []string{"lint", "--jobs", "-1"}, exitUsage, "--jobs -1: want 0 (one per CPU) or more"},
+		{"--jobs 0 is one per CPU", dir, []string{"lint", "--jobs", "0"}, exitOK, ""},
 		{"no templates at all", empty, []string{"lint"}, exitUsage, "no .yaml or .yml templates in ."},
 		{"--help", dir, []string{"lint", "--help"}, exitOK, ""},
 	}
@@ -179,8 +190,16 @@ func TestLintExitCodes(t *testing.T) {
 			if tt.wantStderr != "" && !strings.Contains(stderr, tt.wantStderr) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.wantStderr)
 			}
-			if tt.code == exitUsage && strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
-				t.Errorf("a usage error should take a line or two, got:\n%s", stderr)
+			// docs/cli.md: a usage error is one line naming the problem,
+			// then the pointer to --help.
+			if tt.code == exitUsage {
+				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+				if len(lines) != 2 || !strings.HasPrefix(lines[0], "eastern lint: ") || lines[1] != "Run 'eastern lint --help' for usage." {
+					t.Errorf("a usage error should be one line and the --help hint, got:\n%s", stderr)
+				}
+				if stdout != "" {
+					t.Errorf("stdout = %q, want nothing on a usage error", stdout)
+				}
 			}
 		})
 	}
@@ -208,6 +227,54 @@ func TestLintConfigFlag(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("with --kube-version, junit lacks %s:\n%s", want, stdout)
 		}
+	}
+}
+
+// TestLintConfigInTree keeps a --config file that lies in the linted tree
+// out of the templates, however the tree and the file are named.
+func TestLintConfigInTree(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+		"d/c.yaml":    "kubeVersion: \"1.29\"\nnamespaces:\n  prod: {}\n",
+		"d/more.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: more\n",
+	})
+	for _, args := range [][]string{
+		{"lint", "--config", "d/c.yaml"},
+		{"lint", ".", "--config", "./d/c.yaml"},
+		{"lint", "d", "app.yaml", "--config", filepath.Join(dir, "d", "c.yaml")},
+		{"lint", "**/*.yaml", "--config", "d/../d/c.yaml"},
+	} {
+		stdout, stderr, code := runEastern(t, dir, "", args...)
+		if code != exitOK || strings.Contains(stdout, "c.yaml") || !strings.Contains(stdout, "2 templates × 1 namespace") {
+			t.Errorf("%v: exit %d, want 0 with app.yaml and d/more.yaml only\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+		}
+	}
+}
+
+// TestLintJUnitUnnamedObjects names the test cases of objects without a
+// name, or without a kind either, so that a reader can place them.
+func TestLintJUnitUnnamedObjects(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml": "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n---\nfoo: bar\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+	})
+	stdout, stderr, _ := runEastern(t, dir, "", "lint", "-n", "prod", "-o", "junit")
+	var doc struct {
+		Suites []struct {
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(stdout), &doc); err != nil || len(doc.Suites) != 1 {
+		t.Fatalf("-o junit: %v\n%s%s", err, stdout, stderr)
+	}
+	var names []string
+	for _, c := range doc.Suites[0].Cases {
+		names = append(names, c.Name)
+	}
+	want := []string{"prod: ConfigMap", "prod: (unnamed object)", "prod: ConfigMap/web"}
+	if len(names) != 4 || !slices.Equal(names[1:], want) {
+		t.Errorf("test cases %q, want the render's and then %q", names, want)
 	}
 }
 
