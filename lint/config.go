@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/eastern-k8s/eastern/internal/yamlerr"
 	"github.com/eastern-k8s/eastern/schema"
+	"go.yaml.in/yaml/v3"
 )
 
 // ConfigFile is the name lint looks for in the working directory.
@@ -59,7 +57,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return c, nil // an empty file configures nothing
 		}
-		line, msg := syntaxErrorLine(err, data)
+		line, msg := yamlerr.Position(err, data)
 		return nil, fmt.Errorf("%s:%d: %s", name, line, msg)
 	}
 	var extra yaml.Node
@@ -157,59 +155,6 @@ func releaseValue(name string, v *yaml.Node) (string, error) {
 		return "", fmt.Errorf("%s:%d: kubeVersion: %v", name, v.Line, err)
 	}
 	return rel, nil
-}
-
-// yamlLine finds "line N" in a yaml.v3 error.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// unknownAnchor is the one yaml.v3 error that carries no line at all.
-var unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '([^']*)' referenced`)
-
-// parserProblems are the messages of yaml.v3's parser (parserc.go), as
-// opposed to its scanner: their "line N" is one less than the line meant.
-// The validator reads yaml.v3's errors of rendered manifests the same way.
-var parserProblems = map[string]bool{
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected <document start>": true,
-	"did not find expected <stream-start>":   true,
-	"did not find expected key":              true,
-	"did not find expected node content":     true,
-	"found duplicate %TAG directive":         true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found undefined tag handle":             true,
-}
-
-// syntaxErrorLine splits a yaml.v3 error of data into the line it means and
-// the message without the "yaml: line N:" prefix, so that a syntax error in
-// the config reads "file:line: message" like every other. An error that
-// names no line means line 1, or the line of the unknown alias it names.
-func syntaxErrorLine(err error, data []byte) (int, string) {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-		if parserProblems[msg] {
-			line++
-		}
-		// The parser reports a flow left open at the end of the stream,
-		// one past the last line.
-		lines := bytes.Count(data, []byte("\n"))
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			lines++
-		}
-		return max(1, min(line, lines)), msg
-	}
-	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
-		for i, l := range strings.Split(string(data), "\n") {
-			if strings.Contains(l, "*"+m[1]) {
-				return i + 1, strings.TrimPrefix(msg, "yaml: ")
-			}
-		}
-	}
-	return 1, strings.TrimPrefix(msg, "yaml: ")
 }
 
 func isNull(n *yaml.Node) bool {

@@ -2,7 +2,6 @@ package validator
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -139,17 +138,16 @@ func nameErrors(gvk schema.GVK, release, name string, prefix bool) []string {
 	return errs
 }
 
-// dns1035Label mirrors k8s.io/apimachinery/pkg/util/validation's
+// isDNS1035Label mirrors k8s.io/apimachinery/pkg/util/validation's
 // IsDNS1035Label (Service names), which lives in a package that pulls in
-// klog; content has no copy.
-var dns1035Label = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-
+// klog; content has no copy. It matches [a-z]([-a-z0-9]*[a-z0-9])? with a
+// loop rather than a regular expression compiled at every start-up.
 func isDNS1035Label(value string) []string {
 	var errs []string
 	if len(value) > 63 {
 		errs = append(errs, content.MaxLenError(63))
 	}
-	if !dns1035Label.MatchString(value) {
+	if !matchDNS1035(value) {
 		errs = append(errs, content.RegexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", "[a-z]([-a-z0-9]*[a-z0-9])?", "my-name", "abc-123"))
 	}
 	return errs
@@ -167,4 +165,16 @@ func shorten(msg string) string {
 		return head + ")"
 	}
 	return msg
+}
+
+func matchDNS1035(v string) bool {
+	if v == "" || v[0] < 'a' || v[0] > 'z' || v[len(v)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

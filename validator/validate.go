@@ -2,15 +2,13 @@ package validator
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlerr"
 	"github.com/eastern-k8s/eastern/schema"
+	"go.yaml.in/yaml/v3"
 )
 
 // Options for one validation.
@@ -119,12 +117,6 @@ func (c *checker) add(sev diag.Severity, rule string, node *yaml.Node, msg strin
 func (c *checker) push(s segment) { c.path = append(c.path, s) }
 func (c *checker) pop()           { c.path = c.path[:len(c.path)-1] }
 
-// yamlLine finds "line N" in a yaml.v3 error.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// unknownAnchor is the one yaml.v3 error that carries no line at all.
-var unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '([^']*)' referenced`)
-
 func (c *checker) checkDocument(d document) {
 	c.docStart, c.object, c.path, c.aliases = d.start, "", c.path[:0], aliasBudget
 	var root yaml.Node
@@ -182,45 +174,11 @@ func (c *checker) identify(m *yaml.Node, def schema.GVK) string {
 	return kind
 }
 
-// parserProblems are the messages of yaml.v3's parser (parserc.go), as
-// opposed to its scanner: their "line N" is one less than the line meant.
-var parserProblems = map[string]bool{
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected <document start>": true,
-	"did not find expected <stream-start>":   true,
-	"did not find expected key":              true,
-	"did not find expected node content":     true,
-	"found duplicate %TAG directive":         true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found undefined tag handle":             true,
-}
-
 // syntaxError reports a yaml.v3 parse error at the line it names. Errors on
 // the document's first line name none (yaml.v3 omits line 0 of its own
 // count), and neither does an unknown alias, which is found by its text.
 func (c *checker) syntaxError(d document, err error) {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-		if parserProblems[msg] {
-			line++ // yaml.v3 counts lines from 0 in parser errors, from 1 in scanner errors
-		}
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-		if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
-			for i, l := range strings.Split(string(d.text), "\n") {
-				if strings.Contains(l, "*"+m[1]) {
-					line = i + 1
-					break
-				}
-			}
-		}
-	}
+	line, msg := yamlerr.Position(err, d.text)
 	c.add(diag.Error, "yaml.syntax", &yaml.Node{Line: line}, msg)
 }
 
