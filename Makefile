@@ -39,13 +39,13 @@ dist:
 	cd dist && $(SHA256SUM) eastern-* > SHA256SUMS
 	@cat dist/SHA256SUMS
 
-# schema/data/kubernetes.txt.gz, the per-release schemas eastern lint embeds,
+# schema/data/kubernetes.txt, the per-release schemas eastern lint embeds,
 # from the k8s.io versions pinned in schema/gen/versions.go. The generator is
 # its own module so eastern never depends on k8s.io/api; it needs the Go
 # module proxy and a few minutes.
 .PHONY: schemas schemas-check
 schemas:
-	cd schema/gen && $(GO) run . -out ../data/kubernetes.txt.gz
+	cd schema/gen && $(GO) run . -out ../data/kubernetes.txt
 
 # Regenerates into a temporary directory and fails if the committed data
 # differs from what the pinned sources give. Vets and tests the generator
@@ -53,4 +53,4 @@ schemas:
 schemas-check:
 	cd schema/gen && $(GO) vet . && $(GO) test .
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-		cd schema/gen && $(GO) run . -out "$$tmp/kubernetes.txt.gz" -check ../data/kubernetes.txt.gz
+		cd schema/gen && $(GO) run . -out "$$tmp/kubernetes.txt" -check ../data/kubernetes.txt

@@ -1,19 +1,15 @@
 package schema
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"encoding/binary"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-// The data file is gzipped text written by schema/gen, one record a line,
+// The data file is plain text written by schema/gen, one record a line,
 // space-separated tokens:
 //
 //	eastern-schema 1                   format version, first line
@@ -32,12 +28,12 @@ import (
 // that has the same shape, so one release is decoded by following refs from
 // its kinds and never reads the objects of others.
 //
-//go:embed data/kubernetes.txt.gz
-var compressed []byte
+//go:embed data/kubernetes.txt
+var data string
 
 const dataVersion = "eastern-schema 1"
 
-// table indexes the decompressed data: enough to find a release's kinds
+// table indexes the embedded data: enough to find a release's kinds
 // and any object line, parsed once per process.
 type table struct {
 	releases    []string
@@ -67,26 +63,15 @@ func (k *kindEntry) rootAt(release string) string {
 	return ref
 }
 
-// loadTable decompresses and indexes the embedded data on first use.
-var loadTable = sync.OnceValues(func() (*table, error) { return parseTable(compressed) })
+// loadTable indexes the embedded data on first use.
+var loadTable = sync.OnceValues(func() (*table, error) { return parseTable(data) })
 
-func parseTable(gz []byte) (*table, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("schema: embedded data: %w", err)
-	}
-	// One string for the whole text: every name and ref the decoder
-	// hands out is a substring of it, so decoding allocates no strings.
-	var text strings.Builder
-	if len(gz) >= 4 {
-		// gzip ends with the uncompressed size: grow once, copy once.
-		text.Grow(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])))
-	}
-	if _, err := io.Copy(&text, zr); err != nil {
-		return nil, fmt.Errorf("schema: embedded data: %w", err)
-	}
+// parseTable indexes text. Every name and ref the decoder hands out is a
+// substring of it, and it lives in the binary's read-only data, so decoding
+// allocates no strings.
+func parseTable(text string) (*table, error) {
 	t := &table{lifecycles: map[GVK]Lifecycle{}}
-	rest := text.String()
+	rest := text
 	for lineNo := 1; rest != ""; lineNo++ {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")

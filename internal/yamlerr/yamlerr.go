@@ -9,20 +9,25 @@ import (
 	"strings"
 )
 
-// parserProblems are the messages of yaml.v3's parser (parserc.go), as
-// opposed to its scanner: their "line N" is one less than the line meant.
-var parserProblems = map[string]bool{
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected <document start>": true,
-	"did not find expected <stream-start>":   true,
-	"did not find expected key":              true,
-	"did not find expected node content":     true,
-	"found duplicate %TAG directive":         true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found undefined tag handle":             true,
+// parserProblem reports whether msg comes from yaml.v3's parser
+// (parserc.go), as opposed to its scanner: the parser's "line N" is one less
+// than the line meant.
+func parserProblem(msg string) bool {
+	switch msg {
+	case "did not find expected ',' or ']'",
+		"did not find expected ',' or '}'",
+		"did not find expected '-' indicator",
+		"did not find expected <document start>",
+		"did not find expected <stream-start>",
+		"did not find expected key",
+		"did not find expected node content",
+		"found duplicate %TAG directive",
+		"found duplicate %YAML directive",
+		"found incompatible YAML document",
+		"found undefined tag handle":
+		return true
+	}
+	return false
 }
 
 // Position splits err, a yaml.v3 error from parsing data, into the 1-based
@@ -35,7 +40,7 @@ func Position(err error, data []byte) (line int, msg string) {
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if digits, text, ok := strings.Cut(rest, ": "); ok {
 			if n, err := strconv.Atoi(digits); err == nil {
-				if parserProblems[text] {
+				if parserProblem(text) {
 					n++ // yaml.v3 counts from 0 in parser errors, from 1 in scanner errors
 				}
 				return max(1, min(n, lineCount(data))), text

@@ -1,4 +1,4 @@
-// Command gen writes schema/data/kubernetes.txt.gz, the field trees and API
+// Command gen writes schema/data/kubernetes.txt, the field trees and API
 // lifecycles of every built-in Kubernetes kind for each supported minor
 // release, which package schema embeds. It reads k8s.io/api,
 // k8s.io/apiextensions-apiserver and k8s.io/kube-aggregator at the versions
@@ -12,7 +12,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -28,7 +27,7 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "../data/kubernetes.txt.gz", "data file to write")
+	out := flag.String("out", "../data/kubernetes.txt", "data file to write")
 	check := flag.String("check", "", "compare the generated data with this committed file and fail if they differ")
 	jobs := flag.Int("j", 2, "releases loaded at once; each load takes about 1 GB")
 	only := flag.String("releases", "", "comma-separated releases to read instead of all (debugging only: lifecycles derived from presence will be wrong)")
@@ -129,49 +128,24 @@ func readReleases(ctx context.Context, log io.Writer, work string, todo []pin, j
 	return rels, nil
 }
 
-// writeData gzips text into path. When path already holds the same text it
-// is left alone, so a different compressor in a future Go cannot turn an
-// unchanged schema into a diff.
+// writeData writes text into path, leaving an unchanged file alone. The
+// text is committed as it is: a change to the schemas shows in review as a
+// plain diff, and eastern embeds it without a decompressor at start-up.
 func writeData(path string, text []byte) error {
-	if old, err := readData(path); err == nil && bytes.Equal(old, text) {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, text) {
 		return nil
 	}
-	var z bytes.Buffer
-	// No name or time in the header: the same text gives the same bytes.
-	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	if _, err := zw.Write(text); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, z.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, text, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
 }
 
-func readData(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return io.ReadAll(zr)
-}
-
 // compareData fails when the committed file's text differs from text,
 // naming the first line that differs.
 func compareData(committed string, text []byte) error {
-	old, err := readData(committed)
+	old, err := os.ReadFile(committed)
 	if err != nil {
 		return fmt.Errorf("reading the committed data: %w", err)
 	}
