@@ -251,3 +251,48 @@ func TestBaseDirMustExist(t *testing.T) {
 		t.Errorf("err = %v, want one naming the base directory", err)
 	}
 }
+
+func TestDirectivesAfterByteOrderMark(t *testing.T) {
+	ds := engine.Directives([]byte("\xef\xbb\xbf# load! p.yaml\n"))
+	if len(ds) != 1 || ds[0].Line != 1 || ds[0].Candidates[0] != "p.yaml" {
+		t.Errorf("got %+v, want the line-1 directive behind the BOM", ds)
+	}
+}
+
+func TestEveryUnsetVariableOfADirectiveIsReported(t *testing.T) {
+	writeTree(t, map[string]string{"app.yaml": "a:\n  # load? ${A}.yaml, ${B}.yaml\n"})
+	res, err := engine.RenderFile("app.yaml", engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, w := range res.Warnings {
+		names = append(names, w.Message)
+	}
+	if want := []string{"variable A is not set", "variable B is not set"}; !slices.Equal(names, want) {
+		t.Errorf("warnings %q, want %q", names, want)
+	}
+}
+
+func TestUnusableRootTemplateIsReportedAtItsPath(t *testing.T) {
+	writeTree(t, map[string]string{"bad.yaml": "a: \x00\n"})
+	fs, _ := renderErrors(t, "bad.yaml", engine.Options{})
+	if len(fs) != 1 || fs[0].Pos.File != "bad.yaml" || strings.Contains(fs[0].Message, "bad.yaml") {
+		t.Errorf("got %v, want one finding at bad.yaml whose message does not repeat the name", fs)
+	}
+}
+
+func TestSegments(t *testing.T) {
+	var got []string
+	for s := range engine.Segments("env-${NAMESPACE}-$${LIT}-${R:-eu}.yaml $$ ${bad name}") {
+		if s.Ref {
+			got = append(got, "ref:"+s.Name+"|"+s.Fallback)
+		} else {
+			got = append(got, s.Text)
+		}
+	}
+	want := []string{"env-", "ref:NAMESPACE|", "-", "${LIT}", "-", "ref:R|eu", ".yaml $$ ${bad name}"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Segments = %q, want %q", got, want)
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -63,12 +64,15 @@ func (r *renderer) value(ref reference) (string, bool) {
 	return v, set
 }
 
-// unset reports a variable without value, once per template position.
+// unset reports a variable without value, once per template position and
+// name: a partial loaded twice warns once, a directive naming two unset
+// variables warns twice.
 func (r *renderer) unset(ref reference, inc *Include, pos diag.Position) {
-	if r.warned[pos] {
+	key := warnKey{pos, string(ref.name)}
+	if r.warned[key] {
 		return
 	}
-	r.warned[pos] = true
+	r.warned[key] = true
 	f := &diag.Finding{
 		Severity: diag.Warning,
 		Rule:     "render.unset-variable",
@@ -91,42 +95,16 @@ func (r *renderer) unset(ref reference, inc *Include, pos diag.Position) {
 // trimBlank is set, a line that ends up blank is written empty.
 func (r *renderer) emit(line []byte, o Origin, prefix []byte, trimBlank bool) {
 	r.startLine(o, prefix, trimBlank)
-	copied := 0 // line[:copied] is already in the output
-	for i := 0; ; {
-		j := bytes.IndexByte(line[i:], '$')
-		if j < 0 {
-			break
-		}
-		i += j
-		rest := line[i:]
-		if len(rest) > 1 && rest[1] == '$' {
-			// $${NAME} is the escape for a literal ${NAME}; a lone $$ stays.
-			if ref, ok := parseReference(rest[1:]); ok {
-				r.out = append(r.out, line[copied:i]...)
-				r.out = append(r.out, rest[1:1+ref.size]...)
-				i += 1 + ref.size
-				copied = i
-			} else {
-				i += 2
-			}
-			continue
-		}
-		ref, ok := parseReference(rest)
-		if !ok {
-			i++
-			continue
-		}
-		r.out = append(r.out, line[copied:i]...)
-		if v, found := r.value(ref); found {
+	for p := range pieces(line) {
+		if !p.isRef {
+			r.out = append(r.out, p.text...)
+		} else if v, found := r.value(p.ref); found {
 			r.writeValue(v, o, prefix, leadingBlanks(line))
 		} else {
-			r.unset(ref, o.Include, diag.Position{File: o.Include.File, Line: o.Line, Col: i + 1})
-			r.out = append(r.out, rest[:ref.size]...)
+			r.unset(p.ref, o.Include, diag.Position{File: o.Include.File, Line: o.Line, Col: p.offset + 1})
+			r.out = append(r.out, p.text...)
 		}
-		i += ref.size
-		copied = i
 	}
-	r.out = append(r.out, line[copied:]...)
 	r.endLine()
 }
 
@@ -150,18 +128,25 @@ func (r *renderer) writeValue(v string, o Origin, prefix, indent []byte) {
 
 // startLine begins an output line that came from o.
 func (r *renderer) startLine(o Origin, prefix []byte, trimBlank bool) {
-	// Grow by doubling: append grows large slices by a quarter at a time,
-	// which copies a big render's output many times over.
+	if len(r.srcmap.lines) == cap(r.srcmap.lines) || cap(r.out)-len(r.out) < 4096 {
+		r.grow()
+	}
+	r.srcmap.lines = append(r.srcmap.lines, lineOrigin{o.Include.id, int32(o.Line), int32(o.Indent)})
+	r.lineStart = len(r.out)
+	r.trimBlank = trimBlank
+	r.out = append(r.out, prefix...)
+}
+
+// grow doubles the output and the source map when they run short: append
+// grows large slices by a quarter at a time, which copies a big render's
+// output many times over. Kept out of startLine so that it inlines.
+func (r *renderer) grow() {
 	if len(r.srcmap.lines) == cap(r.srcmap.lines) {
 		r.srcmap.lines = slices.Grow(r.srcmap.lines, max(cap(r.srcmap.lines), 1024))
 	}
 	if cap(r.out)-len(r.out) < 4096 {
 		r.out = slices.Grow(r.out, max(cap(r.out), 64*1024))
 	}
-	r.srcmap.lines = append(r.srcmap.lines, lineOrigin{o.Include.id, int32(o.Line), int32(o.Indent)})
-	r.lineStart = len(r.out)
-	r.trimBlank = trimBlank
-	r.out = append(r.out, prefix...)
 }
 
 // endLine ends the current output line, emptying it if it is blank and
@@ -179,41 +164,108 @@ func (r *renderer) expandString(s string, onUnset func(reference)) string {
 	if strings.IndexByte(s, '$') < 0 {
 		return s
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if s[i] != '$' {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		rest := []byte(s[i:])
-		if len(rest) > 1 && rest[1] == '$' {
-			if ref, ok := parseReference(rest[1:]); ok {
-				b.Write(rest[1 : 1+ref.size])
-				i += 1 + ref.size
-			} else {
-				b.WriteString("$$")
-				i += 2
-			}
-			continue
-		}
-		ref, ok := parseReference(rest)
-		if !ok {
-			b.WriteByte('$')
-			i++
-			continue
-		}
-		if v, found := r.value(ref); found {
-			b.WriteString(v)
+	var b []byte
+	for p := range pieces([]byte(s)) {
+		if !p.isRef {
+			b = append(b, p.text...)
+		} else if v, found := r.value(p.ref); found {
+			b = append(b, v...)
 		} else {
 			if onUnset != nil {
-				onUnset(ref)
+				onUnset(p.ref)
 			}
-			b.Write(rest[:ref.size])
+			b = append(b, p.text...)
 		}
-		i += ref.size
 	}
-	return b.String()
+	return string(b)
+}
+
+// piece is a run of template text: literal text, or one reference.
+type piece struct {
+	// text is the literal text to copy; for a reference, the reference as
+	// written, which stays when the variable has no value.
+	text   []byte
+	ref    reference
+	isRef  bool
+	offset int // of the piece in the scanned text, for columns
+}
+
+// pieces splits s into literal runs and references. $${NAME} is the escape
+// for the literal text ${NAME}; a lone $$ and any other ${…} are literal.
+// This is the one reader of the reference syntax: the emitter, candidate
+// paths and Segments all use it.
+func pieces(s []byte) iter.Seq[piece] {
+	return func(yield func(piece) bool) {
+		copied := 0 // s[:copied] has been yielded
+		for i := 0; ; {
+			j := bytes.IndexByte(s[i:], '$')
+			if j < 0 {
+				break
+			}
+			i += j
+			rest := s[i:]
+			escaped := len(rest) > 1 && rest[1] == '$'
+			if escaped {
+				rest = rest[1:]
+			}
+			ref, ok := parseReference(rest)
+			if !ok {
+				i += 1 + boolInt(escaped)
+				continue
+			}
+			if copied < i && !yield(piece{text: s[copied:i], offset: copied}) {
+				return
+			}
+			if escaped {
+				if !yield(piece{text: rest[:ref.size], offset: i}) {
+					return
+				}
+			} else if !yield(piece{text: rest[:ref.size], ref: ref, isRef: true, offset: i}) {
+				return
+			}
+			i += boolInt(escaped) + ref.size
+			copied = i
+		}
+		if copied < len(s) {
+			yield(piece{text: s[copied:], offset: copied})
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Segment is a run of template text as the renderer reads it: literal text,
+// or a ${NAME} or ${NAME:-fallback} reference.
+type Segment struct {
+	// Text is the literal text; for a reference, the reference as written.
+	// An escaped $${NAME} is the literal text ${NAME}.
+	Text        string
+	Ref         bool
+	Name        string // the variable a reference names
+	Fallback    string // the text after :- in ${NAME:-fallback}
+	HasFallback bool
+}
+
+// Segments splits text into literal runs and variable references by the
+// rules the renderer follows, for tools that reason about templates without
+// rendering them (lint finds the namespaces a candidate pattern implies).
+func Segments(text string) iter.Seq[Segment] {
+	return func(yield func(Segment) bool) {
+		for p := range pieces([]byte(text)) {
+			seg := Segment{Text: string(p.text), Ref: p.isRef}
+			if p.isRef {
+				seg.Name, seg.Fallback, seg.HasFallback = string(p.ref.name), string(p.ref.fallback), p.ref.hasFallback
+			}
+			if !yield(seg) {
+				return
+			}
+		}
+	}
 }
 
 // ValidName reports whether name can be referenced as ${name}.
@@ -227,4 +279,10 @@ func ValidName(name string) bool {
 		}
 	}
 	return true
+}
+
+// warnKey identifies one unset-variable warning.
+type warnKey struct {
+	pos  diag.Position
+	name string
 }

@@ -56,7 +56,7 @@ func parseDirective(line []byte) (d Directive, ok bool) {
 // to find the namespaces that `${NAMESPACE}` candidates imply.
 func Directives(src []byte) []Directive {
 	var ds []Directive
-	for n, line := range lines(src) {
+	for n, line := range lines(bytes.TrimPrefix(src, utf8BOM)) {
 		if d, ok := parseDirective(line); ok {
 			d.Line = n
 			ds = append(ds, d)

@@ -158,7 +158,7 @@ func RenderFile(path string, opts Options) (*Result, error) {
 	}
 	src, err := r.res.read(path, real)
 	if err != nil {
-		return r.result(), &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
+		return r.result(), rootError(path, err)
 	}
 	return r.run(src)
 }
@@ -194,7 +194,7 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	}
 	src, err := parseSource(name, data)
 	if err != nil {
-		return r.result(), &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: err.Error()}
+		return r.result(), rootError(name, err)
 	}
 	// Candidates resolve from the base directory, as if the template lived there.
 	src.real = filepath.Join(r.res.abs(base), name)
@@ -222,8 +222,11 @@ func defaultRoot(cwd, path string) string {
 func rootError(path string, err error) error {
 	var esc *escapeError
 	var notFile *notFileError
+	var bad *fileError
 	msg := err.Error()
 	switch {
+	case errors.As(err, &bad):
+		msg = "template " + bad.problem
 	case errors.Is(err, errNotFound):
 		msg = "template does not exist"
 	case errors.As(err, &notFile):
@@ -248,7 +251,7 @@ type renderer struct {
 	seenFiles, seenProbes map[string]bool
 	warnings              diag.Findings
 	errs                  diag.Findings
-	warned                map[diag.Position]bool
+	warned                map[warnKey]bool
 	// stack holds the real paths of the files being rendered, root first,
 	// with the directive line that loaded the next one: for cycle errors.
 	stack []frame
@@ -293,7 +296,7 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 		res:        res,
 		seenFiles:  map[string]bool{},
 		seenProbes: map[string]bool{},
-		warned:     map[diag.Position]bool{},
+		warned:     map[warnKey]bool{},
 	}, nil
 }
 

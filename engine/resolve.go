@@ -56,12 +56,7 @@ func newResolver(cwd, root, rootShown string) (*resolver, error) {
 
 // abs makes a display path absolute without asking the OS for the working
 // directory again.
-func (rs *resolver) abs(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(rs.cwd, p)
-}
+func (rs *resolver) abs(p string) string { return fspath.Abs(rs.cwd, p) }
 
 // errNotFound marks a candidate that does not exist; it is not a problem
 // by itself (the next candidate is tried).
@@ -96,6 +91,15 @@ func (e *escapeError) rootPhrase() string {
 	}
 	return fmt.Sprintf("the root directory %q", e.root)
 }
+
+// fileError is a template file that cannot be used: unreadable, or not
+// UTF-8 text.
+type fileError struct {
+	path    string
+	problem string // "is not valid UTF-8"
+}
+
+func (e *fileError) Error() string { return e.path + " " + e.problem }
 
 // notFileError is a candidate that exists but is not a regular file.
 type notFileError struct {
@@ -228,7 +232,7 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	}
 	data, err := rs.readFile(real)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", display, unwrapPath(err))
+		return nil, &fileError{display, "cannot be read: " + unwrapPath(err).Error()}
 	}
 	src, err := parseSource(display, data)
 	if err != nil {
@@ -250,10 +254,10 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 func parseSource(display string, data []byte) (*source, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, fmt.Errorf("%s contains a NUL byte at offset %d: not a text template", display, i)
+		return nil, &fileError{display, fmt.Sprintf("contains a NUL byte at offset %d: not a text template", i)}
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s is not valid UTF-8", display)
+		return nil, &fileError{display, "is not valid UTF-8"}
 	}
 	return &source{display: display, data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
 }

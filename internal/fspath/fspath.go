@@ -19,3 +19,12 @@ func Within(dir, path string) bool {
 	}
 	return strings.HasPrefix(path, dir)
 }
+
+// Abs makes p absolute against dir, a working directory the caller already
+// knows (filepath.Abs asks the operating system every time), and cleans it.
+func Abs(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}

@@ -20,3 +20,15 @@ func TestWithin(t *testing.T) {
 		}
 	}
 }
+
+func TestAbs(t *testing.T) {
+	for _, tt := range []struct{ dir, p, want string }{
+		{"/work", "app.yaml", "/work/app.yaml"},
+		{"/work", "../etc/x", "/etc/x"},
+		{"/work", "/abs/./y", "/abs/y"},
+	} {
+		if got := Abs(tt.dir, tt.p); got != tt.want {
+			t.Errorf("Abs(%q, %q) = %q, want %q", tt.dir, tt.p, got, tt.want)
+		}
+	}
+}
