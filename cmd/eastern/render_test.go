@@ -180,7 +180,7 @@ func TestRenderExitCodes(t *testing.T) {
 		{"strict unset variable", []string{"render", "strict.yaml", "--strict"}, exitFailed, "strict.yaml:1:4: error: variable NOPE is not set [render.unset-variable]"},
 		{"escape", []string{"render", "escape.yaml"}, exitFailed, "escape.yaml:1:9: error: load!: ../../etc/passwd is outside the root directory"},
 		{"cycle", []string{"render", "cycle.yaml"}, exitFailed, "cycle2.yaml:1:9: error: load cycle: cycle.yaml:2 → cycle2.yaml:1 → cycle.yaml [render.cycle]"},
-		{"NUL byte", []string{"render", "nul.yaml"}, exitFailed, "nul.yaml contains a NUL byte"},
+		{"NUL byte", []string{"render", "nul.yaml"}, exitFailed, "nul.yaml: error: template contains a NUL byte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
