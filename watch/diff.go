@@ -51,9 +51,9 @@ type document struct {
 	lines []string
 }
 
-// Summarize compares two renders object by object. Objects are matched by
+// summarize compares two renders object by object. Objects are matched by
 // kind and name, so reordering documents is not a change.
-func Summarize(before, after []byte) []Change {
+func summarize(before, after []byte) []Change {
 	old := splitDocuments(before)
 	oldByID := make(map[string]document, len(old))
 	for _, d := range old {

@@ -30,9 +30,9 @@ func TestSummarize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Summarize([]byte(tt.before), []byte(tt.after))
+			got := summarize([]byte(tt.before), []byte(tt.after))
 			if !slices.Equal(got, tt.want) {
-				t.Errorf("Summarize() = %v, want %v", got, tt.want)
+				t.Errorf("summarize() = %v, want %v", got, tt.want)
 			}
 		})
 	}

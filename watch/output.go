@@ -9,14 +9,15 @@ import (
 	"time"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/safefile"
 	"github.com/eastern-k8s/eastern/report"
 )
 
-// StreamMarker starts the comment line that separates renders on a
+// streamMarker starts the comment line that separates renders on a
 // standard output that is not a terminal, so that a reader of the stream
 // can split it: "# eastern watch: 2026-11-23T05:40:01Z production ok".
-const StreamMarker = "# eastern watch: "
+const streamMarker = "# eastern watch: "
 
 // clearScreen moves the cursor home and clears the terminal.
 const clearScreen = "\x1b[H\x1b[2J"
@@ -42,12 +43,12 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 		Trigger:   trigger,
 	}
 	for _, f := range a.res.Files {
-		r.Files = append(r.Files, absFrom(s.cwd, f))
+		r.Files = append(r.Files, fspath.Abs(s.cwd, f))
 	}
 	if r.OK {
 		r.Output = a.res.Output
 		if !t.goodAt.IsZero() {
-			r.Changes = Summarize(t.good, r.Output)
+			r.Changes = summarize(t.good, r.Output)
 		}
 		t.good, t.goodAt = r.Output, now
 		r.Written, writeErr = writeOutput(t.out, r.Output)
@@ -69,7 +70,7 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 		// drawScreen shows it with the other namespaces.
 	default:
 		var b bytes.Buffer
-		fmt.Fprintf(&b, "%s%s %s %s\n", StreamMarker, now.Format(time.RFC3339), t.ns, outcome(r))
+		fmt.Fprintf(&b, "%s%s %s %s\n", streamMarker, now.Format(time.RFC3339), t.ns, outcome(r))
 		if r.OK {
 			b.Write(r.Output)
 			if len(r.Output) > 0 && r.Output[len(r.Output)-1] != '\n' {

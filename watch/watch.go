@@ -26,6 +26,7 @@ import (
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/safefile"
 )
 
@@ -163,9 +164,9 @@ func New(opts Options) (*Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Watcher{opts: opts, cwd: cwd, template: absFrom(cwd, opts.Template)}
+	w := &Watcher{opts: opts, cwd: cwd, template: fspath.Abs(cwd, opts.Template)}
 	for _, in := range opts.Inputs {
-		w.inputs = append(w.inputs, absFrom(cwd, in))
+		w.inputs = append(w.inputs, fspath.Abs(cwd, in))
 	}
 	seen := map[string]bool{}
 	for _, ns := range opts.Namespaces {
@@ -175,7 +176,7 @@ func New(opts Options) (*Watcher, error) {
 		seen[ns] = true
 		t := &target{ns: ns}
 		if opts.Output != "" {
-			t.out = absFrom(cwd, strings.ReplaceAll(opts.Output, NamespaceVar, ns))
+			t.out = fspath.Abs(cwd, strings.ReplaceAll(opts.Output, NamespaceVar, ns))
 		}
 		t.setDeps([]string{w.template})
 		w.targets = append(w.targets, t)
@@ -284,7 +285,9 @@ func (s *session) event(ev fsnotify.Event) bool {
 		return false
 	}
 	hit := false
-	isInput := slices.Contains(s.inputs, p) || isAncestorOfAny(p, s.inputs)
+	// An input, or a directory above one: renaming or removing the
+	// directory replaces the input too.
+	isInput := slices.ContainsFunc(s.inputs, func(in string) bool { return fspath.Within(p, in) })
 	for _, t := range s.targets {
 		if isInput || t.interest[p] {
 			s.markPending(t)
@@ -385,12 +388,9 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 	res, err := engine.RenderFile(s.opts.Template, engine.Options{
 		Namespace: t.ns, Vars: vars, Root: s.opts.Root, Strict: s.opts.Strict,
 	})
-	if res == nil {
-		res = &engine.Result{}
-	}
 	deps := []string{s.template}
 	for _, f := range res.Files {
-		abs := absFrom(s.cwd, f)
+		abs := fspath.Abs(s.cwd, f)
 		deps = append(deps, abs)
 		// Editing a symlinked partial changes its target, which may live in
 		// a directory that nothing else makes us watch.
@@ -399,7 +399,7 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 		}
 	}
 	for _, p := range res.Probes {
-		deps = append(deps, absFrom(s.cwd, p.Path))
+		deps = append(deps, fspath.Abs(s.cwd, p.Path))
 	}
 	t.setDeps(deps)
 	return attempt{res: res, err: err}
@@ -487,23 +487,6 @@ func (s *session) watchList() []string {
 	list := s.fsw.WatchList()
 	slices.Sort(list)
 	return list
-}
-
-// isAncestorOfAny reports whether p is a directory above one of paths.
-func isAncestorOfAny(p string, paths []string) bool {
-	for _, q := range paths {
-		if q != p && strings.HasPrefix(q, p+string(filepath.Separator)) {
-			return true
-		}
-	}
-	return false
-}
-
-func absFrom(cwd, p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(cwd, p)
 }
 
 // globEscape quotes the metacharacters of filepath.Match in a literal path.
