@@ -52,7 +52,7 @@ func sample() *Report {
 // TestFormatsGolden writes the sample in every format and compares with
 // testdata/sample.FORMAT; go test -update rewrites them.
 func TestFormatsGolden(t *testing.T) {
-	for _, format := range Formats {
+	for _, format := range []string{"text", "json", "junit", "github"} {
 		t.Run(format, func(t *testing.T) {
 			w, err := New(format, false)
 			if err != nil {
@@ -95,8 +95,8 @@ func TestSummaryLine(t *testing.T) {
 		{Summary{Templates: 2, Namespaces: 1, Objects: 0, Infos: 2}, "2 templates × 1 namespace, 0 objects: 0 errors, 0 warnings, 2 notes"},
 	}
 	for _, tt := range tests {
-		if got := SummaryLine(tt.s); got != tt.want {
-			t.Errorf("SummaryLine(%+v) = %q, want %q", tt.s, got, tt.want)
+		if got := summaryLine(tt.s); got != tt.want {
+			t.Errorf("summaryLine(%+v) = %q, want %q", tt.s, got, tt.want)
 		}
 	}
 }
@@ -242,9 +242,28 @@ func TestGitHubLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := GitHubLine(&tt.f); got != tt.want {
-				t.Errorf("GitHubLine =\n  %q\nwant\n  %q", got, tt.want)
+			if got := githubLine(&tt.f); got != tt.want {
+				t.Errorf("githubLine =\n  %q\nwant\n  %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestPlural(t *testing.T) {
+	tests := []struct {
+		n    int
+		noun string
+		want string
+	}{
+		{0, "error", "0 errors"},
+		{1, "error", "1 error"},
+		{2, "warning", "2 warnings"},
+		{1, "directory", "1 directory"},
+		{3, "directory", "3 directories"},
+	}
+	for _, tt := range tests {
+		if got := Plural(tt.n, tt.noun); got != tt.want {
+			t.Errorf("Plural(%d, %q) = %q, want %q", tt.n, tt.noun, got, tt.want)
+		}
 	}
 }

@@ -18,16 +18,16 @@ type GitHub struct{}
 // Write implements Writer.
 func (GitHub) Write(w io.Writer, r *Report) error {
 	for _, f := range r.Findings {
-		if _, err := io.WriteString(w, GitHubLine(f)+"\n"); err != nil {
+		if _, err := io.WriteString(w, githubLine(f)+"\n"); err != nil {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(w, SummaryLine(r.Summary))
+	_, err := fmt.Fprintln(w, summaryLine(r.Summary))
 	return err
 }
 
-// GitHubLine formats one finding as a workflow command.
-func GitHubLine(f *diag.Finding) string {
+// githubLine formats one finding as a workflow command.
+func githubLine(f *diag.Finding) string {
 	var b strings.Builder
 	b.WriteString("::")
 	switch f.Severity {
@@ -56,10 +56,7 @@ func GitHubLine(f *diag.Finding) string {
 		b.WriteString(strings.Join(props, ","))
 	}
 	b.WriteString("::")
-	msg := f.Message
-	if f.Field != "" {
-		msg = f.Field + ": " + msg
-	}
+	msg := message(f)
 	if ctx := context(f); ctx != "" {
 		msg += " (" + ctx + ")"
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/xml"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -87,7 +88,7 @@ func junitCases(c Case, failOn diag.Severity) []junitCase {
 	byObject := map[string]diag.Findings{}
 	var own diag.Findings
 	for _, f := range c.Findings {
-		if f.Object != "" && containsString(c.Objects, f.Object) {
+		if f.Object != "" && slices.Contains(c.Objects, f.Object) {
 			byObject[f.Object] = append(byObject[f.Object], f)
 		} else {
 			own = append(own, f)
@@ -114,29 +115,16 @@ func newJUnitCase(name, class string, fs diag.Findings, failOn diag.Severity) ju
 			if first == nil {
 				first = f
 			}
-			failing = append(failing, TextLine(f, false))
+			failing = append(failing, textLine(f, false))
 		} else {
-			other = append(other, TextLine(f, false))
+			other = append(other, textLine(f, false))
 		}
 	}
 	if first != nil {
-		msg := first.Message
-		if first.Field != "" {
-			msg = first.Field + ": " + msg
-		}
-		tc.Failure = &junitFailure{Message: msg, Type: first.Rule, Text: strings.Join(failing, "\n")}
+		tc.Failure = &junitFailure{Message: message(first), Type: first.Rule, Text: strings.Join(failing, "\n")}
 	}
 	if len(other) > 0 {
 		tc.SystemOut = strings.Join(other, "\n")
 	}
 	return tc
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

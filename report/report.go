@@ -49,9 +49,6 @@ type Writer interface {
 	Write(w io.Writer, r *Report) error
 }
 
-// Formats lists the names New accepts, the first being the default.
-var Formats = []string{"text", "json", "junit", "github"}
-
 // New returns the writer for format. color applies to text only.
 func New(format string, color bool) (Writer, error) {
 	switch format {

@@ -2,40 +2,30 @@ package report
 
 import (
 	"fmt"
-	"io"
+	"strings"
 )
 
-// Text writes findings gcc-style, one per line (TextLine), then the summary
-// line.
-type Text struct {
-	Color bool
-}
-
-// Write implements Writer.
-func (t Text) Write(w io.Writer, r *Report) error {
-	if err := WriteText(w, r.Findings, t.Color); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintln(w, SummaryLine(r.Summary))
-	return err
-}
-
-// SummaryLine is the closing line of text output:
+// summaryLine is the closing line of text output:
 // "3 templates × 3 namespaces, 27 objects: 1 error, 2 warnings".
 // Infos are mentioned only when there are some.
-func SummaryLine(s Summary) string {
+func summaryLine(s Summary) string {
 	line := fmt.Sprintf("%s × %s, %s: %s, %s",
-		plural(s.Templates, "template"), plural(s.Namespaces, "namespace"), plural(s.Objects, "object"),
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"))
+		Plural(s.Templates, "template"), Plural(s.Namespaces, "namespace"), Plural(s.Objects, "object"),
+		Plural(s.Errors, "error"), Plural(s.Warnings, "warning"))
 	if s.Infos > 0 {
-		line += ", " + plural(s.Infos, "note")
+		line += ", " + Plural(s.Infos, "note")
 	}
 	return line
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
+// Plural counts nouns in English: "1 error", "2 warnings", "3 directories".
+func Plural(n int, noun string) string {
+	switch {
+	case n == 1:
 		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	default:
+		return fmt.Sprintf("%d %ss", n, noun)
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -11,11 +11,25 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 )
 
-// TextLine formats one finding gcc-style, the form editors and Jenkins'
+// Text writes findings gcc-style, one per line, then the summary line.
+type Text struct {
+	Color bool
+}
+
+// Write implements Writer.
+func (t Text) Write(w io.Writer, r *Report) error {
+	if err := WriteText(w, r.Findings, t.Color); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, summaryLine(r.Summary))
+	return err
+}
+
+// textLine formats one finding gcc-style, the form editors and Jenkins'
 // warnings parsers understand:
 //
 //	file:line:col: severity: field: message [rule] (Kind/name in ns, k8s 1.24, via app.yaml:22 → p.yaml:4)
-func TextLine(f *diag.Finding, color bool) string {
+func textLine(f *diag.Finding, color bool) string {
 	var b strings.Builder
 	if f.Pos.File != "" {
 		b.WriteString(f.Pos.String())
@@ -27,11 +41,7 @@ func TextLine(f *diag.Finding, color bool) string {
 	}
 	b.WriteString(sev)
 	b.WriteString(": ")
-	if f.Field != "" {
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(f.Message)
+	b.WriteString(message(f))
 	if f.Rule != "" {
 		fmt.Fprintf(&b, " [%s]", f.Rule)
 	}
@@ -39,6 +49,15 @@ func TextLine(f *diag.Finding, color bool) string {
 		fmt.Fprintf(&b, " (%s)", ctx)
 	}
 	return b.String()
+}
+
+// message is the finding's message after the field it concerns:
+// "spec.replicas: expected integer, got string".
+func message(f *diag.Finding) string {
+	if f.Field == "" {
+		return f.Message
+	}
+	return f.Field + ": " + f.Message
 }
 
 // context is the parenthesised tail: which object, namespace, release and
@@ -77,7 +96,7 @@ func colorize(s diag.Severity, text string) string {
 // WriteText writes each finding on its own line.
 func WriteText(w io.Writer, fs diag.Findings, color bool) error {
 	for _, f := range fs {
-		if _, err := io.WriteString(w, TextLine(f, color)+"\n"); err != nil {
+		if _, err := io.WriteString(w, textLine(f, color)+"\n"); err != nil {
 			return err
 		}
 	}

@@ -36,8 +36,8 @@ func TestTextLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := TextLine(&tt.f, false); got != tt.want {
-				t.Errorf("TextLine =\n  %q\nwant\n  %q", got, tt.want)
+			if got := textLine(&tt.f, false); got != tt.want {
+				t.Errorf("textLine =\n  %q\nwant\n  %q", got, tt.want)
 			}
 		})
 	}
@@ -54,11 +54,11 @@ func TestTextLineColor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := &diag.Finding{Severity: tt.sev, Message: "m", Pos: diag.Position{File: "a.yaml", Line: 1}}
-		if got := TextLine(f, true); got != tt.want {
-			t.Errorf("TextLine(%v, color) = %q, want %q", tt.sev, got, tt.want)
+		if got := textLine(f, true); got != tt.want {
+			t.Errorf("textLine(%v, color) = %q, want %q", tt.sev, got, tt.want)
 		}
-		if got := TextLine(f, false); strings.Contains(got, "\x1b") {
-			t.Errorf("TextLine(%v, no color) = %q has an escape code", tt.sev, got)
+		if got := textLine(f, false); strings.Contains(got, "\x1b") {
+			t.Errorf("textLine(%v, no color) = %q has an escape code", tt.sev, got)
 		}
 	}
 }
@@ -68,12 +68,12 @@ func TestTextLineColor(t *testing.T) {
 func TestTextLineLeavesChainAlone(t *testing.T) {
 	backing := []diag.Position{{File: "app.yaml", Line: 1}, {File: "untouched.yaml", Line: 99}}
 	f := &diag.Finding{Message: "m", Pos: diag.Position{File: "p.yaml", Line: 5}, Chain: backing[:1]}
-	TextLine(f, false)
+	textLine(f, false)
 	if backing[1].File != "untouched.yaml" || backing[1].Line != 99 {
-		t.Errorf("TextLine overwrote the chain's spare capacity: %v", backing[1])
+		t.Errorf("textLine overwrote the chain's spare capacity: %v", backing[1])
 	}
 	if len(f.Chain) != 1 {
-		t.Errorf("TextLine changed len(Chain) to %d", len(f.Chain))
+		t.Errorf("textLine changed len(Chain) to %d", len(f.Chain))
 	}
 }
 

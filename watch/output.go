@@ -122,26 +122,15 @@ func outcome(r Render) string {
 	}
 	var counts []string
 	if n := r.Findings.Count(diag.Error); n > 0 {
-		counts = append(counts, plural(n, "error"))
+		counts = append(counts, report.Plural(n, "error"))
 	}
 	if n := r.Findings.Count(diag.Warning); n > 0 {
-		counts = append(counts, plural(n, "warning"))
+		counts = append(counts, report.Plural(n, "warning"))
 	}
 	if len(counts) == 0 {
 		return word
 	}
 	return word + ", " + strings.Join(counts, ", ")
-}
-
-func plural(n int, word string) string {
-	switch {
-	case n == 1:
-		return "1 " + word
-	case strings.HasSuffix(word, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
-	default:
-		return fmt.Sprintf("%d %ss", n, word)
-	}
 }
 
 // statusLine is the one line printed per render with an output file.
@@ -209,7 +198,7 @@ const screenRule = "# ───────────────────�
 func (s *session) screenStatus(t *target) []string {
 	r := t.last
 	lines := []string{fmt.Sprintf("# eastern watch · %s · %s · %s · %s read, %s watched",
-		r.Time.Format(time.TimeOnly), t.ns, outcome(r), plural(len(r.Files), "file"), plural(len(r.Watched), "directory"))}
+		r.Time.Format(time.TimeOnly), t.ns, outcome(r), report.Plural(len(r.Files), "file"), report.Plural(len(r.Watched), "directory"))}
 	switch {
 	case !r.OK && t.goodAt.IsZero():
 		lines = append(lines, "# no good render yet: fix the errors below")

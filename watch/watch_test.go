@@ -623,7 +623,9 @@ func TestCheckFindings(t *testing.T) {
 	if len(r.Findings) != 1 {
 		t.Fatalf("findings = %v, want the one from Check", r.Findings)
 	}
-	want := report.TextLine(r.Findings[0], false)
+	var line strings.Builder
+	report.WriteText(&line, r.Findings[:1], false)
+	want := strings.TrimSuffix(line.String(), "\n")
 	if !strings.HasPrefix(want, filepath.Join(dir, "partials/data.yaml")+":1:1: error: green is not allowed [test.green] (in production, via ") {
 		t.Errorf("finding = %q, want it at partials/data.yaml:1:1 with its chain", want)
 	}
