@@ -88,10 +88,11 @@ type Finding struct {
 	Field     string // "spec.template.spec.containers[0].image"
 }
 
-// Error returns the plain one-line form, "file:line:col: message", with the
+// Error returns the plain one-line form, "file:line:col: field: message",
+// leaving out the position and the field when they are unknown, with the
 // include chain when the problem lies in a loaded file:
-// "p.yaml:3:9: message (via app.yaml:2 → p.yaml:3)". Package report has the
-// richer forms.
+// "p.yaml:3:9: spec.replicas: message (via app.yaml:2 → p.yaml:3)".
+// Package report has the richer forms.
 func (f *Finding) Error() string {
 	var b strings.Builder
 	if f.Pos.File != "" {
