@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -32,8 +33,10 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-	// stdinTerminal and stderrTerminal say whether the streams are terminals.
+	// stdinTerminal, stdoutTerminal and stderrTerminal say whether the
+	// streams are terminals; tests set them without one.
 	stdinTerminal  bool
+	stdoutTerminal bool
 	stderrTerminal bool
 	getenv         func(string) string
 }
@@ -44,6 +47,7 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 		stdout:         stdout,
 		stderr:         stderr,
 		stdinTerminal:  isTerminal(stdin),
+		stdoutTerminal: isTerminal(stdout),
 		stderrTerminal: isTerminal(stderr),
 		getenv:         os.Getenv,
 	}
@@ -54,8 +58,17 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // color reports whether findings on stderr may be coloured.
-func (a *app) color() bool {
-	return a.stderrTerminal && a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
+func (a *app) color() bool { return a.colorOn(a.stderrTerminal) }
+
+// stdoutColor reports whether findings on stdout (lint's, like kubeconform's)
+// may be coloured.
+func (a *app) stdoutColor() bool { return a.colorOn(a.stdoutTerminal) }
+
+// colorOn is every command's colour rule for a stream: only on a terminal,
+// never under NO_COLOR, and never on a terminal that says it is dumb. TERM
+// names are case-sensitive terminfo entries, so only "dumb" is dumb.
+func (a *app) colorOn(terminal bool) bool {
+	return terminal && a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
 }
 
 // command is one subcommand.
@@ -112,7 +125,7 @@ func (a *app) run(args []string) int {
 		return exitOK
 	}
 	for _, c := range commands() {
-		if args[0] == c.name || contains(c.aliases, args[0]) {
+		if args[0] == c.name || slices.Contains(c.aliases, args[0]) {
 			return c.run(a, args[1:])
 		}
 	}
@@ -134,15 +147,6 @@ func (a *app) rootUsage(w io.Writer) {
 		fmt.Fprintf(&b, "  %-22s %s\n", name, c.summary)
 	}
 	fmt.Fprintf(w, rootUsage, b.String())
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // versionString is "eastern VERSION (commit COMMIT, GOVERSION)". Without

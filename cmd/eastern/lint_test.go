@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
-	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -300,24 +300,51 @@ func TestLintJobsDeterministic(t *testing.T) {
 	}
 }
 
+// TestLintColor: lint's findings go to standard output and are coloured by
+// the rule render uses for standard error.
 func TestLintColor(t *testing.T) {
-	// Standard output here is a pipe or a buffer, never a terminal: no colour
-	// even when stderr is a terminal.
-	a, stdout, _ := newTestApp("", false, true, nil)
 	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: ${X}\n"})
 	t.Chdir(dir)
-	a.run([]string{"lint"})
-	if !strings.Contains(stdout.String(), "warning") || strings.Contains(stdout.String(), "\x1b[") {
-		t.Errorf("stdout = %q, want an uncoloured warning", stdout.String())
+	tests := []struct {
+		name           string
+		stdoutTerminal bool
+		env            map[string]string
+		color          bool
+	}{
+		{"stdout a terminal", true, map[string]string{"TERM": "xterm"}, true},
+		{"only stderr a terminal", false, map[string]string{"TERM": "xterm"}, false},
+		{"NO_COLOR", true, map[string]string{"TERM": "xterm", "NO_COLOR": "1"}, false},
+		{"TERM=dumb", true, map[string]string{"TERM": "dumb"}, false},
+		{"TERM names are case-sensitive", true, map[string]string{"TERM": "DUMB"}, true},
 	}
-	f, err := os.Create(filepath.Join(dir, "out"))
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, stdout, _ := newTestApp("", false, true, tt.env)
+			a.stdoutTerminal = tt.stdoutTerminal
+			a.run([]string{"lint"})
+			if !strings.Contains(stdout.String(), "warning") {
+				t.Fatalf("stdout = %q, want the unset-variable warning", stdout.String())
+			}
+			if colored := strings.Contains(stdout.String(), "\x1b["); colored != tt.color {
+				t.Errorf("coloured = %v, want %v: %q", colored, tt.color, stdout.String())
+			}
+		})
 	}
-	defer f.Close()
-	a.stdout = f
-	if (&lintCmd{}).color(a) {
-		t.Error("colour for a regular file")
+}
+
+// TestLintRestoresGCPercent: lint raises the GC target for its own run only;
+// whatever the process does next runs with the target it had.
+func TestLintRestoresGCPercent(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n"})
+	t.Chdir(dir)
+	const before = 150
+	defer debug.SetGCPercent(debug.SetGCPercent(before))
+	a, _, stderr := newTestApp("", false, false, nil)
+	if code := a.run([]string{"lint"}); code == exitUsage {
+		t.Fatalf("lint: exit %d, stderr %q", code, stderr.String())
+	}
+	if after := debug.SetGCPercent(before); after != before {
+		t.Errorf("GC percent after lint = %d, want %d as before", after, before)
 	}
 }
 

@@ -112,9 +112,6 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	if len(namespaces) == 0 {
 		namespaces = []string{engine.DefaultNamespace}
 	}
-	if len(namespaces) > 1 && c.output != "" && !strings.Contains(c.output, watch.NamespaceVar) {
-		return opts, usagef("-o %s must contain %s to hold %d namespaces", c.output, watch.NamespaceVar, len(namespaces))
-	}
 	if c.debounce <= 0 {
 		return opts, usagef("--debounce must be positive")
 	}
@@ -122,10 +119,6 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	// rather than as the first render's failure.
 	if _, err := c.vars(); err != nil {
 		return opts, err
-	}
-	stdoutTerminal := false
-	if f, ok := a.stdout.(*os.File); ok {
-		stdoutTerminal = isTerminal(f)
 	}
 	opts = watch.Options{
 		Template:   args[0],
@@ -136,7 +129,7 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		Output:     c.output,
 		Stdout:     a.stdout,
 		Stderr:     a.stderr,
-		Screen:     stdoutTerminal && c.output == "",
+		Screen:     a.stdoutTerminal && c.output == "",
 		Color:      a.color(),
 		Debounce:   c.debounce,
 	}

@@ -27,7 +27,7 @@ func TestWatchUsageErrors(t *testing.T) {
 		{"standard input", []string{"watch", "-"}, "cannot watch standard input"},
 		{"too many arguments", []string{"watch", tmpl, "a", "b"}, "too many arguments"},
 		{"namespace twice", []string{"watch", tmpl, "prod", "-n", "dev"}, `namespace given twice: "prod" and -n dev`},
-		{"one file for two namespaces", []string{"watch", tmpl, "-n", "a,b", "-o", "out.yaml"}, "-o out.yaml must contain ${NAMESPACE} to hold 2 namespaces"},
+		{"one file for two namespaces", []string{"watch", tmpl, "-n", "a,b", "-o", "out.yaml"}, "output out.yaml must contain ${NAMESPACE} to hold 2 namespaces"},
 		{"bad -s", []string{"watch", tmpl, "-s", "novalue"}, `-s "novalue": want KEY=VALUE`},
 		{"bad values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "bad.env")}, filepath.Join(dir, "bad.env") + ":1: want a flat YAML map or KEY=VALUE lines"},
 		{"missing values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "none.env")}, "--values: open"},
@@ -50,6 +50,33 @@ func TestWatchUsageErrors(t *testing.T) {
 				t.Errorf("stderr = %q, want it to start with %q", stderr, want)
 			}
 		})
+	}
+}
+
+// TestWatchScreen: the terminal screen is for a standard output that is a
+// terminal, as the app says, and never with -o.
+func TestWatchScreen(t *testing.T) {
+	tmpl := filepath.Join(writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n"}), "app.yaml")
+	tests := []struct {
+		stdoutTerminal bool
+		output         string
+		screen         bool
+	}{
+		{true, "", true},
+		{false, "", false},
+		{true, "out.yaml", false},
+	}
+	for _, tt := range tests {
+		a, _, _ := newTestApp("", false, false, nil)
+		a.stdoutTerminal = tt.stdoutTerminal
+		c := watchCmd{output: tt.output, noLint: true, debounce: time.Second}
+		opts, err := c.options(a, []string{tmpl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opts.Screen != tt.screen {
+			t.Errorf("stdout terminal %v, -o %q: Screen = %v, want %v", tt.stdoutTerminal, tt.output, opts.Screen, tt.screen)
+		}
 	}
 }
 
