@@ -10,6 +10,7 @@ import (
 
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
 	"github.com/eastern-k8s/eastern/schema"
+	"github.com/eastern-k8s/eastern/validator"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -60,9 +61,16 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		line, msg := yamlerr.Position(err, data)
 		return nil, fmt.Errorf("%s:%d: %s", name, line, msg)
 	}
+	// Anything after the first document but the end of the stream is a
+	// mistake: a second document or broken YAML, which must not pass
+	// silently just because the first document was fine.
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	switch err := dec.Decode(&extra); {
+	case err == nil:
 		return nil, fmt.Errorf("%s:%d: only one YAML document is allowed", name, extra.Line)
+	case !errors.Is(err, io.EOF):
+		line, msg := yamlerr.Position(err, data)
+		return nil, fmt.Errorf("%s:%d: %s", name, line, msg)
 	}
 	root := doc.Content[0]
 	if isNull(root) {
@@ -96,8 +104,8 @@ func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
 		return fmt.Errorf("%s:%d: namespaces: want a map of namespace names", name, m.Line)
 	}
 	return eachKey(name, m, func(ns string, k, v *yaml.Node) error {
-		if msg := checkNamespaceName(ns); msg != "" {
-			return fmt.Errorf("%s:%d: namespace %q: %s", name, k.Line, ns, msg)
+		if err := validator.CheckNamespace(ns); err != nil {
+			return fmt.Errorf("%s:%d: %v", name, k.Line, err)
 		}
 		entry := NamespaceConfig{Name: ns}
 		if !isNull(v) {
@@ -204,22 +212,4 @@ func (c *Config) NamespaceNames() []string {
 		names[i] = ns.Name
 	}
 	return names
-}
-
-// checkNamespaceName returns why name cannot be a Kubernetes namespace (an
-// RFC 1123 label), or "" when it can.
-func checkNamespaceName(name string) string {
-	if name == "" || len(name) > 63 {
-		return "a namespace name has 1 to 63 characters"
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-' && i > 0 && i < len(name)-1:
-		default:
-			return "a namespace name is lower-case letters, digits and inner '-'"
-		}
-	}
-	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/validator"
 )
 
 // loadGraph is what the templates' directives say about each other, found
@@ -64,7 +65,7 @@ func scanLoads(files []string, vars map[string]string) (*loadGraph, error) {
 					targets = append(targets, e.path)
 				}
 				for _, e := range g.expand(set) {
-					if e.namespace != "" && checkNamespaceName(e.namespace) == "" {
+					if e.namespace != "" && validator.CheckNamespace(e.namespace) == nil {
 						g.namespaces[e.namespace] = true
 					}
 				}

@@ -24,6 +24,7 @@ import (
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/schema"
+	"github.com/eastern-k8s/eastern/validator"
 )
 
 // Options say what to lint and how.
@@ -104,8 +105,8 @@ func Run(opts Options) (*Result, error) {
 	switch {
 	case len(namespaces) > 0:
 		for _, ns := range namespaces {
-			if msg := checkNamespaceName(ns); msg != "" {
-				return nil, usageErrorf("namespace %q: %s", ns, msg)
+			if err := validator.CheckNamespace(ns); err != nil {
+				return nil, &UsageError{err.Error()}
 			}
 		}
 		namespaces = uniqueInOrder(namespaces)

@@ -36,8 +36,8 @@ func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
 		case "namespace":
 			if s, ok := stringValue(v); ok && root && s != "" {
 				c.push(segment{name: k.Value})
-				for _, msg := range content.IsDNS1123Label(s) {
-					c.add(diag.Error, "metadata.namespace", v, fmt.Sprintf("invalid namespace %q: %s", s, shorten(msg)))
+				if err := CheckNamespace(s); err != nil {
+					c.add(diag.Error, "metadata.namespace", v, "invalid "+err.Error())
 				}
 				c.pop()
 			}

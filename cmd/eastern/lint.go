@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -65,8 +64,6 @@ func (a *app) lint(args []string) int {
 	var c lintCmd
 	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
 	c.register(fs, true)
-	ns := fs.Lookup("namespace")
-	ns.Value = nonEmptyList{ns.Value}
 	fs.StringArrayVar(&c.templates, "template", nil, "root template `GLOB` (repeatable): lint these instead of inferring roots from PATHs")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 … newest) for every namespace (default: .eastern.yaml, else the newest)")
 	fs.StringVar(&c.config, "config", "", "read `FILE` instead of .eastern.yaml in the working directory")
@@ -183,18 +180,4 @@ func (c *lintCmd) loadConfig() (*lint.Config, error) {
 		return nil, usagef("%v", err)
 	}
 	return cfg, nil
-}
-
-// nonEmptyList wraps -n's value: pflag's comma-separated lists drop an
-// empty argument (-n "") yet keep an empty element (-n a,,b); either way an
-// empty namespace is a mistake to report, not to ignore.
-type nonEmptyList struct{ pflag.Value }
-
-func (l nonEmptyList) Set(s string) error {
-	for name := range strings.SplitSeq(s, ",") {
-		if strings.TrimSpace(name) == "" {
-			return errors.New("empty namespace name")
-		}
-	}
-	return l.Value.Set(s)
 }

@@ -71,18 +71,15 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if len(args) > 2 {
 		return usagef("too many arguments: want [TEMPLATE|-] [NAMESPACE]")
 	}
-	template, nsArg := "", ""
+	template := ""
 	if len(args) > 0 {
 		template = args[0]
-	}
-	if len(args) > 1 {
-		nsArg = args[1]
 	}
 	if len(args) > 0 && template == "" {
 		// An empty $TEMPLATE in a script must not quietly mean standard input.
 		return usagef("TEMPLATE is empty; use - to read standard input")
 	}
-	ns, err := namespaceArg(nsArg, c.namespaces)
+	ns, err := namespaceArg(args[min(len(args), 1):], c.namespaces)
 	if err != nil {
 		return err
 	}

@@ -2,15 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
-	"k8s.io/apimachinery/pkg/api/validate/content"
 
 	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/validator"
 )
 
 // renderFlags are the flags that render, lint and watch share.
@@ -27,6 +29,8 @@ type renderFlags struct {
 func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
 	if multiNamespace {
 		fs.StringSliceVarP(&f.namespaces, "namespace", "n", nil, "`NAMESPACE`(s) to render for; repeat or separate with commas")
+		ns := fs.Lookup("namespace")
+		ns.Value = nonEmptyList{ns.Value}
 	} else {
 		fs.StringArrayVarP(&f.namespaces, "namespace", "n", nil, "`NAMESPACE` to render for, the value of ${NAMESPACE} (default \"default\")")
 	}
@@ -34,6 +38,20 @@ func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
 	fs.StringVar(&f.values, "values", "", "read variables from `FILE`: a flat YAML map or KEY=VALUE lines (-s wins)")
 	fs.StringVar(&f.root, "root", "", "every file read must lie inside `DIR` (default: the working directory, or the template's directory when it lies outside)")
 	fs.BoolVar(&f.strict, "strict", false, "treat unset variables as errors")
+}
+
+// nonEmptyList wraps -n's value: pflag's comma-separated lists drop an
+// empty argument (-n "") yet keep an empty element (-n a,,b); either way an
+// empty namespace is a mistake to report, not to ignore.
+type nonEmptyList struct{ pflag.Value }
+
+func (l nonEmptyList) Set(s string) error {
+	for name := range strings.SplitSeq(s, ",") {
+		if strings.TrimSpace(name) == "" {
+			return errors.New("empty namespace name")
+		}
+	}
+	return l.Value.Set(s)
 }
 
 // vars merges --values and -s into one map; -s wins.
@@ -140,23 +158,22 @@ func unquote(v string) string {
 	return v
 }
 
-// namespaceArg settles the namespace from the positional argument and -n,
-// which must agree when both are given.
-func namespaceArg(positional string, flag []string) (string, error) {
-	ns := positional
-	for _, n := range flag {
-		if ns != "" && n != ns {
-			return "", usagef("namespace given twice: %q and %q", ns, n)
+// namespaceArg settles the namespace from the positional argument (args
+// after TEMPLATE: none or one) and -n, which must agree when both are given.
+// Only an absent namespace means "default": an explicit empty one, such as
+// an unset $NS in a script, is an error rather than a deploy to default.
+func namespaceArg(positional, flag []string) (string, error) {
+	given := append(slices.Clone(positional), flag...)
+	if len(given) == 0 {
+		return engine.DefaultNamespace, nil
+	}
+	for _, n := range given[1:] {
+		if n != given[0] {
+			return "", usagef("namespace given twice: %q and %q", given[0], n)
 		}
-		ns = n
 	}
-	if ns == "" {
-		ns = engine.DefaultNamespace
+	if err := validator.CheckNamespace(given[0]); err != nil {
+		return "", usagef("%v", err)
 	}
-	// kubectl would refuse anything else, and ${NAMESPACE} often becomes
-	// part of a file name.
-	if msgs := content.IsDNS1123Label(ns); len(msgs) > 0 {
-		return "", usagef("namespace %q: %s", ns, msgs[0])
-	}
-	return ns, nil
+	return given[0], nil
 }

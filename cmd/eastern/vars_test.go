@@ -37,18 +37,26 @@ func TestParseValues(t *testing.T) {
 
 func TestNamespaceArg(t *testing.T) {
 	tests := []struct {
-		positional string
+		positional []string // the arguments after TEMPLATE
 		flag       []string
 		want, err  string
 	}{
-		{"", nil, "default", ""},
-		{"production", nil, "production", ""},
-		{"", []string{"staging"}, "staging", ""},
-		{"prod", []string{"prod"}, "prod", ""},
-		{"prod", []string{"staging"}, "", "namespace given twice"},
-		{"../../etc", nil, "", `namespace "../../etc"`},
-		{"Prod", nil, "", `namespace "Prod"`},
-		{"prod\nspec: x", nil, "", "namespace"},
+		{nil, nil, "default", ""},
+		{[]string{"production"}, nil, "production", ""},
+		{nil, []string{"staging"}, "staging", ""},
+		{[]string{"prod"}, []string{"prod"}, "prod", ""},
+		{nil, []string{"prod", "prod"}, "prod", ""},
+		{[]string{"prod"}, []string{"staging"}, "", "namespace given twice"},
+		{nil, []string{"a", "b"}, "", "namespace given twice"},
+		{[]string{"../../etc"}, nil, "", `namespace "../../etc"`},
+		{[]string{"Prod"}, nil, "", `namespace "Prod"`},
+		{[]string{"prod\nspec: x"}, nil, "", "namespace"},
+		// Only an absent namespace means default: an explicit empty one is
+		// a script's unset variable, not a request for default.
+		{[]string{""}, nil, "", "namespace is empty"},
+		{nil, []string{""}, "", "namespace is empty"},
+		{[]string{""}, []string{""}, "", "namespace is empty"},
+		{[]string{""}, []string{"x"}, "", "namespace given twice"},
 	}
 	for _, tt := range tests {
 		got, err := namespaceArg(tt.positional, tt.flag)

@@ -16,6 +16,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/lint"
+	"github.com/eastern-k8s/eastern/validator"
 	"github.com/eastern-k8s/eastern/watch"
 )
 
@@ -111,6 +112,12 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	}
 	if len(namespaces) == 0 {
 		namespaces = []string{engine.DefaultNamespace}
+	}
+	for _, ns := range namespaces {
+		// ${NAMESPACE} may become part of -o's path: "../x" must not.
+		if err := validator.CheckNamespace(ns); err != nil {
+			return opts, usagef("%v", err)
+		}
 	}
 	if c.debounce <= 0 {
 		return opts, usagef("--debounce must be positive")
