@@ -104,14 +104,22 @@ func (f *Finding) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(f.Message)
-	if len(f.Chain) > 0 {
+	if via := f.Via(); via != "" {
 		b.WriteString(" (via ")
-		b.WriteString(FormatChain(f.Chain))
-		b.WriteString(" → ")
-		b.WriteString(Position{File: f.Pos.File, Line: f.Pos.Line}.String())
+		b.WriteString(via)
 		b.WriteString(")")
 	}
 	return b.String()
+}
+
+// Via is the chain of loads that led to the finding, ending at the
+// finding's own line: "app.yaml:2 → p.yaml:3". It is "" for a finding in
+// the root template, which no load led to.
+func (f *Finding) Via() string {
+	if len(f.Chain) == 0 {
+		return ""
+	}
+	return FormatChain(f.Chain) + " → " + Position{File: f.Pos.File, Line: f.Pos.Line}.String()
 }
 
 // FormatChain joins include-chain positions with arrows: "app.yaml:2 → sub/p.yaml:3".

@@ -74,6 +74,25 @@ func TestFindingError(t *testing.T) {
 	}
 }
 
+func TestFindingVia(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Finding
+		want string
+	}{
+		{"root template", Finding{Pos: Position{File: "app.yaml", Line: 4, Col: 2}}, ""},
+		{"one load, column left out", Finding{Pos: Position{File: "p.yaml", Line: 3, Col: 9}, Chain: []Position{{File: "app.yaml", Line: 2}}},
+			"app.yaml:2 → p.yaml:3"},
+		{"whole file", Finding{Pos: Position{File: "p.yaml"}, Chain: []Position{{File: "app.yaml", Line: 2}, {File: "q.yaml", Line: 5}}},
+			"app.yaml:2 → q.yaml:5 → p.yaml"},
+	}
+	for _, tt := range tests {
+		if got := tt.f.Via(); got != tt.want {
+			t.Errorf("%s: Via() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestFormatChain(t *testing.T) {
 	tests := []struct {
 		chain []Position

@@ -75,9 +75,8 @@ func context(f *diag.Finding) string {
 	if f.Release != "" {
 		parts = append(parts, "k8s "+f.Release)
 	}
-	if len(f.Chain) > 0 {
-		chain := append(f.Chain[:len(f.Chain):len(f.Chain)], diag.Position{File: f.Pos.File, Line: f.Pos.Line})
-		parts = append(parts, "via "+diag.FormatChain(chain))
+	if via := f.Via(); via != "" {
+		parts = append(parts, "via "+via)
 	}
 	return strings.Join(parts, ", ")
 }
