@@ -137,16 +137,24 @@ type target struct {
 	last     Render
 }
 
+// UsageError is an error of New caused by the options themselves, such as
+// one output file for several namespaces, rather than by the system: the
+// user fixes it on the command line.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
 // New checks opts and returns a Watcher; nothing is watched until Run.
+// Mistakes in opts are *UsageError.
 func New(opts Options) (*Watcher, error) {
 	if opts.Template == "" {
-		return nil, errors.New("no template to watch")
+		return nil, &UsageError{"no template to watch"}
 	}
 	if len(opts.Namespaces) == 0 {
 		opts.Namespaces = []string{engine.DefaultNamespace}
 	}
 	if len(opts.Namespaces) > 1 && opts.Output != "" && !strings.Contains(opts.Output, NamespaceVar) {
-		return nil, fmt.Errorf("output %s must contain %s to hold %d namespaces", opts.Output, NamespaceVar, len(opts.Namespaces))
+		return nil, &UsageError{fmt.Sprintf("output %s must contain %s to hold %d namespaces", opts.Output, NamespaceVar, len(opts.Namespaces))}
 	}
 	if opts.Stdout == nil {
 		opts.Stdout = io.Discard
@@ -162,7 +170,7 @@ func New(opts Options) (*Watcher, error) {
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("finding the working directory: %w", err)
 	}
 	w := &Watcher{opts: opts, cwd: cwd, template: fspath.Abs(cwd, opts.Template)}
 	for _, in := range opts.Inputs {

@@ -729,6 +729,10 @@ func TestNewErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("New() error = %v, want one containing %q", err, tt.want)
 			}
+			// The command line decides the exit code by the error's type.
+			if _, ok := err.(*UsageError); !ok {
+				t.Errorf("New() error is a %T, want a *UsageError", err)
+			}
 		})
 	}
 }

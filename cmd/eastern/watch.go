@@ -77,9 +77,14 @@ func (a *app) watch(args []string) int {
 		return exitFailed
 	}
 	w, err := watch.New(opts)
-	if err != nil {
+	var usage *watch.UsageError
+	switch {
+	case errors.As(err, &usage):
 		a.usageFailed("watch", err)
 		return exitUsage
+	case err != nil:
+		fmt.Fprintf(a.stderr, "eastern watch: %v\n", err)
+		return exitFailed
 	}
 	// Ctrl-C and SIGTERM end the watch normally: Run returns after the
 	// render in progress is written, never in the middle of a write.

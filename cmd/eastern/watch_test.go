@@ -80,6 +80,27 @@ func TestWatchScreen(t *testing.T) {
 	}
 }
 
+// TestWatchWithoutWorkingDirectory: a working directory that has been
+// deleted is not a mistake on the command line, so no usage hint and exit 1.
+func TestWatchWithoutWorkingDirectory(t *testing.T) {
+	tmpl := filepath.Join(writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n"}), "app.yaml")
+	gone := filepath.Join(t.TempDir(), "gone")
+	if err := os.Mkdir(gone, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(gone)
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	a, _, stderr := newTestApp("", false, false, nil)
+	if code := a.run([]string{"watch", tmpl, "--no-lint"}); code != exitFailed {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitFailed, stderr)
+	}
+	if !strings.HasPrefix(stderr.String(), "eastern watch: finding the working directory: ") || strings.Contains(stderr.String(), "--help") {
+		t.Errorf("stderr = %q, want the working-directory error without a usage hint", stderr)
+	}
+}
+
 func TestWatchHelp(t *testing.T) {
 	a, stdout, _ := newTestApp("", false, false, nil)
 	if code := a.run([]string{"watch", "--help"}); code != exitOK {
