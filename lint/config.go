@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
 	"github.com/eastern-k8s/eastern/schema"
@@ -158,7 +157,7 @@ func releaseValue(name string, v *yaml.Node) (string, error) {
 	if v.Kind != yaml.ScalarNode || isNull(v) {
 		return "", fmt.Errorf("%s:%d: kubeVersion: want a release such as \"1.29\"", name, v.Line)
 	}
-	rel, err := NormalizeRelease(v.Value)
+	rel, err := schema.ParseRelease(v.Value)
 	if err != nil {
 		return "", fmt.Errorf("%s:%d: kubeVersion: %v", name, v.Line, err)
 	}
@@ -167,20 +166,6 @@ func releaseValue(name string, v *yaml.Node) (string, error) {
 
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-// NormalizeRelease accepts "1.29", "v1.29" or "1.29.3" and returns the minor
-// release "1.29", or an error when eastern has no schemas for it.
-func NormalizeRelease(s string) (string, error) {
-	v := strings.TrimPrefix(strings.TrimSpace(s), "v")
-	if parts := strings.Split(v, "."); len(parts) == 3 {
-		v = parts[0] + "." + parts[1]
-	}
-	if !schema.Known(v) {
-		rs := schema.Releases()
-		return "", fmt.Errorf("unknown Kubernetes release %q (eastern knows %s to %s)", s, rs[0], rs[len(rs)-1])
-	}
-	return v, nil
 }
 
 // ReleaseFor returns the release for namespace: flag (if non-empty) > config

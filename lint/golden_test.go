@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/eastern-k8s/eastern/report"
+	"github.com/eastern-k8s/eastern/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/lint")
@@ -79,7 +80,7 @@ func runCase(c lintCase) (out, golden string) {
 	}
 	res, err := func() (*Result, error) {
 		if c.KubeVersion != "" {
-			rel, err := NormalizeRelease(c.KubeVersion)
+			rel, err := schema.ParseRelease(c.KubeVersion)
 			if err != nil {
 				return nil, err
 			}

@@ -83,19 +83,6 @@ func TestReleaseFor(t *testing.T) {
 	}
 }
 
-func TestNormalizeRelease(t *testing.T) {
-	for in, want := range map[string]string{"1.24": "1.24", "v1.24": "1.24", "1.24.3": "1.24", " 1.16 ": "1.16"} {
-		if got, err := NormalizeRelease(in); err != nil || got != want {
-			t.Errorf("NormalizeRelease(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"1.15", "1.99", "2.0", "latest", ""} {
-		if _, err := NormalizeRelease(in); err == nil {
-			t.Errorf("NormalizeRelease(%q) succeeded, want an error", in)
-		}
-	}
-}
-
 func TestMatchSegment(t *testing.T) {
 	tests := []struct {
 		pattern, name string

@@ -34,6 +34,36 @@ func Newest() string { return releases[len(releases)-1] }
 // Known reports whether release is supported.
 func Known(release string) bool { return slices.Contains(releases, release) }
 
+// ParseRelease reads a release as users write it — "1.29", "v1.29" or a
+// patch release "1.29.3" — and returns the minor release "1.29". Its error,
+// the one wording of an unknown release everywhere, names the supported
+// range.
+func ParseRelease(s string) (string, error) {
+	v := strings.TrimPrefix(strings.TrimSpace(s), "v")
+	if major, rest, ok := strings.Cut(v, "."); ok {
+		if minor, patch, ok := strings.Cut(rest, "."); ok && isDigits(patch) {
+			v = major + "." + minor
+		}
+	}
+	if !Known(v) {
+		return "", unknownRelease(s)
+	}
+	return v, nil
+}
+
+func unknownRelease(s string) error {
+	return fmt.Errorf("unknown Kubernetes release %q (eastern knows %s to %s)", s, releases[0], Newest())
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // CompareReleases compares "1.9" < "1.16" numerically; -1, 0, +1.
 // Components that are not numbers compare as strings after all numbers, so
 // the order is total and a typo never panics.
@@ -126,7 +156,7 @@ type loadOnce struct {
 // safe for concurrent use; a release is decoded at most once per process.
 func Load(release string) (*Release, error) {
 	if !Known(release) {
-		return nil, fmt.Errorf("schema: unknown Kubernetes release %q (supported: %s … %s)", release, releases[0], Newest())
+		return nil, unknownRelease(release)
 	}
 	v, _ := loaded.LoadOrStore(release, new(loadOnce))
 	l := v.(*loadOnce)

@@ -13,7 +13,7 @@ import (
 
 // Options for one validation.
 type Options struct {
-	Release     string // Kubernetes minor release, e.g. "1.29"; must be schema.Known
+	Release     string // Kubernetes release as schema.ParseRelease reads it, e.g. "1.29"
 	StrictKinds bool   // kinds without a schema are errors instead of info
 	// Namespace is the namespace the output was rendered for: objects
 	// that name none land there when applied with kubectl apply -n, so it
@@ -48,12 +48,22 @@ func Validate(output []byte, opts Options) (diag.Findings, []Object) {
 
 func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object) {
 	c := &checker{opts: opts, cat: cat, seen: map[objectKey]bool{}, verdicts: map[schema.GVK]apiVerdict{}}
-	if !schema.Known(opts.Release) && !slices.Contains(cat.releases(), opts.Release) {
-		c.add(diag.Error, "schema.release", nil, fmt.Sprintf("unknown Kubernetes release %q", opts.Release))
-	} else if rel, err := cat.load(opts.Release); err != nil {
-		c.add(diag.Error, "schema.unavailable", nil, err.Error())
-	} else {
-		c.rel = rel
+	release := opts.Release
+	if !slices.Contains(cat.releases(), release) {
+		// Not a release the catalog names: perhaps one written as users
+		// write them ("v1.29", "1.29.3"), else one eastern does not know.
+		var err error
+		if release, err = schema.ParseRelease(release); err != nil {
+			c.add(diag.Error, "schema.release", nil, err.Error())
+		}
+	}
+	if release != "" {
+		c.opts.Release = release
+		if rel, err := cat.load(release); err != nil {
+			c.add(diag.Error, "schema.unavailable", nil, err.Error())
+		} else {
+			c.rel = rel
+		}
 	}
 	for _, d := range splitDocuments(output) {
 		c.checkDocument(d)

@@ -12,6 +12,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/lint"
 	"github.com/eastern-k8s/eastern/report"
+	"github.com/eastern-k8s/eastern/schema"
 )
 
 const lintUsage = `Check templates offline against the schemas of each namespace's Kubernetes release.
@@ -110,7 +111,7 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		Vars: vars, Root: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers,
 	}
 	if c.kubeVersion != "" {
-		if opts.KubeVersion, err = lint.NormalizeRelease(c.kubeVersion); err != nil {
+		if opts.KubeVersion, err = schema.ParseRelease(c.kubeVersion); err != nil {
 			return 0, usagef("--kube-version: %v", err)
 		}
 	}

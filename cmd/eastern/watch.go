@@ -16,6 +16,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/lint"
+	"github.com/eastern-k8s/eastern/schema"
 	"github.com/eastern-k8s/eastern/validator"
 	"github.com/eastern-k8s/eastern/watch"
 )
@@ -168,7 +169,7 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error, string) diag.Findings, configPath string, err error) {
 	release := ""
 	if c.kubeVersion != "" {
-		if release, err = lint.NormalizeRelease(c.kubeVersion); err != nil {
+		if release, err = schema.ParseRelease(c.kubeVersion); err != nil {
 			return nil, "", usagef("--kube-version: %v", err)
 		}
 	}
