@@ -276,24 +276,8 @@ func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
 	c.Findings = fs
 	c.Objects = make([]string, len(objects))
 	for i, o := range objects {
-		c.Objects[i] = objectLabel(o.GVK.Kind, o.Name)
+		c.Objects[i] = o.Label()
 	}
-}
-
-// objectLabel names an object for reports as the validator names it in
-// findings — "Deployment/web", "web" without a kind, "Deployment" without a
-// name — so that a finding lands in its object's junit test case; an
-// object with neither gets a readable label rather than "/".
-func objectLabel(kind, name string) string {
-	switch {
-	case kind != "" && name != "":
-		return kind + "/" + name
-	case name != "":
-		return name
-	case kind != "":
-		return kind
-	}
-	return "(unnamed object)"
 }
 
 // sortByPosition orders one check's findings by template position; rule and

@@ -243,20 +243,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestObjectLabel(t *testing.T) {
-	tests := []struct{ kind, name, want string }{
-		{"Deployment", "web", "Deployment/web"},
-		{"Deployment", "", "Deployment"},
-		{"", "web", "web"},
-		{"", "", "(unnamed object)"},
-	}
-	for _, tt := range tests {
-		if got := objectLabel(tt.kind, tt.name); got != tt.want {
-			t.Errorf("objectLabel(%q, %q) = %q, want %q", tt.kind, tt.name, got, tt.want)
-		}
-	}
-}
-
 func TestExpandOnDisk(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{"o/env-prod.yaml", "o/env-qa.yaml", "o/env.yaml", "o/qa/x.yaml", "o/prod/x.yaml", "o/prod/y.yaml", "o/env-dir.yaml/keep"} {

@@ -27,7 +27,7 @@ type Object struct {
 	GVK       schema.GVK
 	Namespace string // metadata.namespace as written ("" if absent)
 	Name      string // metadata.name or generateName
-	Line      int    // output line of the document start
+	Line      int    // output line of the object's first key (not of the --- before it)
 }
 
 // Validate checks every YAML document of a rendered output (the whole
@@ -158,10 +158,9 @@ func (c *checker) checkDocument(d document) {
 	c.checkObject(body, schema.GVK{})
 }
 
-// identify names the object m for findings as far as it is known:
-// "Deployment/web", "web" without a kind, "Deployment" without a name, or
-// "" when neither is known. def.Kind stands in for an absent kind (items
-// of a typed list).
+// identify names the object m for findings as far as it is known (see
+// objectLabel). def.Kind stands in for an absent kind (items of a typed
+// list).
 func (c *checker) identify(m *yaml.Node, def schema.GVK) string {
 	meta := c.resolve(c.lookup(m, "metadata"))
 	if meta != nil && meta.Kind != yaml.MappingNode {
@@ -175,13 +174,26 @@ func (c *checker) identify(m *yaml.Node, def schema.GVK) string {
 	if kind == "" {
 		kind = def.Kind
 	}
+	return objectLabel(kind, name)
+}
+
+// Label names the object as findings on it name it in Finding.Object:
+// reports group findings by object by comparing the two.
+func (o Object) Label() string { return objectLabel(o.GVK.Kind, o.Name) }
+
+// objectLabel is the one naming of objects, for findings and for Label:
+// "Deployment/web", "web" without a kind, "Deployment" without a name, and
+// a readable "(unnamed object)" rather than "/" or "" with neither.
+func objectLabel(kind, name string) string {
 	switch {
 	case kind != "" && name != "":
 		return kind + "/" + name
 	case name != "":
 		return name
+	case kind != "":
+		return kind
 	}
-	return kind
+	return "(unnamed object)"
 }
 
 // syntaxError reports a yaml.v3 parse error at the line it names. Errors on

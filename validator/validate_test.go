@@ -552,9 +552,9 @@ func TestFindingObjects(t *testing.T) {
 			want:  []string{"object.shape x-"},
 		},
 		{
-			name:  "nothing known",
+			name:  "nothing known: labelled as reports label it",
 			input: "apiVersion: v1\ndata: {a: '1', a: '2'}\n",
-			want:  []string{"object.shape ", "object.shape ", "yaml.duplicate-key "},
+			want:  []string{"object.shape (unnamed object)", "object.shape (unnamed object)", "yaml.duplicate-key (unnamed object)"},
 		},
 		{
 			name:  "not a mapping",
