@@ -7,7 +7,7 @@ import (
 	"github.com/eastern-k8s/eastern/schema"
 )
 
-func TestSplitDocuments(t *testing.T) {
+func TestDocuments(t *testing.T) {
 	type doc struct {
 		start int
 		text  string
@@ -25,17 +25,27 @@ func TestSplitDocuments(t *testing.T) {
 		{"not markers", "a: ---\n----\n--- x\n", []doc{{1, "a: ---\n----\n"}, {3, "--- x\n"}}},
 		{"crlf", "a: 1\r\n---\r\nb: 2\r\n", []doc{{1, "a: 1\r\n"}, {2, "---\r\nb: 2\r\n"}}},
 		{"empty", "", nil},
+		{"only markers", "---\n...\n", []doc{{1, "---\n...\n"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []doc
-			for _, d := range splitDocuments([]byte(tt.input)) {
-				got = append(got, doc{d.start, string(d.text)})
+			for text, start := range Documents([]byte(tt.input)) {
+				got = append(got, doc{start, string(text)})
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+	// A caller that stops early gets no more documents.
+	n := 0
+	for range Documents([]byte("a: 1\n---\nb: 2\n---\nc: 3\n")) {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Errorf("the loop ran %d times after break, want 1", n)
 	}
 }
 

@@ -65,8 +65,8 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 			c.rel = rel
 		}
 	}
-	for _, d := range splitDocuments(output) {
-		c.checkDocument(d)
+	for text, start := range Documents(output) {
+		c.checkDocument(document{text: text, start: start})
 	}
 	slices.SortStableFunc(c.findings, func(a, b *diag.Finding) int {
 		if a.Pos.Line != b.Pos.Line {
