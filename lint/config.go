@@ -187,8 +187,8 @@ func (c *Config) ReleaseFor(namespace, flag string) string {
 	return schema.Newest()
 }
 
-// NamespaceNames returns the namespaces the config lists, in file order.
-func (c *Config) NamespaceNames() []string {
+// namespaceNames returns the namespaces the config lists, in file order.
+func (c *Config) namespaceNames() []string {
 	if c == nil {
 		return nil
 	}

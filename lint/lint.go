@@ -110,8 +110,8 @@ func Run(opts Options) (*Result, error) {
 			}
 		}
 		namespaces = uniqueInOrder(namespaces)
-	case len(opts.Config.NamespaceNames()) > 0:
-		namespaces = opts.Config.NamespaceNames()
+	case len(opts.Config.namespaceNames()) > 0:
+		namespaces = opts.Config.namespaceNames()
 	default:
 		namespaces = graph.impliedNamespaces()
 	}
@@ -202,19 +202,12 @@ func renderRoots(roots []string, bases map[string]string, explicit string) map[s
 	}
 	for _, r := range roots {
 		base := bases[r]
-		if base == "" || fspath.Within(cwd, absPath(cwd, r)) {
+		if base == "" || fspath.Within(cwd, fspath.Abs(cwd, r)) {
 			continue
 		}
 		out[r] = base
 	}
 	return out
-}
-
-func absPath(cwd, p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(cwd, p)
 }
 
 // loadSchemas decodes each release's schemas once, in parallel, before any
