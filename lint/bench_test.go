@@ -27,8 +27,8 @@ func BenchmarkLintMonorepo(b *testing.B) {
 		if len(res.Templates) != templates || res.Objects != want {
 			b.Fatalf("linted %d templates, %d objects; want %d, %d", len(res.Templates), res.Objects, templates, want)
 		}
-		if res.Findings.HasErrors() {
-			b.Fatalf("the corpus should lint clean, got %v", res.Findings[0])
+		if res.Findings().HasErrors() {
+			b.Fatalf("the corpus should lint clean, got %v", res.Findings()[0])
 		}
 	}
 }
@@ -48,7 +48,7 @@ func TestCorpusLintsClean(t *testing.T) {
 	if len(res.Templates) != 12 || len(res.Namespaces) != 3 || res.Objects != 12*3*corpus.ObjectsPerTemplate {
 		t.Errorf("%d templates, namespaces %v, %d objects", len(res.Templates), res.Namespaces, res.Objects)
 	}
-	for _, f := range res.Findings {
+	for _, f := range res.Findings() {
 		if f.Severity > diag.Info {
 			t.Errorf("finding on the corpus: %v", f)
 		}

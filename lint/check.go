@@ -7,15 +7,10 @@ import (
 )
 
 // CheckRender runs lint's per template × namespace checks on one render:
-// render errors and warnings become findings, and a successful output is
-// validated at release. root is the root template path as shown to users.
-func CheckRender(res *engine.Result, renderErr error, root, namespace, release string, strictKinds bool) diag.Findings {
-	fs, _ := checkRender(res, renderErr, root, namespace, release, strictKinds)
-	return fs
-}
-
-// checkRender is CheckRender that also returns the objects of the output.
-func checkRender(res *engine.Result, renderErr error, root, namespace, release string, strictKinds bool) (diag.Findings, []validator.Object) {
+// render errors and warnings become findings, sorted by template position,
+// and a successful output is validated at release and its objects listed.
+// root is the root template path as shown to users.
+func CheckRender(res *engine.Result, renderErr error, root, namespace, release string, strictKinds bool) Check {
 	var fs diag.Findings
 	var objects []validator.Object
 	if res != nil {
@@ -43,7 +38,12 @@ func checkRender(res *engine.Result, renderErr error, root, namespace, release s
 			f.Release = release
 		}
 	}
-	return fs, objects
+	sortByPosition(fs)
+	c := Check{Root: root, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects))}
+	for i, o := range objects {
+		c.Objects[i] = o.Label()
+	}
+	return c
 }
 
 // copies returns copies of the engine's findings, so that adding lint's

@@ -118,8 +118,8 @@ func runCase(c lintCase) (out, golden string) {
 	}
 	b.WriteString("--\n")
 	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}
-	s.CountFindings(res.Findings)
-	if err := (report.Text{}).Write(&b, &report.Report{Findings: res.Findings, Summary: s}); err != nil {
+	s.CountFindings(res.Findings())
+	if err := (report.Text{}).Write(&b, &report.Report{Findings: res.Findings(), Summary: s}); err != nil {
 		panic(err) // a strings.Builder does not fail
 	}
 	return b.String(), "want.txt"

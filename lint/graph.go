@@ -29,7 +29,7 @@ type loadGraph struct {
 // that a partial stays a partial whatever -s says; the implied namespaces
 // come only from files the set variables (vars) allow: with -s REGION=eu,
 // r-${NAMESPACE}-${REGION}.yaml finds namespaces in r-*-eu.yaml alone.
-func scanLoads(files []string, vars map[string]string) (*loadGraph, error) {
+func scanLoads(files []string, vars map[string]string) *loadGraph {
 	g := &loadGraph{
 		loads:      map[string][]string{},
 		namespaces: map[string]bool{},
@@ -79,7 +79,7 @@ func scanLoads(files []string, vars map[string]string) (*loadGraph, error) {
 			}
 		}
 	}
-	return g, nil
+	return g
 }
 
 func (g *loadGraph) expand(pattern string) []expansion {

@@ -57,9 +57,6 @@ type Options struct {
 
 // Result is everything one lint run found.
 type Result struct {
-	// Findings are sorted by root template, namespace (in Namespaces
-	// order), then template position.
-	Findings diag.Findings
 	// Templates are the root templates, sorted.
 	Templates []string
 	// Namespaces are the namespaces each template was rendered for.
@@ -68,8 +65,19 @@ type Result struct {
 	Releases map[string]string
 	// Objects counts the Kubernetes objects of every successful render.
 	Objects int
-	// Checks holds one entry per template × namespace, in Findings' order.
+	// Checks holds one entry per template × namespace: by root template,
+	// then namespace in Namespaces order.
 	Checks []Check
+}
+
+// Findings returns every check's findings in Checks order: by root
+// template, namespace, then template position.
+func (r *Result) Findings() diag.Findings {
+	var all diag.Findings
+	for _, c := range r.Checks {
+		all = append(all, c.Findings...)
+	}
+	return all
 }
 
 // Check is one root template rendered and checked for one namespace.
@@ -77,7 +85,7 @@ type Check struct {
 	Root, Namespace, Release string
 	// Objects name the rendered objects, "Deployment/web", in output order.
 	Objects []string
-	// Findings are this check's share of Result.Findings.
+	// Findings are sorted by template position.
 	Findings diag.Findings
 }
 
@@ -132,7 +140,6 @@ func Run(opts Options) (*Result, error) {
 
 	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks}
 	for i := range checks {
-		res.Findings = append(res.Findings, checks[i].Findings...)
 		res.Objects += len(checks[i].Objects)
 	}
 	return res, nil
@@ -159,9 +166,7 @@ func discover(opts Options) (roots []string, bases map[string]string, graph *loa
 	if len(files) == 0 {
 		return nil, nil, nil, usageErrorf("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	if graph, err = scanLoads(files, opts.Vars); err != nil {
-		return nil, nil, nil, err
-	}
+	graph = scanLoads(files, opts.Vars)
 	if explicit {
 		return files, bases, graph, nil
 	}
@@ -264,13 +269,7 @@ func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
 	res, err := engine.RenderFile(c.Root, engine.Options{
 		Namespace: c.Namespace, Vars: opts.Vars, Root: root, Strict: opts.Strict, Cache: cache,
 	})
-	fs, objects := checkRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
-	sortByPosition(fs)
-	c.Findings = fs
-	c.Objects = make([]string, len(objects))
-	for i, o := range objects {
-		c.Objects[i] = o.Label()
-	}
+	*c = CheckRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
 }
 
 // sortByPosition orders one check's findings by template position; rule and

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,8 +300,8 @@ func TestWorkersDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(one.Templates) != 40 || len(one.Namespaces) != 3 || len(one.Findings) == 0 {
-		t.Fatalf("unexpected tree: %d templates, namespaces %v, %d findings", len(one.Templates), one.Namespaces, len(one.Findings))
+	if len(one.Templates) != 40 || len(one.Namespaces) != 3 || len(one.Findings()) == 0 {
+		t.Fatalf("unexpected tree: %d templates, namespaces %v, %d findings", len(one.Templates), one.Namespaces, len(one.Findings()))
 	}
 	if a, b := textOf(one), textOf(many); a != b {
 		t.Errorf("1 worker and 8 workers differ:\n%s\n---\n%s", a, b)
@@ -309,7 +310,7 @@ func TestWorkersDeterministic(t *testing.T) {
 
 func textOf(r *Result) string {
 	var b strings.Builder
-	report.WriteText(&b, r.Findings, false)
+	report.WriteText(&b, r.Findings(), false)
 	return b.String()
 }
 
@@ -322,8 +323,12 @@ func TestCheckRenderMapsPositions(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "p.yaml"), "a: ${UNSET}\n")
 	t.Chdir(dir)
 	res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: "qa"})
+	check := CheckRender(res, err, "app.yaml", "qa", "1.24", false)
+	if check.Root != "app.yaml" || check.Namespace != "qa" || check.Release != "1.24" || !slices.Equal(check.Objects, []string{"ConfigMap/x"}) {
+		t.Errorf("check = %+v, want app.yaml in qa at 1.24 with ConfigMap/x", check)
+	}
 	var f *diag.Finding
-	for _, x := range CheckRender(res, err, "app.yaml", "qa", "1.24", false) {
+	for _, x := range check.Findings {
 		if x.Rule == "render.unset-variable" {
 			f = x
 		}
@@ -383,7 +388,7 @@ func TestLintTreeOutsideWorkingDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rules []string
-		for _, f := range res.Findings {
+		for _, f := range res.Findings() {
 			rules = append(rules, filepath.Base(f.Root)+":"+f.Rule)
 		}
 		// With a glob, the tree is apps/, so the partials are outside it too.

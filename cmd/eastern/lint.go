@@ -130,9 +130,10 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	r := &report.Report{Findings: res.Findings, FailOn: failOn}
+	findings := res.Findings()
+	r := &report.Report{Findings: findings, FailOn: failOn}
 	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}
-	r.Summary.CountFindings(res.Findings)
+	r.Summary.CountFindings(findings)
 	r.Cases = make([]report.Case, len(res.Checks))
 	for i, ch := range res.Checks {
 		// A conversion, not a copy field by field: it stops compiling the
@@ -149,7 +150,7 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("writing the report: %w", err)
 	}
-	for _, f := range res.Findings {
+	for _, f := range findings {
 		if f.Severity >= failOn {
 			return exitFailed, nil
 		}

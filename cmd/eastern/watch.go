@@ -205,7 +205,7 @@ func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error,
 		} else {
 			cfg = fresh
 		}
-		return append(problems, lint.CheckRender(res, renderErr, template, namespace, cfg.ReleaseFor(namespace, release), c.strictKinds)...)
+		return append(problems, lint.CheckRender(res, renderErr, template, namespace, cfg.ReleaseFor(namespace, release), c.strictKinds).Findings...)
 	}
 	return check, configPath, nil
 }
