@@ -21,7 +21,7 @@ type loadGraph struct {
 	// namespaces are the values of ${NAMESPACE} that produce an existing file.
 	namespaces map[string]bool
 	disk       *diskIndex
-	expanded   map[string][]expansion // by candidate pattern
+	expanded   map[string][]expansion // by pattern.String()
 }
 
 // scanLoads reads the directives of files and, transitively, of every file
@@ -54,17 +54,10 @@ func scanLoads(files []string, vars map[string]string) *loadGraph {
 		dir := filepath.Dir(file)
 		for _, d := range engine.Directives(src) {
 			for _, c := range d.Candidates {
-				set := substituteVars(c, vars)
-				if !filepath.IsAbs(c) {
-					c = filepath.Join(dir, c)
-				}
-				if !filepath.IsAbs(set) {
-					set = filepath.Join(dir, set)
-				}
-				for _, e := range g.expand(c) {
+				for _, e := range g.expand(candidatePattern(dir, c, nil)) {
 					targets = append(targets, e.path)
 				}
-				for _, e := range g.expand(set) {
+				for _, e := range g.expand(candidatePattern(dir, c, vars)) {
 					if e.namespace != "" && validator.CheckNamespace(e.namespace) == nil {
 						g.namespaces[e.namespace] = true
 					}
@@ -82,12 +75,13 @@ func scanLoads(files []string, vars map[string]string) *loadGraph {
 	return g
 }
 
-func (g *loadGraph) expand(pattern string) []expansion {
-	if es, ok := g.expanded[pattern]; ok {
+func (g *loadGraph) expand(p pattern) []expansion {
+	key := p.String()
+	if es, ok := g.expanded[key]; ok {
 		return es
 	}
-	es := g.disk.expand(parsePattern(pattern))
-	g.expanded[pattern] = es
+	es := g.disk.expand(p)
+	g.expanded[key] = es
 	return es
 }
 
@@ -149,7 +143,8 @@ func (g *loadGraph) impliedNamespaces() []string {
 }
 
 // A pattern is a candidate path split at '/', each segment a sequence of
-// literal text and variable references.
+// literal text and variables; adjacent literals are one token, so a segment
+// without variables is a single literal token.
 type pattern [][]token
 
 type token struct {
@@ -157,130 +152,122 @@ type token struct {
 	isVar bool
 }
 
-// parsePattern splits a candidate into segments and finds its references
-// with the engine's syntax: ${NAME}, ${NAME:-fallback}, and $${NAME} for a
-// literal ${NAME}.
-func parsePattern(s string) pattern {
-	var p pattern
-	for seg := range strings.SplitSeq(s, "/") {
-		p = append(p, parseSegment(seg))
+// candidatePattern reads a load! candidate of a file in dir (or "" for
+// none) with the engine's own reader of ${NAME}, ${NAME:-fallback} and
+// $${NAME}. A reference to a variable vars sets (but NAMESPACE) is its value
+// as the engine would insert it, literal text; any other reference stays a
+// variable, to match any text. The path is cleaned as filepath.Join cleans
+// the engine's.
+func candidatePattern(dir, candidate string, vars map[string]string) pattern {
+	var toks []token
+	literal := func(s string) {
+		if n := len(toks); n > 0 && !toks[n-1].isVar {
+			toks[n-1].text += s
+			return
+		}
+		toks = append(toks, token{text: s})
+	}
+	for seg := range engine.Segments(candidate) {
+		value, set := vars[seg.Name]
+		switch {
+		case !seg.Ref:
+			literal(seg.Text)
+		case set && seg.Name != "NAMESPACE":
+			if seg.HasFallback && value == "" {
+				value = seg.Fallback // the engine's rule for ${NAME:-fallback}
+			}
+			literal(value)
+		default:
+			toks = append(toks, token{text: seg.Name, isVar: true})
+		}
+	}
+	absolute := len(toks) > 0 && !toks[0].isVar && strings.HasPrefix(toks[0].text, "/")
+	if dir != "" && !absolute {
+		toks = append([]token{{text: dir + "/"}}, toks...)
+		if len(toks) > 1 && !toks[1].isVar {
+			toks = append([]token{{text: toks[0].text + toks[1].text}}, toks[2:]...)
+		}
+	}
+	return cleanPattern(splitPattern(toks), absolute || filepath.IsAbs(dir))
+}
+
+// splitPattern cuts tokens into path segments at the '/' of literals.
+func splitPattern(toks []token) pattern {
+	p := pattern{nil}
+	for _, t := range toks {
+		if t.isVar {
+			p[len(p)-1] = append(p[len(p)-1], t)
+			continue
+		}
+		for i, part := range strings.Split(t.text, "/") {
+			if i > 0 {
+				p = append(p, nil)
+			}
+			if part != "" {
+				p[len(p)-1] = append(p[len(p)-1], token{text: part})
+			}
+		}
+	}
+	for i, seg := range p {
+		if len(seg) == 0 {
+			p[i] = []token{{}} // an empty segment: the root of an absolute path
+		}
 	}
 	return p
 }
 
-func parseSegment(s string) []token {
-	var toks []token
-	var lit strings.Builder
-	for i := 0; i < len(s); {
-		if s[i] != '$' {
-			lit.WriteByte(s[i])
-			i++
-			continue
+// cleanPattern is filepath.Clean for patterns: it drops empty and "."
+// segments and lets ".." remove the segment before it, variables included,
+// as Clean does after the engine substitutes them. An absolute pattern
+// keeps its leading empty segment.
+func cleanPattern(p pattern, absolute bool) pattern {
+	var out pattern
+	if absolute {
+		out, p = p[:1], p[1:]
+	}
+	for _, seg := range p {
+		switch {
+		case isLiteral(seg, "") || isLiteral(seg, "."):
+		case isLiteral(seg, ".."):
+			switch n := len(out); {
+			case absolute && n == 1: // "/.." is "/"
+			case n > 0 && !isLiteral(out[n-1], ".."):
+				out = out[:n-1]
+			default:
+				out = append(out, seg)
+			}
+		default:
+			out = append(out, seg)
 		}
-		if strings.HasPrefix(s[i:], "$${") {
-			if name, size := reference(s[i+1:]); name != "" {
-				lit.WriteString(s[i+1 : i+1+size])
-				i += 1 + size
+	}
+	if len(out) == 0 {
+		out = pattern{{{text: "."}}}
+	}
+	return out
+}
+
+func isLiteral(seg []token, text string) bool {
+	return len(seg) == 1 && !seg[0].isVar && seg[0].text == text
+}
+
+// String writes p back as a path with ${NAME} for its variables, for keys
+// and messages. Literal text that looks like a reference is escaped, so
+// distinct patterns have distinct strings.
+func (p pattern) String() string {
+	var b strings.Builder
+	for i, seg := range p {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		for _, t := range seg {
+			if t.isVar {
+				b.WriteString("${" + t.text + "}")
 				continue
 			}
+			b.WriteString(strings.ReplaceAll(t.text, "$", "$$"))
 		}
-		name, size := reference(s[i:])
-		if name == "" {
-			lit.WriteByte('$')
-			i++
-			continue
-		}
-		if lit.Len() > 0 {
-			toks = append(toks, token{text: lit.String()})
-			lit.Reset()
-		}
-		toks = append(toks, token{text: name, isVar: true})
-		i += size
-	}
-	if lit.Len() > 0 || len(toks) == 0 {
-		toks = append(toks, token{text: lit.String()})
-	}
-	return toks
-}
-
-// reference reads ${NAME} or ${NAME:-fallback} at the start of s and returns
-// the name and the reference's length; name is "" for anything else.
-func reference(s string) (name string, size int) {
-	if len(s) < 4 || s[0] != '$' || s[1] != '{' || !isNameStart(s[2]) {
-		return "", 0
-	}
-	i := 3
-	for i < len(s) && isNameByte(s[i]) {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '}':
-		return s[2:i], i + 1
-	case strings.HasPrefix(s[i:], ":-"):
-		if j := strings.IndexByte(s[i:], '}'); j >= 0 {
-			return s[2:i], i + j + 1
-		}
-	}
-	return "", 0
-}
-
-// substituteVars replaces the references in candidate to variables that
-// vars sets, except ${NAMESPACE}, with their values as the engine would;
-// references to unset variables stay, to match any text. A value is
-// inserted literally: a reference inside it is escaped.
-func substituteVars(candidate string, vars map[string]string) string {
-	if len(vars) == 0 || !strings.Contains(candidate, "${") {
-		return candidate
-	}
-	var b strings.Builder
-	for i := 0; i < len(candidate); {
-		s := candidate[i:]
-		if strings.HasPrefix(s, "$${") {
-			if name, size := reference(s[1:]); name != "" {
-				b.WriteString(s[:1+size]) // an escaped reference stays escaped
-				i += 1 + size
-				continue
-			}
-		}
-		name, size := reference(s)
-		if name == "" {
-			b.WriteByte(s[0])
-			i++
-			continue
-		}
-		if value, ok := vars[name]; ok && name != "NAMESPACE" {
-			if fallback, has := strings.CutPrefix(s[2+len(name):size-1], ":-"); has && value == "" {
-				value = fallback // the engine's rule for ${NAME:-fallback}
-			}
-			b.WriteString(escapeReferences(value))
-		} else {
-			b.WriteString(s[:size])
-		}
-		i += size
 	}
 	return b.String()
-}
-
-// escapeReferences doubles the '$' of every reference in s, so that
-// parsePattern reads s as literal text.
-func escapeReferences(s string) string {
-	if !strings.Contains(s, "${") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if name, _ := reference(s[i:]); name != "" {
-			b.WriteByte('$')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isNameStart(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }
-
-func isNameByte(c byte) bool {
-	return isNameStart(c) || (c >= '0' && c <= '9') || c == '.' || c == '-'
 }
 
 // expansion is one existing file a pattern could produce, with the value
