@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/eastern-k8s/eastern/validator"
 )
 
 // Change is how one object of the rendered output changed between two good
@@ -101,36 +103,19 @@ func lineDiff(before, after []string) (added, removed int) {
 	return added, removed
 }
 
-// splitDocuments cuts a render at its "---" lines and names each non-empty
-// document. The naming reads lines rather than parsing YAML so that a
-// half-edited document still gets its name.
+// splitDocuments cuts a render into documents where the validator does
+// (validator.Documents: at "---", and after "..." as kubectl reads a
+// stream) and names each non-empty one. The naming reads lines rather than
+// parsing YAML so that a half-edited document still gets its name.
 func splitDocuments(out []byte) []document {
 	var docs []document
-	var cur []string
-	n := 0
-	flush := func() {
-		if isBlankDocument(cur) {
-			cur = nil
-			return
-		}
-		// Blank lines before a separator belong to no object.
-		for cur[len(cur)-1] == "" {
-			cur = cur[:len(cur)-1]
-		}
-		n++
-		docs = append(docs, document{id: documentID(cur, n), lines: cur})
-		cur = nil
-	}
-	out = bytes.TrimSuffix(out, []byte("\n"))
-	for line := range bytes.SplitSeq(out, []byte("\n")) {
-		s := strings.TrimSuffix(string(line), "\r")
-		if s == "---" || strings.HasPrefix(s, "--- ") || strings.HasPrefix(s, "---\t") {
-			flush()
+	for text := range validator.Documents(out) {
+		lines := documentLines(text)
+		if isBlankDocument(lines) {
 			continue
 		}
-		cur = append(cur, s)
+		docs = append(docs, document{id: documentID(lines, len(docs)+1), lines: lines})
 	}
-	flush()
 	// Two documents with the same kind and name are told apart by order.
 	count := map[string]int{}
 	for i := range docs {
@@ -140,6 +125,34 @@ func splitDocuments(out []byte) []document {
 		}
 	}
 	return docs
+}
+
+// documentLines is a document's lines without the markers that open and end
+// it, which are not part of any object, and without trailing blank lines,
+// which belong to no object either.
+func documentLines(text []byte) []string {
+	lines := strings.Split(string(bytes.TrimSuffix(text, []byte("\n"))), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	// validator.Documents puts a "---" only first and a "..." only last.
+	if isMarker(lines[0], "---") {
+		lines = lines[1:]
+	}
+	if n := len(lines); n > 0 && isMarker(lines[n-1], "...") {
+		lines = lines[:n-1]
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// isMarker reports whether line is the document marker m, alone or
+// followed by a blank and more (a comment, a tag).
+func isMarker(line, m string) bool {
+	rest, ok := strings.CutPrefix(line, m)
+	return ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t')
 }
 
 func isBlankDocument(lines []string) bool {

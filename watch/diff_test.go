@@ -27,6 +27,10 @@ func TestSummarize(t *testing.T) {
 		{"same kind and name twice", svc + "---\n" + svc, svc + "---\n" + svc + "  extra: 1\n",
 			[]Change{{Object: "Service/web #2", Added: 1}}},
 		{"leading separator and comments-only documents are skipped", "---\n# just a comment\n---\n" + svc, svc, nil},
+		{"markers are not object lines", svc + "---\n" + dep, "--- # web\n" + svc + "...\n---\n" + dep + "...\n", nil},
+		{"... ends a document", svc, svc + "...\n" + dep,
+			[]Change{{Object: "Deployment/web", Added: 7, New: true}}},
+		{"blank lines after ... are no document", svc + "---\n" + dep, svc + "...\n\n\n---\n" + dep, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
