@@ -95,7 +95,15 @@ func (r *renderer) unset(ref reference, inc *Include, pos diag.Position) {
 // trimBlank is set, a line that ends up blank is written empty.
 func (r *renderer) emit(line []byte, o Origin, prefix []byte, trimBlank bool) {
 	r.startLine(o, prefix, trimBlank)
-	for p := range pieces(line) {
+	if bytes.IndexByte(line, '$') < 0 {
+		// Most lines hold no reference at all.
+		r.out = append(r.out, line...)
+		r.endLine()
+		return
+	}
+	for i := 0; i < len(line); {
+		var p piece
+		p, i = nextPiece(line, i)
 		if !p.isRef {
 			r.out = append(r.out, p.text...)
 		} else if v, found := r.value(p.ref); found {
@@ -190,44 +198,48 @@ type piece struct {
 	offset int // of the piece in the scanned text, for columns
 }
 
-// pieces splits s into literal runs and references. $${NAME} is the escape
-// for the literal text ${NAME}; a lone $$ and any other ${…} are literal.
-// This is the one reader of the reference syntax: the emitter, candidate
-// paths and Segments all use it.
+// nextPiece returns the piece of s that starts at byte i (i < len(s)) and
+// where the next one starts. $${NAME} is the escape for the literal text
+// ${NAME}; a lone $$ and any other ${…} are literal. This is the one reader
+// of the reference syntax: the emitter loops over it directly (the hot
+// path), candidate paths and Segments through pieces.
+func nextPiece(s []byte, i int) (p piece, next int) {
+	start := i
+	for {
+		j := bytes.IndexByte(s[i:], '$')
+		if j < 0 {
+			return piece{text: s[start:], offset: start}, len(s)
+		}
+		i += j
+		rest := s[i:]
+		escaped := len(rest) > 1 && rest[1] == '$'
+		if escaped {
+			rest = rest[1:]
+		}
+		ref, ok := parseReference(rest)
+		switch {
+		case !ok:
+			i += 1 + boolInt(escaped)
+			continue
+		case i > start:
+			return piece{text: s[start:i], offset: start}, i // the text before the reference
+		case escaped:
+			return piece{text: rest[:ref.size], offset: i}, i + 1 + ref.size
+		default:
+			return piece{text: rest[:ref.size], ref: ref, isRef: true, offset: i}, i + ref.size
+		}
+	}
+}
+
+// pieces yields the pieces of s in order.
 func pieces(s []byte) iter.Seq[piece] {
 	return func(yield func(piece) bool) {
-		copied := 0 // s[:copied] has been yielded
-		for i := 0; ; {
-			j := bytes.IndexByte(s[i:], '$')
-			if j < 0 {
-				break
-			}
-			i += j
-			rest := s[i:]
-			escaped := len(rest) > 1 && rest[1] == '$'
-			if escaped {
-				rest = rest[1:]
-			}
-			ref, ok := parseReference(rest)
-			if !ok {
-				i += 1 + boolInt(escaped)
-				continue
-			}
-			if copied < i && !yield(piece{text: s[copied:i], offset: copied}) {
+		for i := 0; i < len(s); {
+			var p piece
+			p, i = nextPiece(s, i)
+			if !yield(p) {
 				return
 			}
-			if escaped {
-				if !yield(piece{text: rest[:ref.size], offset: i}) {
-					return
-				}
-			} else if !yield(piece{text: rest[:ref.size], ref: ref, isRef: true, offset: i}) {
-				return
-			}
-			i += boolInt(escaped) + ref.size
-			copied = i
-		}
-		if copied < len(s) {
-			yield(piece{text: s[copied:], offset: copied})
 		}
 	}
 }
