@@ -156,6 +156,8 @@ func isDNS1035Label(value string) []string {
 // shorten drops the regular expression apimachinery appends to its
 // messages; the examples before it say the same to a person.
 func shorten(msg string) string {
+	// apimachinery's example lists leave a double space ("'my-name',  or").
+	msg = strings.ReplaceAll(msg, ",  ", ", ")
 	if i := strings.Index(msg, "regex used for validation is '"); i >= 0 && strings.HasSuffix(msg, "')") {
 		head := strings.TrimSuffix(strings.TrimSuffix(msg[:i], " "), ",")
 		head = strings.TrimSuffix(head, " (")

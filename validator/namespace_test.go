@@ -32,3 +32,10 @@ func TestCheckNamespace(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNamespaceMessageIsTidy(t *testing.T) {
+	err := CheckNamespace("../x")
+	if err == nil || strings.Contains(err.Error(), "  ") || strings.Contains(err.Error(), "regex") {
+		t.Errorf("CheckNamespace(\"../x\") = %v; want one tidy line without the regular expression", err)
+	}
+}

@@ -337,9 +337,9 @@ kind: ConfigMap
 metadata: {generateName: job-}
 `,
 			want: []string{
-				`3:18 error metadata.name metadata.name: invalid name "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123')`,
+				`3:18 error metadata.name metadata.name: invalid name "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')`,
 				`7:18 error metadata.name metadata.name: invalid name "a.b": must not contain dots`,
-				`11:34 error metadata.namespace metadata.namespace: invalid namespace "Prod": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc')`,
+				`11:34 error metadata.namespace metadata.namespace: invalid namespace "Prod": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')`,
 				`19:18 error metadata.name metadata.name: invalid name "a/b": may not contain '/'`,
 			},
 		},
@@ -364,11 +364,11 @@ spec:
       containers: [{name: a}]
 `,
 			want: []string{
-				`6:29 error metadata.label metadata.labels["app.kubernetes.io/name"]: invalid label value "web server": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345')`,
-				`7:5 error metadata.label metadata.labels["-bad"]: invalid label key "-bad": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc')`,
+				`6:29 error metadata.label metadata.labels["app.kubernetes.io/name"]: invalid label value "web server": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')`,
+				`7:5 error metadata.label metadata.labels["-bad"]: invalid label key "-bad": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc')`,
 				`9:21 error schema.type metadata.annotations["Example.com/Ok"]: expected string, got boolean`,
-				`10:5 error metadata.annotation metadata.annotations["a/b/c"]: invalid annotation key "a/b/c": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc')`,
-				`14:22 error metadata.label spec.template.metadata.labels.tier: invalid label value "front end": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345')`,
+				`10:5 error metadata.annotation metadata.annotations["a/b/c"]: invalid annotation key "a/b/c": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc')`,
+				`14:22 error metadata.label spec.template.metadata.labels.tier: invalid label value "front end": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')`,
 			},
 		},
 		{
