@@ -274,12 +274,13 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	} else if rel, err := filepath.Rel(cwd, root); err == nil && fspath.Within(cwd, root) {
 		shown = rel
 	}
-	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown))
+	cache := opts.Cache
+	if cache == nil {
+		cache = NewCache()
+	}
+	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown), cache)
 	if err != nil {
 		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
-	}
-	if opts.Cache != nil {
-		res.cache = opts.Cache
 	}
 	ns := opts.Namespace
 	if ns == "" {

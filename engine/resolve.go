@@ -36,20 +36,28 @@ type resolver struct {
 	sources   map[string]*source // by real path: the display path is per render
 }
 
-func newResolver(cwd, root, rootShown string) (*resolver, error) {
-	real, err := filepath.EvalSymlinks(root)
+// newResolver checks the root through cache, so that the renders of one
+// lint run resolve a shared root once.
+func newResolver(cwd, root, rootShown string, cache *Cache) (*resolver, error) {
+	real, err := cache.dirs.do(root, func() (string, error) {
+		real, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			return "", fmt.Errorf("root directory %s: %w", rootShown, unwrapPath(err))
+		}
+		if info, err := os.Stat(real); err != nil || !info.IsDir() {
+			return "", fmt.Errorf("root %s is not a directory", rootShown)
+		}
+		return real, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("root directory %s: %w", rootShown, unwrapPath(err))
-	}
-	if info, err := os.Stat(real); err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("root %s is not a directory", rootShown)
+		return nil, err
 	}
 	return &resolver{
 		cwd:       cwd,
 		root:      root,
 		realRoot:  real,
 		rootShown: rootShown,
-		cache:     NewCache(),
+		cache:     cache,
 		sources:   map[string]*source{},
 	}, nil
 }
