@@ -1,6 +1,9 @@
 package engine
 
-import "sync"
+import (
+	"os"
+	"sync"
+)
 
 // Cache shares file-system answers between renders: the contents of
 // template files, directory listings, the symlink-free form of directories
@@ -11,10 +14,11 @@ import "sync"
 // RenderFile does when Options.Cache is nil). It is safe for concurrent use
 // by renders on several goroutines.
 type Cache struct {
-	files memo[[]byte]  // real path → contents
-	lists memo[listing] // real directory → its entries
-	dirs  memo[string]  // absolute directory → real directory
-	paths memo[located] // root + NUL + display path → locate's answer
+	files memo[[]byte]   // real path → contents
+	lists memo[listing]  // real directory → its entries
+	dirs  memo[string]   // absolute directory → real directory
+	paths memo[located]  // root + NUL + display path → locate's answer
+	roots memo[*os.Root] // real root directory → opened for reading beneath it
 }
 
 // located is what resolver.locate found for one candidate.

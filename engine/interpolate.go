@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/input"
 )
 
 // reference is one ${NAME} or ${NAME:-fallback} found in a line.
@@ -120,6 +121,9 @@ func (r *renderer) emit(line []byte, o Origin, prefix []byte, trimBlank bool) {
 // line of the value becomes an output line of its own, indented by prefix
 // and indent.
 func (r *renderer) writeValue(v string, o Origin, prefix, indent []byte) {
+	if r.overflows(len(v), o) {
+		return
+	}
 	for {
 		k := strings.IndexByte(v, '\n')
 		if k < 0 {
@@ -136,8 +140,8 @@ func (r *renderer) writeValue(v string, o Origin, prefix, indent []byte) {
 
 // startLine begins an output line that came from o.
 func (r *renderer) startLine(o Origin, prefix []byte, trimBlank bool) {
-	if len(r.srcmap.lines) == cap(r.srcmap.lines) || cap(r.out)-len(r.out) < 4096 {
-		r.grow()
+	if len(r.srcmap.lines) == cap(r.srcmap.lines) || cap(r.out)-len(r.out) < 4096 || len(r.out) > r.maxOutput {
+		r.grow(o)
 	}
 	r.srcmap.lines = append(r.srcmap.lines, lineOrigin{o.Include.id, int32(o.Line), int32(o.Indent)})
 	r.lineStart = len(r.out)
@@ -147,14 +151,31 @@ func (r *renderer) startLine(o Origin, prefix []byte, trimBlank bool) {
 
 // grow doubles the output and the source map when they run short: append
 // grows large slices by a quarter at a time, which copies a big render's
-// output many times over. Kept out of startLine so that it inlines.
-func (r *renderer) grow() {
+// output many times over. Kept out of startLine so that it inlines, and so
+// is the check of the output limit.
+func (r *renderer) grow(o Origin) {
+	if r.overflows(0, o) {
+		return
+	}
 	if len(r.srcmap.lines) == cap(r.srcmap.lines) {
 		r.srcmap.lines = slices.Grow(r.srcmap.lines, max(cap(r.srcmap.lines), 1024))
 	}
 	if cap(r.out)-len(r.out) < 4096 {
 		r.out = slices.Grow(r.out, max(cap(r.out), 64*1024))
 	}
+}
+
+// overflows reports whether adding n bytes to the output would pass the
+// output limit, and stops the render at o when it would. The output of a
+// stopped render is never shown: what is written meanwhile does not matter.
+func (r *renderer) overflows(n int, o Origin) bool {
+	if len(r.out)+n <= r.maxOutput {
+		return false
+	}
+	if !r.stopped {
+		r.stop(o.Include, diag.Position{File: o.Include.File, Line: o.Line}, fmt.Sprintf("the output passes %s (--max-output raises the limit)", input.Size(int64(r.maxOutput))))
+	}
+	return true
 }
 
 // endLine ends the current output line, emptying it if it is blank and

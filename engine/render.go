@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,10 +19,19 @@ import (
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/internal/input"
 )
 
 // MaxDepth is how many loads may nest below the root template.
 const MaxDepth = 64
+
+// Default limits of one render: far above what the largest real repository
+// needs, and far below what a template built to explode would take — ten
+// files of ten loads each, nested ten deep, ask for 10¹⁰ loads.
+const (
+	DefaultMaxLoads  = 100_000
+	DefaultMaxOutput = 256 << 20
+)
 
 // DefaultNamespace is the namespace used when none is given.
 const DefaultNamespace = "default"
@@ -48,6 +58,11 @@ type Options struct {
 	// Cache, when set, shares file reads with other renders that use it
 	// (eastern lint); files must not change meanwhile.
 	Cache *Cache
+	// MaxLoads bounds how many files one render loads, repeats counted
+	// (DefaultMaxLoads when 0); MaxOutput bounds its output in bytes, and
+	// so the size of any one file (DefaultMaxOutput when 0).
+	MaxLoads  int
+	MaxOutput int64
 }
 
 // Result is everything a render produced. RenderFile and Render return a
@@ -188,9 +203,12 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	if err != nil {
 		return &Result{}, err
 	}
-	data, err := io.ReadAll(in)
+	data, err := io.ReadAll(io.LimitReader(in, r.opts.MaxOutput+1))
 	if err != nil {
 		return r.result(), fmt.Errorf("reading %s: %w", name, err)
+	}
+	if int64(len(data)) > r.opts.MaxOutput {
+		return r.result(), rootError(name, &fileError{name, fmt.Sprintf("is larger than the output limit of %s (--max-output raises it)", input.Size(r.opts.MaxOutput))})
 	}
 	src, err := parseSource(name, data)
 	if err != nil {
@@ -230,7 +248,7 @@ func rootError(path string, err error) error {
 	case errors.Is(err, errNotFound):
 		msg = "template does not exist"
 	case errors.As(err, &notFile):
-		msg = fmt.Sprintf("template is a %s, not a regular file", fileKind(notFile.mode))
+		msg = fmt.Sprintf("template is a %s, not a regular file", input.Kind(notFile.mode))
 	case errors.As(err, &esc):
 		msg = "template is outside " + esc.rootPhrase()
 	}
@@ -259,6 +277,9 @@ type renderer struct {
 	// emptied when blank.
 	lineStart int
 	trimBlank bool
+	loads     int  // files loaded so far, repeats counted
+	maxOutput int  // Options.MaxOutput, as an int for the hot path
+	stopped   bool // a limit was reached: nothing more is rendered
 }
 
 type frame struct {
@@ -278,7 +299,13 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	if cache == nil {
 		cache = NewCache()
 	}
-	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown), cache)
+	if opts.MaxLoads <= 0 {
+		opts.MaxLoads = DefaultMaxLoads
+	}
+	if opts.MaxOutput <= 0 {
+		opts.MaxOutput = DefaultMaxOutput
+	}
+	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown), opts.MaxOutput, cache)
 	if err != nil {
 		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
 	}
@@ -293,6 +320,7 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	vars["NAMESPACE"] = ns
 	return &renderer{
 		opts:       opts,
+		maxOutput:  int(min(opts.MaxOutput, math.MaxInt)),
 		vars:       vars,
 		res:        res,
 		seenFiles:  map[string]bool{},
@@ -352,6 +380,9 @@ func (r *renderer) render(src *source, inc *Include, dir string, prefix []byte, 
 	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
 	loaded := depth > 0
 	for n, line := range lines(src.data) {
+		if r.stopped {
+			return
+		}
 		if d, ok := parseDirective(line); ok {
 			d.Line = n
 			r.stack[len(r.stack)-1].line = n
@@ -447,6 +478,10 @@ func (r *renderer) include(d Directive, display, real string, inc *Include, pos 
 		r.fail(inc, pos, "render.depth", fmt.Sprintf("loads nest deeper than %d levels", MaxDepth))
 		return
 	}
+	if r.loads++; r.loads > r.opts.MaxLoads {
+		r.stop(inc, pos, fmt.Sprintf("the render loads more than %d files (--max-loads raises the limit)", r.opts.MaxLoads))
+		return
+	}
 	src, err := r.res.read(display, real)
 	r.addFile(display)
 	if err != nil {
@@ -471,6 +506,13 @@ func (r *renderer) newInclude(inc *Include) *Include {
 	inc.id = int32(len(r.srcmap.includes))
 	r.srcmap.includes = append(r.srcmap.includes, inc)
 	return inc
+}
+
+// stop records that a limit was reached at pos and ends the render: one
+// error, however many directives would go on to pass the same limit.
+func (r *renderer) stop(inc *Include, pos diag.Position, msg string) {
+	r.fail(inc, pos, "render.limit", msg)
+	r.stopped = true
 }
 
 // fail records an error at pos, with the include chain that led there.

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/internal/input"
 )
 
 // source is one template file, read once per render however often it is
@@ -32,13 +33,18 @@ type resolver struct {
 	// rootShown is the root as messages show it: as given, or relative to
 	// the working directory.
 	rootShown string
-	cache     *Cache             // shared with other renders, or this render's own
-	sources   map[string]*source // by real path: the display path is per render
+	// dir opens files beneath realRoot only: the checks of locate explain
+	// an escape, dir makes one impossible even if the tree changes after
+	// them.
+	dir     *os.Root
+	maxSize int64              // of one file: what the output may hold
+	cache   *Cache             // shared with other renders, or this render's own
+	sources map[string]*source // by real path: the display path is per render
 }
 
 // newResolver checks the root through cache, so that the renders of one
 // lint run resolve a shared root once.
-func newResolver(cwd, root, rootShown string, cache *Cache) (*resolver, error) {
+func newResolver(cwd, root, rootShown string, maxSize int64, cache *Cache) (*resolver, error) {
 	real, err := cache.dirs.do(root, func() (string, error) {
 		real, err := filepath.EvalSymlinks(root)
 		if err != nil {
@@ -52,11 +58,17 @@ func newResolver(cwd, root, rootShown string, cache *Cache) (*resolver, error) {
 	if err != nil {
 		return nil, err
 	}
+	dir, err := cache.roots.do(real, func() (*os.Root, error) { return os.OpenRoot(real) })
+	if err != nil {
+		return nil, fmt.Errorf("root directory %s: %w", rootShown, unwrapPath(err))
+	}
 	return &resolver{
 		cwd:       cwd,
 		root:      root,
 		realRoot:  real,
 		rootShown: rootShown,
+		dir:       dir,
+		maxSize:   maxSize,
 		cache:     cache,
 		sources:   map[string]*source{},
 	}, nil
@@ -116,7 +128,7 @@ type notFileError struct {
 }
 
 func (e *notFileError) Error() string {
-	return fmt.Sprintf("%s is a %s, not a regular file", e.path, fileKind(e.mode))
+	return fmt.Sprintf("%s is a %s, not a regular file", e.path, input.Kind(e.mode))
 }
 
 // locate finds the real path of display, checking confinement lexically and
@@ -216,7 +228,7 @@ func (rs *resolver) entryType(dir, name string) (fs.FileMode, error) {
 // list reads a directory's entries, once per Cache.
 func (rs *resolver) list(dir string) (listing, error) {
 	return rs.cache.lists.do(dir, func() (listing, error) {
-		entries, err := os.ReadDir(dir)
+		entries, err := input.ReadDirIn(rs.dir, rs.inRoot(dir))
 		if err != nil {
 			return nil, err
 		}
@@ -226,6 +238,16 @@ func (rs *resolver) list(dir string) (listing, error) {
 		}
 		return ls, nil
 	})
+}
+
+// inRoot returns real, a symlink-free path that locate found inside the
+// root, relative to the root, as os.Root takes it.
+func (rs *resolver) inRoot(real string) string {
+	rel, err := filepath.Rel(rs.realRoot, real)
+	if err != nil {
+		return real // not below the root: os.Root refuses it
+	}
+	return rel
 }
 
 // realDir resolves the symlinks of a directory, once per Cache.
@@ -239,7 +261,15 @@ func (rs *resolver) read(display, real string) (*source, error) {
 		return src, nil
 	}
 	data, err := rs.readFile(real)
-	if err != nil {
+	var notFile *input.NotRegularError
+	var tooLarge *input.TooLargeError
+	switch {
+	case errors.As(err, &notFile):
+		// It was a regular file when locate looked.
+		return nil, &notFileError{display, notFile.Mode}
+	case errors.As(err, &tooLarge):
+		return nil, &fileError{display, fmt.Sprintf("is larger than the output limit of %s (--max-output raises it)", input.Size(tooLarge.Limit))}
+	case err != nil:
 		return nil, &fileError{display, "cannot be read: " + unwrapPath(err).Error()}
 	}
 	src, err := parseSource(display, data)
@@ -253,7 +283,9 @@ func (rs *resolver) read(display, real string) (*source, error) {
 
 // readFile reads real, once per Cache.
 func (rs *resolver) readFile(real string) ([]byte, error) {
-	return rs.cache.files.do(real, func() ([]byte, error) { return readRegular(real) })
+	return rs.cache.files.do(real, func() ([]byte, error) {
+		return input.ReadFileIn(rs.dir, rs.inRoot(real), rs.maxSize)
+	})
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -267,22 +299,12 @@ func parseSource(display string, data []byte) (*source, error) {
 	if !utf8.Valid(data) {
 		return nil, &fileError{display, "is not valid UTF-8"}
 	}
-	return &source{display: display, data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
-}
-
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	default:
-		return "special file"
+	if line := loneCR(data); line > 0 {
+		// YAML reads a lone CR as a line break and the engine does not:
+		// directives after it would pass unseen, and lint's lines drift.
+		return nil, &fileError{display, fmt.Sprintf("has a carriage return without a line feed on line %d: save it with LF or CRLF line endings", line)}
 	}
+	return &source{display: display, data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose path the caller already names.
@@ -292,4 +314,19 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// loneCR returns the 1-based line of the first CR that does not end a CRLF
+// line ending, or 0 when there is none.
+func loneCR(data []byte) int {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(data[i:], '\r')
+		if j < 0 {
+			return 0
+		}
+		i += j
+		if i+1 == len(data) || data[i+1] != '\n' {
+			return bytes.Count(data[:i], []byte("\n")) + 1
+		}
+	}
 }

@@ -1,0 +1,119 @@
+package engine
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/internal/fspath"
+)
+
+// Tree reads a template tree without rendering it, for tools that reason
+// about templates (lint tells root templates from partials and finds the
+// namespaces that `${NAMESPACE}` candidates imply). It obeys the render's
+// rules exactly — nothing outside the root directory is read or listed,
+// only regular files are read, nothing blocks — and shares its reads with
+// the renders that use the same Cache.
+type Tree struct {
+	res *resolver
+}
+
+// Tree opens the tree below rootDir for reading through c; cwd is the
+// working directory that relative paths start from. rootDir is as
+// Options.Root (DefaultRoot gives the render's default for a template) and
+// maxSize as Options.MaxOutput.
+func (c *Cache) Tree(cwd, rootDir string, maxSize int64) (*Tree, error) {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxOutput
+	}
+	shown := rootDir
+	if rel, err := filepath.Rel(cwd, rootDir); err == nil && filepath.IsAbs(rootDir) && fspath.Within(cwd, rootDir) {
+		shown = rel
+	}
+	res, err := newResolver(cwd, fspath.Abs(cwd, rootDir), filepath.Clean(shown), maxSize, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Tree{res}, nil
+}
+
+// DefaultRoot is the root directory of a render of template when
+// Options.Root is empty: the working directory cwd when the template lies
+// inside it, else the template's own directory.
+func DefaultRoot(cwd, template string) string { return defaultRoot(cwd, template) }
+
+// Directives reads the template at path (relative to the working
+// directory, or absolute) and lists its directives. A path outside the
+// root, a missing file and anything but a regular file are errors.
+func (t *Tree) Directives(path string) ([]Directive, error) {
+	real, err := t.res.locate(path)
+	if err != nil {
+		return nil, err
+	}
+	src, err := t.res.read(path, real)
+	if err != nil {
+		return nil, err
+	}
+	return Directives(src.data), nil
+}
+
+// IsFile reports whether path is a regular file inside the root, or a
+// symlink to one.
+func (t *Tree) IsFile(path string) bool {
+	_, err := t.res.locate(path)
+	return err == nil
+}
+
+// Entry is one name in a directory of a Tree.
+type Entry struct {
+	Name string
+	Dir  bool // a directory, or a symlink to one inside the root
+	File bool // a regular file, or a symlink to one inside the root
+}
+
+// Entries lists the directory dir (relative to the working directory, or
+// absolute) by name. Symlinks count as what they lead to while that lies
+// inside the root, and are left out otherwise, like special files. A
+// directory outside the root, or none at all, has no entries.
+func (t *Tree) Entries(dir string) []Entry {
+	abs := t.res.abs(dir)
+	if !fspath.Within(t.res.root, abs) {
+		return nil
+	}
+	real, err := t.res.realDir(abs)
+	if err != nil || !fspath.Within(t.res.realRoot, real) {
+		return nil
+	}
+	ls, err := t.res.list(real)
+	if err != nil {
+		return nil
+	}
+	entries := make([]Entry, 0, len(ls))
+	for name, mode := range ls {
+		e := Entry{Name: name, Dir: mode.IsDir(), File: mode.IsRegular()}
+		if mode&fs.ModeSymlink != 0 {
+			e.Dir, e.File = t.followLink(filepath.Join(dir, name))
+		}
+		if e.Dir || e.File {
+			entries = append(entries, e)
+		}
+	}
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return entries
+}
+
+// followLink tells what the symlink at path leads to, when that is a
+// directory or a regular file inside the root.
+func (t *Tree) followLink(path string) (dir, file bool) {
+	_, err := t.res.locate(path)
+	var notFile *notFileError
+	switch {
+	case err == nil:
+		return false, true
+	case errors.As(err, &notFile) && notFile.mode.IsDir():
+		return true, false
+	}
+	return false, false
+}
