@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 
+	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
 	"github.com/eastern-k8s/eastern/schema"
 	"github.com/eastern-k8s/eastern/validator"
@@ -38,14 +42,68 @@ type NamespaceConfig struct {
 	KubeVersion string
 }
 
-// LoadConfig reads .eastern.yaml (strict): an unknown key, a duplicate key
-// or a release eastern does not know is an error naming the file and line.
+// LoadConfig reads the config file at path, one the user named (--config),
+// strictly: an unknown key, a duplicate key or a release eastern does not
+// know is a *UsageError naming the file and line. The file must be a
+// regular file of at most 1 MiB (input.ConfigLimit).
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := input.ReadFile(path, input.ConfigLimit)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConfig(path, data)
+	return parseConfig(path, data)
+}
+
+// FindConfig reads ConfigFile in the working directory, if there is one
+// (nil, nil when not), as LoadConfig does and by the rules templates obey:
+// it is read beneath rootDir (the working directory when empty, or when
+// the working directory lies outside rootDir), so a .eastern.yaml that is a
+// symlink out of it is an error, not a read of what it points at.
+func FindConfig(rootDir string) (*Config, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("finding the working directory: %w", err)
+	}
+	dir := cwd
+	if rootDir != "" {
+		if abs := fspath.Abs(cwd, rootDir); fspath.Within(abs, cwd) {
+			dir = abs
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	rel, err := filepath.Rel(dir, filepath.Join(cwd, ConfigFile))
+	if err != nil {
+		return nil, err
+	}
+	data, err := input.ReadFileIn(root, rel, input.ConfigLimit)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", ConfigFile, unwrapPath(err))
+	}
+	return parseConfig(ConfigFile, data)
+}
+
+// unwrapPath drops the *fs.PathError wrapper, whose path the caller names.
+func unwrapPath(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// parseConfig is ParseConfig with its mistakes as *UsageError.
+func parseConfig(name string, data []byte) (*Config, error) {
+	c, err := ParseConfig(name, data)
+	if err != nil {
+		return nil, &UsageError{err.Error()}
+	}
+	return c, nil
 }
 
 // ParseConfig parses the contents of a config file; name is used in messages.

@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/input"
 )
 
 // expandPaths turns PATH|GLOB arguments into template files: a directory is
@@ -17,18 +20,19 @@ import (
 // file is taken as named. Hidden files and directories are skipped unless an
 // argument names them literally, and so is the config file (config, when
 // not nil): a --config file kept inside the tree is not a template. The
-// result is sorted and has no duplicates.
+// result is sorted and has no duplicates. Named pipes, devices and other
+// special files are never opened: each one matched is left out with a note.
 //
 // bases maps each file found below a directory argument, or by a glob, to
 // that directory or the glob's fixed leading directory: the tree the user
 // pointed at, which is where the file's loads may reach when it lies
 // outside the working directory.
-func expandPaths(args []string, config os.FileInfo) (files []string, bases map[string]string, err error) {
+func expandPaths(args []string, config os.FileInfo) (files []string, bases map[string]string, notes diag.Findings, err error) {
 	bases = map[string]string{}
 	for _, arg := range args {
 		found, base, err := expandPath(arg)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, f := range found {
 			f = filepath.Clean(f)
@@ -41,8 +45,23 @@ func expandPaths(args []string, config os.FileInfo) (files []string, bases map[s
 			files = append(files, f)
 		}
 	}
-	return uniquePaths(files), bases, nil
+	files = uniquePaths(files)
+	regular := files[:0]
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil && !info.Mode().IsRegular() {
+			notes = append(notes, &diag.Finding{
+				Severity: diag.Info, Rule: ruleSkipped, Pos: diag.Position{File: f},
+				Message: fmt.Sprintf("skipped: a %s, not a regular file", input.Kind(info.Mode())),
+			})
+			continue
+		}
+		regular = append(regular, f)
+	}
+	return regular, bases, notes, nil
 }
+
+// ruleSkipped is the note on a matched file that is not a template file.
+const ruleSkipped = "lint.skipped"
 
 func expandPath(arg string) (files []string, base string, err error) {
 	info, err := os.Stat(arg)
@@ -115,13 +134,11 @@ func walkTemplates(dir string) ([]string, error) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			// A link counts when it leads to a regular file.
-			info, err := os.Stat(path)
-			if err != nil || !info.Mode().IsRegular() {
+			// A link counts when it leads to a file; expandPaths notes
+			// one that leads to a special file.
+			if info, err := os.Stat(path); err != nil || info.IsDir() {
 				return nil
 			}
-		} else if !d.Type().IsRegular() {
-			return nil
 		}
 		files = append(files, path)
 		return nil

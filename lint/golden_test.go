@@ -86,16 +86,14 @@ func runCase(c lintCase) (out, golden string) {
 			}
 			opts.KubeVersion = rel
 		}
-		path, err := c.Config, error(nil)
-		if path == "" {
-			if path, err = FindConfig("."); err != nil {
-				return nil, err
-			}
+		var err error
+		if c.Config == "" {
+			opts.Config, err = FindConfig("")
+		} else {
+			opts.Config, err = LoadConfig(c.Config)
 		}
-		if path != "" {
-			if opts.Config, err = LoadConfig(path); err != nil {
-				return nil, err
-			}
+		if err != nil {
+			return nil, err
 		}
 		return Run(opts)
 	}()

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +12,9 @@ import (
 // loadGraph is what the templates' directives say about each other, found
 // without rendering: which file may load which (for any namespace and any
 // variable values), and which namespaces the `${NAMESPACE}` candidates imply
-// through the files that exist on disk.
+// through the files that exist on disk. It reads through engine.Trees, so
+// discovery obeys the render's rules: it reads and lists nothing outside a
+// template's root directory and opens nothing but regular files.
 type loadGraph struct {
 	// loads maps a file's cleaned path to the existing files its directives
 	// could load, sorted.
@@ -21,43 +22,59 @@ type loadGraph struct {
 	// namespaces are the values of ${NAMESPACE} that produce an existing file.
 	namespaces map[string]bool
 	disk       *diskIndex
-	expanded   map[string][]expansion // by pattern.String()
+	expanded   map[expandKey][]expansion
+}
+
+type expandKey struct {
+	tree    *engine.Tree
+	pattern string // pattern.String()
 }
 
 // scanLoads reads the directives of files and, transitively, of every file
-// they could load. The load graph covers every value of every variable, so
-// that a partial stays a partial whatever -s says; the implied namespaces
-// come only from files the set variables (vars) allow: with -s REGION=eu,
-// r-${NAMESPACE}-${REGION}.yaml finds namespaces in r-*-eu.yaml alone.
-func scanLoads(files []string, vars map[string]string) *loadGraph {
+// they could load, each file in the tree treeOf gives it (its render's root
+// directory) and a loaded file in the tree of the file that loads it. The
+// load graph covers every value of every variable, so that a partial stays
+// a partial whatever -s says; the implied namespaces come only from files
+// the set variables (vars) allow: with -s REGION=eu, r-${NAMESPACE}-${REGION}.yaml
+// finds namespaces in r-*-eu.yaml alone.
+func scanLoads(files []string, vars map[string]string, treeOf func(string) *engine.Tree) *loadGraph {
 	g := &loadGraph{
 		loads:      map[string][]string{},
 		namespaces: map[string]bool{},
-		disk:       &diskIndex{dirs: map[string]*dirListing{}},
-		expanded:   map[string][]expansion{},
+		disk:       &diskIndex{lists: map[dirKey][]engine.Entry{}},
+		expanded:   map[expandKey][]expansion{},
 	}
-	queue := slices.Clone(files)
+	type item struct {
+		file string
+		tree *engine.Tree
+	}
+	var queue []item
+	for _, f := range files {
+		if t := treeOf(f); t != nil {
+			queue = append(queue, item{f, t})
+		}
+	}
 	for len(queue) > 0 {
-		file := queue[0]
+		it := queue[0]
 		queue = queue[1:]
-		if _, done := g.loads[file]; done {
+		if _, done := g.loads[it.file]; done {
 			continue
 		}
-		src, err := os.ReadFile(file)
+		directives, err := it.tree.Directives(it.file)
 		if err != nil {
-			// The render of a root reports unreadable files with the
-			// directive that loads them; discovery just moves on.
-			g.loads[file] = nil
+			// The render of a root reports unreadable files and escapes
+			// with the directive that loads them; discovery just moves on.
+			g.loads[it.file] = nil
 			continue
 		}
 		var targets []string
-		dir := filepath.Dir(file)
-		for _, d := range engine.Directives(src) {
+		dir := filepath.Dir(it.file)
+		for _, d := range directives {
 			for _, c := range d.Candidates {
-				for _, e := range g.expand(candidatePattern(dir, c, nil)) {
+				for _, e := range g.expand(it.tree, candidatePattern(dir, c, nil)) {
 					targets = append(targets, e.path)
 				}
-				for _, e := range g.expand(candidatePattern(dir, c, vars)) {
+				for _, e := range g.expand(it.tree, candidatePattern(dir, c, vars)) {
 					if e.namespace != "" && validator.CheckNamespace(e.namespace) == nil {
 						g.namespaces[e.namespace] = true
 					}
@@ -65,22 +82,22 @@ func scanLoads(files []string, vars map[string]string) *loadGraph {
 			}
 		}
 		targets = uniquePaths(targets)
-		g.loads[file] = targets
+		g.loads[it.file] = targets
 		for _, t := range targets {
 			if _, done := g.loads[t]; !done {
-				queue = append(queue, t)
+				queue = append(queue, item{t, it.tree})
 			}
 		}
 	}
 	return g
 }
 
-func (g *loadGraph) expand(p pattern) []expansion {
-	key := p.String()
+func (g *loadGraph) expand(t *engine.Tree, p pattern) []expansion {
+	key := expandKey{t, p.String()}
 	if es, ok := g.expanded[key]; ok {
 		return es
 	}
-	es := g.disk.expand(p)
+	es := g.disk.expand(t, p)
 	g.expanded[key] = es
 	return es
 }
@@ -277,57 +294,33 @@ type expansion struct {
 	namespace string
 }
 
-// diskIndex lists directories once, so that thousands of patterns over the
-// same override directories cost one ReadDir each.
+// diskIndex keeps the directory listings that expanding patterns needs,
+// by tree, so that thousands of patterns over the same override
+// directories cost one listing each.
 type diskIndex struct {
-	dirs map[string]*dirListing
+	lists map[dirKey][]engine.Entry
 }
 
-type dirListing struct {
-	entries []dirEntry
-	byName  map[string]int
+type dirKey struct {
+	tree *engine.Tree
+	dir  string
 }
 
-type dirEntry struct {
-	name  string
-	isDir bool
-	isReg bool
-}
-
-func (d *diskIndex) list(dir string) *dirListing {
-	if l, ok := d.dirs[dir]; ok {
+func (d *diskIndex) list(t *engine.Tree, dir string) []engine.Entry {
+	key := dirKey{t, dir}
+	if l, ok := d.lists[key]; ok {
 		return l
 	}
-	entries, _ := os.ReadDir(dir)
-	l := &dirListing{entries: make([]dirEntry, 0, len(entries)), byName: make(map[string]int, len(entries))}
-	for _, e := range entries {
-		de := dirEntry{name: e.Name(), isDir: e.IsDir(), isReg: e.Type().IsRegular()}
-		if e.Type()&os.ModeSymlink != 0 {
-			if info, err := os.Stat(filepath.Join(dir, e.Name())); err == nil {
-				de.isDir, de.isReg = info.IsDir(), info.Mode().IsRegular()
-			}
-		}
-		l.byName[de.name] = len(l.entries)
-		l.entries = append(l.entries, de)
-	}
-	d.dirs[dir] = l
+	l := t.Entries(dir)
+	d.lists[key] = l
 	return l
-}
-
-// lookup finds one entry of dir by name.
-func (d *diskIndex) lookup(dir, name string) (dirEntry, bool) {
-	l := d.list(dir)
-	if i, ok := l.byName[name]; ok {
-		return l.entries[i], true
-	}
-	return dirEntry{}, false
 }
 
 // expand returns the existing regular files p could name, walking its
 // segments: a literal segment is looked up, a segment with variables is
 // matched against the directory's entries (a variable matches any text
 // without '/').
-func (d *diskIndex) expand(p pattern) []expansion {
+func (d *diskIndex) expand(t *engine.Tree, p pattern) []expansion {
 	type state struct {
 		path string
 		ns   string
@@ -351,17 +344,20 @@ func (d *diskIndex) expand(p pattern) []expansion {
 					next = append(next, state{filepath.Join(dir, name), st.ns})
 					continue
 				}
-				if e, ok := d.lookup(dir, name); ok && (last && e.isReg || !last && e.isDir) {
-					next = append(next, state{joinPath(st.path, name), st.ns})
+				// A directory on the way needs no look: a path through
+				// nothing lists nothing, and ancestors of the root (of an
+				// absolute path) are not the tree's to list.
+				if path := joinPath(st.path, name); !last || t.IsFile(path) {
+					next = append(next, state{path, st.ns})
 				}
 				continue
 			}
-			for _, e := range d.list(dir).entries {
-				if last && !e.isReg || !last && !e.isDir {
+			for _, e := range d.list(t, dir) {
+				if last && !e.File || !last && !e.Dir {
 					continue
 				}
-				if ns, ok := matchSegment(seg, e.name, st.ns); ok {
-					next = append(next, state{joinPath(st.path, e.name), ns})
+				if ns, ok := matchSegment(seg, e.Name, st.ns); ok {
+					next = append(next, state{joinPath(st.path, e.Name), ns})
 				}
 			}
 		}
@@ -386,31 +382,113 @@ func joinPath(dir, name string) string {
 
 // matchSegment matches one path segment against name. ns is the value
 // ${NAMESPACE} already has from an earlier segment ("" for none yet); the
-// returned ns is its value after this segment.
+// returned ns is its value after this segment. Other variables match any
+// text. Where ${NAMESPACE} could take several values, it takes the one that
+// starts earliest, then the shortest. Matching never backtracks: each step
+// works on the set of positions in name that the tokens so far can reach,
+// so six adjacent variables and a long name cost what one does.
 func matchSegment(seg []token, name, ns string) (string, bool) {
-	if len(seg) == 0 {
-		return ns, name == ""
+	first := slices.IndexFunc(seg, isNamespace)
+	if first < 0 || ns != "" {
+		return ns, matches(seg, name, ns)
 	}
-	t := seg[0]
-	if !t.isVar {
-		if !strings.HasPrefix(name, t.text) {
-			return "", false
-		}
-		return matchSegment(seg[1:], name[len(t.text):], ns)
-	}
-	// A variable takes a prefix of name; try the shortest first.
-	for n := 0; n <= len(name); n++ {
-		val := name[:n]
-		nextNS := ns
-		if t.text == "NAMESPACE" {
-			if ns != "" && ns != val {
-				continue
+	starts := reach(seg[:first], name, "", positions(len(name), 0))
+	rest := seg[first+1:]
+	if !slices.ContainsFunc(rest, isNamespace) {
+		// The rest does not depend on the value: where can it begin?
+		ends := reachBack(rest, name)
+		for s := range starts {
+			if starts[s] {
+				for e := s; e <= len(name); e++ {
+					if ends[e] {
+						return name[s:e], true
+					}
+				}
 			}
-			nextNS = val
 		}
-		if got, ok := matchSegment(seg[1:], name[n:], nextNS); ok {
-			return got, true
+		return "", false
+	}
+	for s := range starts {
+		if !starts[s] {
+			continue
+		}
+		for e := s; e <= len(name); e++ {
+			if matches(rest, name[e:], name[s:e]) {
+				return name[s:e], true
+			}
 		}
 	}
 	return "", false
+}
+
+func isNamespace(t token) bool { return t.isVar && t.text == "NAMESPACE" }
+
+// matches reports whether seg matches all of name, with ${NAMESPACE} as
+// the literal ns.
+func matches(seg []token, name, ns string) bool {
+	return reach(seg, name, ns, positions(len(name), 0))[len(name)]
+}
+
+// positions returns a set of positions 0…n holding only p.
+func positions(n, p int) []bool {
+	set := make([]bool, n+1)
+	set[p] = true
+	return set
+}
+
+// reach returns the positions of name that seg can reach from the
+// positions in from: a literal moves past itself where name has it, a
+// variable reaches every position from the first one reached on (it takes
+// any text). ${NAMESPACE} is the literal ns.
+func reach(seg []token, name, ns string, from []bool) []bool {
+	cur := from
+	for _, t := range seg {
+		next := make([]bool, len(name)+1)
+		if t.isVar && !isNamespace(t) {
+			if p := slices.Index(cur, true); p >= 0 {
+				for q := p; q <= len(name); q++ {
+					next[q] = true
+				}
+			}
+		} else {
+			lit := t.text
+			if t.isVar {
+				lit = ns
+			}
+			for p, ok := range cur {
+				if ok && strings.HasPrefix(name[p:], lit) {
+					next[p+len(lit)] = true
+				}
+			}
+		}
+		cur = next
+	}
+	return cur
+}
+
+// reachBack returns the positions of name from which seg, which has no
+// ${NAMESPACE}, matches the rest of name.
+func reachBack(seg []token, name string) []bool {
+	cur := positions(len(name), len(name))
+	for i := len(seg) - 1; i >= 0; i-- {
+		t := seg[i]
+		next := make([]bool, len(name)+1)
+		if t.isVar {
+			last := len(cur) - 1
+			for last >= 0 && !cur[last] {
+				last--
+			}
+			for p := 0; p <= last; p++ {
+				next[p] = true
+			}
+		} else {
+			for p := 0; p+len(t.text) <= len(name); p++ {
+				if cur[p+len(t.text)] && strings.HasPrefix(name[p:], t.text) {
+					next[p] = true
+				}
+			}
+		}
+		cur = next
+	}
+	return cur
 }

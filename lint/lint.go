@@ -12,9 +12,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -53,6 +51,9 @@ type Options struct {
 	StrictKinds bool
 	// Workers is how many renders run at once; GOMAXPROCS when 0.
 	Workers int
+	// MaxLoads and MaxOutput bound each render, as in engine.Options.
+	MaxLoads  int
+	MaxOutput int64
 }
 
 // Result is everything one lint run found.
@@ -68,12 +69,15 @@ type Result struct {
 	// Checks holds one entry per template × namespace: by root template,
 	// then namespace in Namespaces order.
 	Checks []Check
+	// Notes are about the run rather than one check: matched files that
+	// were skipped, such as a named pipe that a glob matched.
+	Notes diag.Findings
 }
 
-// Findings returns every check's findings in Checks order: by root
-// template, namespace, then template position.
+// Findings returns the notes, then every check's findings in Checks
+// order: by root template, namespace, then template position.
 func (r *Result) Findings() diag.Findings {
-	var all diag.Findings
+	all := slices.Clone(r.Notes)
 	for _, c := range r.Checks {
 		all = append(all, c.Findings...)
 	}
@@ -105,7 +109,14 @@ func usageErrorf(format string, args ...any) error {
 // *UsageError), an unreadable directory, schema data that cannot be
 // loaded; problems in templates are findings.
 func Run(opts Options) (*Result, error) {
-	roots, bases, graph, err := discover(opts)
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("finding the working directory: %w", err)
+	}
+	// Templates of one repository load the same partials: discovery and
+	// every render read each file once.
+	cache := engine.NewCache()
+	roots, rootDirs, graph, notes, err := discover(opts, cwd, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -136,20 +147,21 @@ func Run(opts Options) (*Result, error) {
 		root, ns := roots[i/len(namespaces)], namespaces[i%len(namespaces)]
 		checks[i] = Check{Root: root, Namespace: ns, Release: releases[ns]}
 	}
-	runChecks(checks, opts, renderRoots(roots, bases, opts.Root))
+	runChecks(checks, opts, rootDirs, cache)
 
-	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks}
+	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks, Notes: notes}
 	for i := range checks {
 		res.Objects += len(checks[i].Objects)
 	}
 	return res, nil
 }
 
-// discover finds the root templates and the load graph; bases are as
-// expandPaths returns them.
-func discover(opts Options) (roots []string, bases map[string]string, graph *loadGraph, err error) {
+// discover finds the root templates, the root directory of each matched
+// file's renders ("" for the engine's default) and the load graph; notes
+// say which matched files it skipped.
+func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, rootDirs map[string]string, graph *loadGraph, notes diag.Findings, err error) {
 	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
-		return nil, nil, nil, usageErrorf("give either PATH arguments or --template, not both")
+		return nil, nil, nil, nil, usageErrorf("give either PATH arguments or --template, not both")
 	}
 	explicit := len(opts.Templates) > 0
 	args := opts.Templates
@@ -159,18 +171,34 @@ func discover(opts Options) (roots []string, bases map[string]string, graph *loa
 			args = []string{"."}
 		}
 	}
-	files, bases, err := expandPaths(args, configFile(opts.Config))
+	files, bases, notes, err := expandPaths(args, configFile(opts.Config))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if len(files) == 0 {
-		return nil, nil, nil, usageErrorf("no .yaml or .yml templates in %s", joinArgs(args))
+		return nil, nil, nil, nil, usageErrorf("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	graph = scanLoads(files, opts.Vars)
+	rootDirs = renderRoots(files, bases, opts.Root, cwd)
+	trees := map[string]*engine.Tree{}
+	treeOf := func(file string) *engine.Tree {
+		dir := rootDirs[file]
+		if dir == "" {
+			dir = engine.DefaultRoot(cwd, file)
+		}
+		t, ok := trees[dir]
+		if !ok {
+			// A root directory that cannot be opened is the render's
+			// error to report; discovery leaves the file alone.
+			t, _ = cache.Tree(cwd, dir, opts.MaxOutput)
+			trees[dir] = t
+		}
+		return t
+	}
+	graph = scanLoads(files, opts.Vars, treeOf)
 	if explicit {
-		return files, bases, graph, nil
+		return files, rootDirs, graph, notes, nil
 	}
-	return graph.splitRoots(files), bases, graph, nil
+	return graph.splitRoots(files), rootDirs, graph, notes, nil
 }
 
 // configFile returns the file info of the config lint reads, or nil: a
@@ -192,25 +220,16 @@ func configFile(c *Config) os.FileInfo {
 // directory or by a glob, may load files anywhere in the tree that argument
 // named — so that "eastern lint ../other-repo" works as it would from
 // inside that repository — and a file named on its own gets the engine's
-// default for it, its own directory.
-func renderRoots(roots []string, bases map[string]string, explicit string) map[string]string {
-	out := make(map[string]string, len(roots))
-	if explicit != "" {
-		for _, r := range roots {
-			out[r] = explicit
+// default for it, its own directory. The engine's default is left out.
+func renderRoots(files []string, bases map[string]string, explicit, cwd string) map[string]string {
+	out := make(map[string]string, len(files))
+	for _, f := range files {
+		switch base := bases[f]; {
+		case explicit != "":
+			out[f] = explicit
+		case base != "" && !fspath.Within(cwd, fspath.Abs(cwd, f)):
+			out[f] = base
 		}
-		return out
-	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return out
-	}
-	for _, r := range roots {
-		base := bases[r]
-		if base == "" || fspath.Within(cwd, fspath.Abs(cwd, r)) {
-			continue
-		}
-		out[r] = base
 	}
 	return out
 }
@@ -241,14 +260,12 @@ func loadSchemas(releases map[string]string) error {
 // runChecks renders and checks every entry of checks on a pool of workers.
 // Each check writes only its own entry, so the result is the same for any
 // number of workers.
-func runChecks(checks []Check, opts Options, roots map[string]string) {
+func runChecks(checks []Check, opts Options, roots map[string]string, cache *engine.Cache) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(checks))
-	// Templates of one repository load the same partials; read each once.
-	cache := engine.NewCache()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -268,6 +285,7 @@ func runChecks(checks []Check, opts Options, roots map[string]string) {
 func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
 	res, err := engine.RenderFile(c.Root, engine.Options{
 		Namespace: c.Namespace, Vars: opts.Vars, Root: root, Strict: opts.Strict, Cache: cache,
+		MaxLoads: opts.MaxLoads, MaxOutput: opts.MaxOutput,
 	})
 	*c = CheckRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
 }
@@ -303,17 +321,4 @@ func joinArgs(args []string) string {
 		return args[0]
 	}
 	return fmt.Sprint(args)
-}
-
-// FindConfig returns the path of .eastern.yaml in dir, or "" when there is none.
-func FindConfig(dir string) (string, error) {
-	path := filepath.Join(dir, ConfigFile)
-	_, err := os.Stat(path)
-	switch {
-	case err == nil:
-		return path, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return "", nil
-	}
-	return "", err
 }

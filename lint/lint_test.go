@@ -100,6 +100,14 @@ func TestMatchSegment(t *testing.T) {
 		{"$${NAMESPACE}.yaml", "prod.yaml", "", false},
 		{"plain.yaml", "plain.yaml", "", true},
 		{"${NAMESPACE}", "a", "a", true},
+		{"${NAMESPACE}-${NAMESPACE}.yaml", "a-b-a-b.yaml", "a-b", true},
+		{"${NAMESPACE}-${NAMESPACE}.yaml", "a-b.yaml", "", false},
+		{"${A}-${NAMESPACE}-${B}.yaml", "x-y-z-w.yaml", "y", true},
+		// Six adjacent variables against a long name that cannot match:
+		// a backtracking matcher tries about 200⁶ splits.
+		{"${A}${B}${C}${D}${E}${F}.yaml", strings.Repeat("a", 200), "", false},
+		{"${A}${B}${C}${NAMESPACE}${E}${F}.yaml", strings.Repeat("a", 200) + ".yml", "", false},
+		{"${A}${B}${C}${NAMESPACE}${E}${F}.yaml", strings.Repeat("a", 200) + ".yaml", "", true},
 	}
 	for _, tt := range tests {
 		ns, ok := matchSegment(onlySegment(t, tt.pattern), tt.name, "")
@@ -275,10 +283,14 @@ func TestExpandOnDisk(t *testing.T) {
 	for _, f := range []string{"o/env-prod.yaml", "o/env-qa.yaml", "o/env.yaml", "o/qa/x.yaml", "o/prod/x.yaml", "o/prod/y.yaml", "o/env-dir.yaml/keep"} {
 		writeFile(t, filepath.Join(dir, f), "a: 1\n")
 	}
-	d := &diskIndex{dirs: map[string]*dirListing{}}
+	d := &diskIndex{lists: map[dirKey][]engine.Entry{}}
+	tree, err := engine.NewCache().Tree(dir, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := func(p string) []string {
 		var out []string
-		for _, e := range d.expand(candidatePattern(dir, p, nil)) {
+		for _, e := range d.expand(tree, candidatePattern(dir, p, nil)) {
 			rel, _ := filepath.Rel(dir, e.path)
 			out = append(out, rel+"@"+e.namespace)
 		}

@@ -109,6 +109,7 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
 		Vars: vars, Root: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers,
+		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput),
 	}
 	if c.kubeVersion != "" {
 		if opts.KubeVersion, err = schema.ParseRelease(c.kubeVersion); err != nil {
@@ -159,27 +160,19 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 }
 
 // loadConfig reads --config, or .eastern.yaml when the working directory
-// has one. A mistake in the file is a usage error, like one in a --values
-// file; a file that cannot be read is not.
+// has one. A mistake in the file, or a --config file that cannot be used,
+// is a usage error, like one in a --values file.
 func (c *lintCmd) loadConfig() (*lint.Config, error) {
-	path := c.config
-	if path == "" {
-		found, err := lint.FindConfig(".")
-		if err != nil || found == "" {
-			return nil, err
-		}
-		path = found
+	if c.config == "" {
+		return lint.FindConfig(c.root)
 	}
-	data, err := os.ReadFile(path)
+	cfg, err := lint.LoadConfig(c.config)
+	var usage *lint.UsageError
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return nil, usagef("--config %s: no such file", path)
-	case err != nil:
-		return nil, err
+		return nil, usagef("--config %s: no such file", c.config)
+	case err != nil && !errors.As(err, &usage):
+		return nil, usagef("--config: %v", err)
 	}
-	cfg, err := lint.ParseConfig(path, data)
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	return cfg, nil
+	return cfg, err
 }

@@ -4,14 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/validator"
 )
 
@@ -22,6 +24,8 @@ type renderFlags struct {
 	values     string
 	root       string
 	strict     bool
+	maxLoads   int
+	maxOutput  byteSize
 }
 
 // register adds the shared flags to fs. multiNamespace lets -n be repeated
@@ -38,6 +42,36 @@ func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
 	fs.StringVar(&f.values, "values", "", "read variables from `FILE`: a flat YAML map or KEY=VALUE lines (-s wins)")
 	fs.StringVar(&f.root, "root", "", "every file read must lie inside `DIR` (default: the working directory, or the template's directory when it lies outside)")
 	fs.BoolVar(&f.strict, "strict", false, "treat unset variables as errors")
+	fs.IntVar(&f.maxLoads, "max-loads", engine.DefaultMaxLoads, "stop a render that loads more than `N` files, repeats counted")
+	f.maxOutput = engine.DefaultMaxOutput
+	fs.Var(&f.maxOutput, "max-output", "stop a render whose output passes `SIZE` (bytes, or with KiB, MiB, GiB); files larger than that are not read")
+}
+
+// byteSize is a flag value of bytes, written as a number with an optional
+// binary unit: 1048576, 512KiB, 256MiB, 2GiB.
+type byteSize int64
+
+func (b *byteSize) String() string { return input.Size(int64(*b)) }
+func (b *byteSize) Type() string   { return "SIZE" }
+
+func (b *byteSize) Set(s string) error {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"B", 0}, {"", 0}}
+	for _, u := range units {
+		num, ok := strings.CutSuffix(strings.TrimSpace(s), u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		if err != nil || n <= 0 || n > math.MaxInt64>>u.shift {
+			break
+		}
+		*b = byteSize(n << u.shift)
+		return nil
+	}
+	return fmt.Errorf("want a positive number of bytes, such as 1048576, 512KiB or 2GiB")
 }
 
 // nonEmptyList wraps -n's value: pflag's comma-separated lists drop an
@@ -56,9 +90,12 @@ func (l nonEmptyList) Set(s string) error {
 
 // vars merges --values and -s into one map; -s wins.
 func (f *renderFlags) vars() (map[string]string, error) {
+	if f.maxLoads < 0 {
+		return nil, usagef("--max-loads %d: want a positive number", f.maxLoads)
+	}
 	vars := map[string]string{}
 	if f.values != "" {
-		data, err := os.ReadFile(f.values)
+		data, err := input.ReadFile(f.values, input.ConfigLimit)
 		if err != nil {
 			return nil, usagef("--values: %v", err)
 		}

@@ -1,0 +1,105 @@
+//go:build unix
+
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runWithin runs lint and fails the test if it does not return in time: a
+// discovery that opened a named pipe would wait for a writer for ever.
+func runWithin(t *testing.T, opts Options) *Result {
+	t.Helper()
+	type outcome struct {
+		res *Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := Run(opts)
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		return o.res
+	case <-time.After(30 * time.Second):
+		t.Fatal("lint blocked")
+		return nil
+	}
+}
+
+func mkfifo(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDiscoveryStaysInsideTheRoot: candidates outside the root are neither
+// opened nor listed by discovery, so they cannot hang lint or invent
+// namespaces; each render reports the escape, as eastern render would.
+func TestDiscoveryStaysInsideTheRoot(t *testing.T) {
+	outside := t.TempDir()
+	mkfifo(t, filepath.Join(outside, "secret"))
+	mkfifo(t, filepath.Join(outside, "etc", "shadow"))
+	writeFile(t, filepath.Join(outside, "etc", "invented-namespace"), "x: 1\n")
+	// Read, this file would imply the namespace "read-outside".
+	writeFile(t, filepath.Join(outside, "loads-other.yaml"), "# load? repo/ns-${NAMESPACE}.txt\n")
+	repo := filepath.Join(outside, "repo")
+	writeFile(t, filepath.Join(repo, "app.yaml"),
+		"a:\n  # load? "+filepath.Join(outside, "secret")+", ../etc/shadow\nb:\n  # load? "+filepath.Join(outside, "etc")+"/${NAMESPACE}\nc:\n  # load? ../loads-other.yaml\n")
+	writeFile(t, filepath.Join(repo, "ns-read-outside.txt"), "x: 1\n")
+	t.Chdir(repo)
+	res := runWithin(t, Options{})
+	if !reflect.DeepEqual(res.Namespaces, []string{"default"}) {
+		t.Errorf("namespaces %v: discovery listed a directory or read a file outside the root", res.Namespaces)
+	}
+	var rules []string
+	for _, f := range res.Findings() {
+		rules = append(rules, f.Rule)
+	}
+	if !reflect.DeepEqual(rules, []string{"render.escape", "render.escape", "render.escape"}) {
+		t.Errorf("findings %v, want the render's three escapes", res.Findings())
+	}
+}
+
+// TestSpecialFilesAreSkippedWithANote: a named pipe named on the command
+// line, matched by a glob or found in a directory is never opened; lint
+// says it skipped it.
+func TestSpecialFilesAreSkippedWithANote(t *testing.T) {
+	repo := t.TempDir()
+	writeFile(t, filepath.Join(repo, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
+	mkfifo(t, filepath.Join(repo, "pipe.yaml"))
+	mkfifo(t, filepath.Join(repo, "sub", "deep.yaml"))
+	t.Chdir(repo)
+	for _, opts := range []Options{
+		{},
+		{Paths: []string{"app.yaml", "pipe.yaml"}},
+		{Paths: []string{"**/*.yaml"}},
+		{Templates: []string{"*.yaml", "sub/*.yaml"}},
+	} {
+		res := runWithin(t, opts)
+		if !reflect.DeepEqual(res.Templates, []string{"app.yaml"}) {
+			t.Errorf("%+v: templates %v, want [app.yaml]", opts, res.Templates)
+		}
+		var notes []string
+		for _, f := range res.Notes {
+			notes = append(notes, f.Pos.File+": "+f.Message)
+		}
+		if len(notes) == 0 || !strings.Contains(notes[0], "pipe.yaml: skipped: a named pipe") {
+			t.Errorf("%+v: notes %q, want pipe.yaml skipped as a named pipe", opts, notes)
+		}
+	}
+}
