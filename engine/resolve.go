@@ -267,6 +267,9 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	case errors.As(err, &notFile):
 		// It was a regular file when locate looked.
 		return nil, &notFileError{display, notFile.Mode}
+	case input.Escapes(err):
+		// It was inside the root when locate looked.
+		return nil, &fileError{display, "cannot be read: it changed to lead outside the root directory"}
 	case errors.As(err, &tooLarge):
 		return nil, &fileError{display, fmt.Sprintf("is larger than the output limit of %s (--max-output raises it)", input.Size(tooLarge.Limit))}
 	case err != nil:

@@ -83,6 +83,8 @@ func FindConfig(rootDir string) (*Config, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
+	case input.Escapes(err):
+		return nil, fmt.Errorf("%s leads outside the root directory %s: not read", ConfigFile, dir)
 	case err != nil:
 		return nil, fmt.Errorf("%s: %w", ConfigFile, unwrapPath(err))
 	}

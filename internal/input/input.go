@@ -43,6 +43,19 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s is larger than %s (%s)", e.Path, Size(e.Limit), Size(e.Size))
 }
 
+// Escapes reports whether err is os.Root's refusal of a path that leads
+// out of the root. The standard library does not export that error, so
+// this is where eastern recognises its text.
+func Escapes(err error) bool {
+	for err != nil {
+		if err.Error() == "path escapes from parent" {
+			return true
+		}
+		err = errors.Unwrap(err)
+	}
+	return false
+}
+
 // ReadFile reads the regular file at path, a file the user named: it is not
 // confined to a root, but it must be a regular file of at most limit bytes.
 func ReadFile(path string, limit int64) ([]byte, error) {

@@ -1,0 +1,76 @@
+package input
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReadFileIn(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	write := func(p, content string) {
+		t.Helper()
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(dir, "a.yaml"), "a: 1\n")
+	write(filepath.Join(dir, "big.yaml"), strings.Repeat("x", 2000))
+	write(filepath.Join(outside, "secret"), "s\n")
+	if err := os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "out.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.yaml", filepath.Join(dir, "in.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	tests := []struct {
+		name, want, err string
+	}{
+		{"a.yaml", "a: 1\n", ""},
+		{"in.yaml", "a: 1\n", ""},
+		{"out.yaml", "", "escapes"},
+		{"../" + filepath.Base(outside) + "/secret", "", "escapes"},
+		{".", "", "is a directory, not a regular file"},
+		{"big.yaml", "", "big.yaml is larger than 1000 bytes (2.0 KiB)"},
+	}
+	for _, tt := range tests {
+		data, err := ReadFileIn(root, tt.name, 1000)
+		switch {
+		case tt.err == "escapes" && !Escapes(err):
+			t.Errorf("%s: %v, want an escape", tt.name, err)
+		case tt.err != "" && tt.err != "escapes" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.err)
+		case tt.err == "" && (err != nil || string(data) != tt.want):
+			t.Errorf("%s: %q, %v, want %q", tt.name, data, err, tt.want)
+		}
+	}
+}
+
+func TestReadFileOfProcReadsToEOF(t *testing.T) {
+	// Files of /proc say they are empty; they are read to the end.
+	data, err := ReadFile("/proc/self/status", 1<<20)
+	if err != nil {
+		t.Skip("no /proc here")
+	}
+	if !strings.Contains(string(data), "Name:") {
+		t.Errorf("read %q", data)
+	}
+	if _, err := ReadFile("/proc/self/status", 10); err == nil || !strings.Contains(err.Error(), "larger than 10 bytes") {
+		t.Errorf("limit of 10 bytes: %v", err)
+	}
+}
+
+func TestSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1 KiB", 1536: "1.5 KiB", 256 << 20: "256 MiB", 3 << 30: "3 GiB"} {
+		if got := Size(n); got != want {
+			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
