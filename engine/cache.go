@@ -1,8 +1,10 @@
 package engine
 
 import (
-	"os"
+	"errors"
 	"sync"
+
+	"github.com/eastern-k8s/eastern/internal/input"
 )
 
 // Cache shares file-system answers between renders: the contents of
@@ -14,11 +16,11 @@ import (
 // RenderFile does when Options.Cache is nil). It is safe for concurrent use
 // by renders on several goroutines.
 type Cache struct {
-	files memo[[]byte]   // real path → contents
-	lists memo[listing]  // real directory → its entries
-	dirs  memo[string]   // absolute directory → real directory
-	paths memo[located]  // root + NUL + display path → locate's answer
-	roots memo[*os.Root] // real root directory → opened for reading beneath it
+	files memo[[]byte]     // real path → contents
+	lists memo[listing]    // real directory → its entries
+	dirs  memo[string]     // absolute directory → real directory
+	paths memo[located]    // root + NUL + display path → locate's answer
+	roots memo[*input.Dir] // real root directory → opened for reading beneath it
 }
 
 // located is what resolver.locate found for one candidate.
@@ -29,6 +31,19 @@ type located struct {
 
 // NewCache returns an empty Cache.
 func NewCache() *Cache { return &Cache{} }
+
+// Close releases the root directories the Cache holds open. Renders and
+// Trees that use it must be done.
+func (c *Cache) Close() error {
+	c.roots.mu.Lock()
+	defer c.roots.mu.Unlock()
+	var errs []error
+	for _, d := range c.roots.m {
+		errs = append(errs, d.Close())
+	}
+	c.roots.m = nil
+	return errors.Join(errs...)
+}
 
 // memo is a map filled on first use, safe for concurrent use.
 type memo[V any] struct {

@@ -56,7 +56,8 @@ type Options struct {
 	// Strict makes unset variables errors instead of warnings.
 	Strict bool
 	// Cache, when set, shares file reads with other renders that use it
-	// (eastern lint); files must not change meanwhile.
+	// (eastern lint); files must not change meanwhile. The caller closes
+	// it; without one, a render uses and closes its own.
 	Cache *Cache
 	// MaxLoads bounds how many files one render loads, repeats counted
 	// (DefaultMaxLoads when 0); MaxOutput bounds its output in bytes, and
@@ -155,6 +156,10 @@ func (o Origin) Position(col int) diag.Position {
 
 // RenderFile renders the template at path.
 func RenderFile(path string, opts Options) (*Result, error) {
+	if opts.Cache == nil {
+		opts.Cache = NewCache()
+		defer opts.Cache.Close()
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return &Result{}, err
@@ -183,6 +188,10 @@ func RenderFile(path string, opts Options) (*Result, error) {
 func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	if name == "" {
 		name = StdinName
+	}
+	if opts.Cache == nil {
+		opts.Cache = NewCache()
+		defer opts.Cache.Close()
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -295,17 +304,13 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	} else if rel, err := filepath.Rel(cwd, root); err == nil && fspath.Within(cwd, root) {
 		shown = rel
 	}
-	cache := opts.Cache
-	if cache == nil {
-		cache = NewCache()
-	}
 	if opts.MaxLoads <= 0 {
 		opts.MaxLoads = DefaultMaxLoads
 	}
 	if opts.MaxOutput <= 0 {
 		opts.MaxOutput = DefaultMaxOutput
 	}
-	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown), opts.MaxOutput, cache)
+	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown), opts.MaxOutput, opts.Cache)
 	if err != nil {
 		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
 	}

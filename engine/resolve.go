@@ -36,7 +36,7 @@ type resolver struct {
 	// dir opens files beneath realRoot only: the checks of locate explain
 	// an escape, dir makes one impossible even if the tree changes after
 	// them.
-	dir     *os.Root
+	dir     *input.Dir
 	maxSize int64              // of one file: what the output may hold
 	cache   *Cache             // shared with other renders, or this render's own
 	sources map[string]*source // by real path: the display path is per render
@@ -58,7 +58,7 @@ func newResolver(cwd, root, rootShown string, maxSize int64, cache *Cache) (*res
 	if err != nil {
 		return nil, err
 	}
-	dir, err := cache.roots.do(real, func() (*os.Root, error) { return os.OpenRoot(real) })
+	dir, err := cache.roots.do(real, func() (*input.Dir, error) { return input.OpenDir(real) })
 	if err != nil {
 		return nil, fmt.Errorf("root directory %s: %w", rootShown, unwrapPath(err))
 	}
@@ -228,7 +228,7 @@ func (rs *resolver) entryType(dir, name string) (fs.FileMode, error) {
 // list reads a directory's entries, once per Cache.
 func (rs *resolver) list(dir string) (listing, error) {
 	return rs.cache.lists.do(dir, func() (listing, error) {
-		entries, err := input.ReadDirIn(rs.dir, rs.inRoot(dir))
+		entries, err := rs.dir.ReadDir(rs.inRoot(dir))
 		if err != nil {
 			return nil, err
 		}
@@ -241,11 +241,11 @@ func (rs *resolver) list(dir string) (listing, error) {
 }
 
 // inRoot returns real, a symlink-free path that locate found inside the
-// root, relative to the root, as os.Root takes it.
+// root, relative to the root, as input.Dir takes it.
 func (rs *resolver) inRoot(real string) string {
 	rel, err := filepath.Rel(rs.realRoot, real)
 	if err != nil {
-		return real // not below the root: os.Root refuses it
+		return real // not below the root: input.Dir refuses it
 	}
 	return rel
 }
@@ -287,7 +287,7 @@ func (rs *resolver) read(display, real string) (*source, error) {
 // readFile reads real, once per Cache.
 func (rs *resolver) readFile(real string) ([]byte, error) {
 	return rs.cache.files.do(real, func() ([]byte, error) {
-		return input.ReadFileIn(rs.dir, rs.inRoot(real), rs.maxSize)
+		return rs.dir.ReadFile(rs.inRoot(real), rs.maxSize)
 	})
 }
 

@@ -70,7 +70,7 @@ func FindConfig(rootDir string) (*Config, error) {
 			dir = abs
 		}
 	}
-	root, err := os.OpenRoot(dir)
+	root, err := input.OpenDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func FindConfig(rootDir string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := input.ReadFileIn(root, rel, input.ConfigLimit)
+	data, err := root.ReadFile(rel, input.ConfigLimit)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil

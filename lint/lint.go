@@ -116,6 +116,7 @@ func Run(opts Options) (*Result, error) {
 	// Templates of one repository load the same partials: discovery and
 	// every render read each file once.
 	cache := engine.NewCache()
+	defer cache.Close()
 	roots, rootDirs, graph, notes, err := discover(opts, cwd, cache)
 	if err != nil {
 		return nil, err

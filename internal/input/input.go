@@ -1,14 +1,15 @@
 // Package input reads the files eastern takes as input — templates, partials,
 // .eastern.yaml and --values files — by one set of rules: only regular files,
 // opened without blocking (a named pipe or a device never stalls a run), no
-// larger than a stated limit, and, when read through an os.Root, never from
-// outside the root directory however the path's symlinks change meanwhile.
+// larger than a stated limit, and, when read through a Dir, never from
+// outside that directory however the path's symlinks change meanwhile.
 //
 // A path check followed by an open is a race: a file can be swapped for a
-// symlink or a FIFO between the two. Here the check is what was opened:
-// os.Root resolves every component beneath the root, O_NONBLOCK keeps the
-// open from waiting for a FIFO's writer, and fstat on the open descriptor
-// decides whether it is a regular file.
+// symlink or a FIFO between the two. Here the check is what was opened: the
+// kernel (openat2 with RESOLVE_BENEATH, on Linux) or os.Root (elsewhere)
+// resolves every component beneath the directory, O_NONBLOCK keeps the open
+// from waiting for a FIFO's writer, and fstat on the open descriptor decides
+// whether it is a regular file.
 package input
 
 import (
@@ -17,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 )
 
 // ConfigLimit is the size limit of configuration and values files.
@@ -43,34 +45,57 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s is larger than %s (%s)", e.Path, Size(e.Limit), Size(e.Size))
 }
 
-// Escapes reports whether err is os.Root's refusal of a path that leads
-// out of the root. The standard library does not export that error, so
-// this is where eastern recognises its text.
+// errEscapes is the kernel's refusal of a path that leads out of a Dir.
+var errEscapes = errors.New("path escapes from parent")
+
+// Escapes reports whether err refuses a path that leads out of a Dir.
+// os.Root does not export its error of that kind, which has the same text.
 func Escapes(err error) bool {
-	for err != nil {
-		if err.Error() == "path escapes from parent" {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if err == errEscapes || err.Error() == errEscapes.Error() {
 			return true
 		}
-		err = errors.Unwrap(err)
 	}
 	return false
 }
 
-// ReadFile reads the regular file at path, a file the user named: it is not
-// confined to a root, but it must be a regular file of at most limit bytes.
-func ReadFile(path string, limit int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
+// Dir is a directory opened for reading beneath it. It is safe for
+// concurrent use.
+type Dir struct {
+	root *os.Root
+	// beneath opens names beneath the directory in one system call where
+	// the kernel can; nil elsewhere.
+	beneath *beneathDir
+}
+
+// OpenDir opens the directory at path.
+func OpenDir(path string) (*Dir, error) {
+	root, err := os.OpenRoot(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return readOpen(f, path, limit)
+	d := &Dir{root: root, beneath: openBeneath(path)}
+	if d.beneath != nil {
+		// A Dir nobody closed must not leak its descriptor.
+		runtime.AddCleanup(d, (*beneathDir).close, d.beneath)
+	}
+	return d, nil
 }
 
-// ReadFileIn reads name (slash- or OS-separated, relative to root) beneath
-// root: symlinks are followed only while they stay inside it.
-func ReadFileIn(root *os.Root, name string, limit int64) ([]byte, error) {
-	f, err := root.OpenFile(name, os.O_RDONLY|nonBlock, 0)
+// Close releases the directory.
+func (d *Dir) Close() error {
+	d.beneath.close()
+	return d.root.Close()
+}
+
+// ReadFile reads name (relative to d) beneath d: symlinks are followed
+// only while they stay inside it. It must be a regular file of at most
+// limit bytes.
+func (d *Dir) ReadFile(name string, limit int64) ([]byte, error) {
+	if data, ok, err := d.beneath.readFile(name, limit); ok {
+		return data, err
+	}
+	f, err := d.root.OpenFile(name, os.O_RDONLY|nonBlock, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -78,14 +103,24 @@ func ReadFileIn(root *os.Root, name string, limit int64) ([]byte, error) {
 	return readOpen(f, name, limit)
 }
 
-// ReadDirIn lists the directory name beneath root.
-func ReadDirIn(root *os.Root, name string) ([]fs.DirEntry, error) {
-	f, err := root.OpenFile(name, os.O_RDONLY|openDir, 0)
+// ReadDir lists the directory name beneath d.
+func (d *Dir) ReadDir(name string) ([]fs.DirEntry, error) {
+	if entries, ok, err := d.beneath.readDir(name); ok {
+		return entries, err
+	}
+	f, err := d.root.OpenFile(name, os.O_RDONLY|openDir, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	return f.ReadDir(-1)
+}
+
+// ReadFile reads the regular file at path, a file the user named: it is not
+// confined to a directory, but it must be a regular file of at most limit
+// bytes.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	return readPath(path, limit)
 }
 
 // readOpen reads an open file after checking, on the descriptor itself,
@@ -95,10 +130,15 @@ func readOpen(f *os.File, path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !info.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: info.Mode()}
+	return readChecked(f.Read, info.Mode(), info.Size(), path, limit)
+}
+
+// readChecked reads with read once mode and size, the open file's own,
+// show a regular file within limit.
+func readChecked(read func([]byte) (int, error), mode fs.FileMode, size int64, path string, limit int64) ([]byte, error) {
+	if !mode.IsRegular() {
+		return nil, &NotRegularError{Path: path, Mode: mode}
 	}
-	size := info.Size()
 	if size > limit {
 		return nil, &TooLargeError{Path: path, Size: size, Limit: limit}
 	}
@@ -106,13 +146,13 @@ func readOpen(f *os.File, path string, limit int64) ([]byte, error) {
 	// Files of /proc report size 0 and are read until EOF, within limit.
 	data := make([]byte, 0, size+1)
 	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
+		n, err := read(data[len(data):cap(data)])
+		data = data[:len(data)+max(n, 0)]
 		switch {
 		case errors.Is(err, io.EOF) || (err == nil && n == 0):
 			return data, nil
 		case err != nil:
-			return nil, err
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 		case int64(len(data)) > limit:
 			return nil, &TooLargeError{Path: path, Size: int64(len(data)), Limit: limit}
 		case size > 0 && int64(len(data)) == size:

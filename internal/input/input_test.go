@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestReadFileIn(t *testing.T) {
+func TestDirReadFile(t *testing.T) {
 	dir := t.TempDir()
 	outside := t.TempDir()
 	write := func(p, content string) {
@@ -25,11 +25,14 @@ func TestReadFileIn(t *testing.T) {
 	if err := os.Symlink("a.yaml", filepath.Join(dir, "in.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	root, err := os.OpenRoot(dir)
+	kernel, err := OpenDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer root.Close()
+	defer kernel.Close()
+	// The same directory through os.Root alone, as on other systems and
+	// on kernels without openat2.
+	portable := &Dir{root: kernel.root}
 	tests := []struct {
 		name, want, err string
 	}{
@@ -40,15 +43,24 @@ func TestReadFileIn(t *testing.T) {
 		{".", "", "is a directory, not a regular file"},
 		{"big.yaml", "", "big.yaml is larger than 1000 bytes (2.0 KiB)"},
 	}
-	for _, tt := range tests {
-		data, err := ReadFileIn(root, tt.name, 1000)
-		switch {
-		case tt.err == "escapes" && !Escapes(err):
-			t.Errorf("%s: %v, want an escape", tt.name, err)
-		case tt.err != "" && tt.err != "escapes" && (err == nil || !strings.Contains(err.Error(), tt.err)):
-			t.Errorf("%s: %v, want %q", tt.name, err, tt.err)
-		case tt.err == "" && (err != nil || string(data) != tt.want):
-			t.Errorf("%s: %q, %v, want %q", tt.name, data, err, tt.want)
+	for _, root := range []*Dir{kernel, portable} {
+		for _, tt := range tests {
+			data, err := root.ReadFile(tt.name, 1000)
+			switch {
+			case tt.err == "escapes" && !Escapes(err):
+				t.Errorf("%s: %v, want an escape", tt.name, err)
+			case tt.err != "" && tt.err != "escapes" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Errorf("%s: %v, want %q", tt.name, err, tt.err)
+			case tt.err == "" && (err != nil || string(data) != tt.want):
+				t.Errorf("%s: %q, %v, want %q", tt.name, data, err, tt.want)
+			}
+		}
+		entries, err := root.ReadDir(".")
+		if err != nil || len(entries) != 4 {
+			t.Errorf("ReadDir: %d entries, %v; want 4", len(entries), err)
+		}
+		if _, err := root.ReadDir("../" + filepath.Base(outside)); !Escapes(err) {
+			t.Errorf("ReadDir outside: %v, want an escape", err)
 		}
 	}
 }
