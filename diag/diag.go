@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/go-multierror"
+
+	"github.com/eastern-k8s/eastern/internal/textsafe"
 )
 
 // Severity orders findings from informational to fatal.
@@ -92,7 +94,8 @@ type Finding struct {
 // leaving out the position and the field when they are unknown, with the
 // include chain when the problem lies in a loaded file:
 // "p.yaml:3:9: spec.replicas: message (via app.yaml:2 → p.yaml:3)".
-// Package report has the richer forms.
+// Control characters in any part are escaped (textsafe.Escape), so that the
+// form stays one line and safe to print. Package report has the richer forms.
 func (f *Finding) Error() string {
 	var b strings.Builder
 	if f.Pos.File != "" {
@@ -109,7 +112,7 @@ func (f *Finding) Error() string {
 		b.WriteString(via)
 		b.WriteString(")")
 	}
-	return b.String()
+	return textsafe.Escape(b.String())
 }
 
 // Via is the chain of loads that led to the finding, ending at the

@@ -64,6 +64,16 @@ func TestFindingError(t *testing.T) {
 			Pos:     Position{File: "p/db.yaml", Line: 3, Col: 9},
 			Chain:   []Position{{File: "app.yaml", Line: 2}, {File: "p/base.yaml", Line: 7}},
 		}, "p/db.yaml:3:9: variable X is not set (via app.yaml:2 → p/base.yaml:7 → p/db.yaml:3)"},
+		// Hostile bytes from file names, -s values and messages are escaped:
+		// the form stays one line and never drives a terminal.
+		{"escape in message", Finding{Message: "none of a\x1b[2Jb.yaml\x1b[31m exist\a"}, `none of a\x1b[2Jb.yaml\x1b[31m exist\a`},
+		{"forged line", Finding{Message: "m\nx.yaml:1:1: error: forged", Pos: Position{File: "a.yaml", Line: 1}},
+			`a.yaml:1: m\nx.yaml:1:1: error: forged`},
+		{"hostile file, field and chain", Finding{
+			Message: "m", Field: "spec.\x1b]0;title\a",
+			Pos:   Position{File: "p\n.yaml", Line: 3},
+			Chain: []Position{{File: "app\r.yaml", Line: 2}},
+		}, `p\n.yaml:3: spec.\x1b]0;title\a: m (via app\r.yaml:2 → p\n.yaml:3)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +134,11 @@ func TestJoinCollectRoundTrip(t *testing.T) {
 	err := Join(Findings{a, b})
 	if got, want := err.Error(), "x.yaml:1: a\ny.yaml:2: b"; got != want {
 		t.Errorf("Join(…).Error() = %q, want %q", got, want)
+	}
+	// Each finding stays on its own line, even one with a newline inside.
+	forged := &Finding{Message: "c\nx.yaml:9:9: error: forged"}
+	if got, want := Join(Findings{a, forged}).Error(), `x.yaml:1: a`+"\n"+`c\nx.yaml:9:9: error: forged`; got != want {
+		t.Errorf("Join(a, forged).Error() = %q, want %q", got, want)
 	}
 	got := Collect(err)
 	if len(got) != 2 || got[0] != a || got[1] != b {

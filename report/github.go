@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/textsafe"
 )
 
 // GitHub writes GitHub Actions workflow commands, one annotation per finding:
@@ -65,11 +66,14 @@ func githubLine(f *diag.Finding) string {
 }
 
 // GitHub's runner splits commands on newlines, properties on ',' and
-// key from value on ':'; '%' escapes them all.
+// key from value on ':'; '%' escapes them all. Other control characters,
+// which the log viewer would pass to the browser's terminal emulation, are
+// then escaped as in text output; CR and LF keep GitHub's own escapes, so a
+// multi-line message stays a multi-line annotation.
 var (
 	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-func escapeData(s string) string     { return dataEscaper.Replace(s) }
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+func escapeData(s string) string     { return textsafe.Escape(dataEscaper.Replace(s)) }
+func escapeProperty(s string) string { return textsafe.Escape(propertyEscaper.Replace(s)) }

@@ -1,8 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/eastern-k8s/eastern/diag"
 )
@@ -43,10 +48,47 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	for i, f := range r.Findings {
 		out.Findings[i] = toJSON(f)
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeInvisible(buf.Bytes()))
+	return err
+}
+
+// escapeInvisible writes as \uXXXX escapes the characters that encoding/json
+// leaves raw but a terminal could act on or hide text with: DEL, C1 controls,
+// bidirectional overrides. The data decodes the same; the output is safe to
+// print. Outside strings, JSON has only ASCII punctuation and the newlines
+// and spaces of the indentation, which stay.
+func escapeInvisible(js []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(js); {
+		r, size := utf8.DecodeRune(js[i:])
+		if r == '\n' || r == ' ' || strconv.IsGraphic(r) {
+			i += size
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(js)+16)
+		}
+		out = append(out, js[last:i]...)
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+		} else {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+		i += size
+		last = i
+	}
+	if out == nil {
+		return js
+	}
+	return append(out, js[last:]...)
 }
 
 func toJSON(f *diag.Finding) jsonFinding {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/textsafe"
 )
 
 // JUnit writes JUnit XML for Jenkins' junit step and similar CI: one
@@ -121,7 +122,9 @@ func newJUnitCase(name, class string, fs diag.Findings, failOn diag.Severity) ju
 		}
 	}
 	if first != nil {
-		tc.Failure = &junitFailure{Message: message(first), Type: first.Rule, Text: strings.Join(failing, "\n")}
+		// Escaped like the text lines, so that the message is one line too;
+		// the XML encoder would only replace what XML forbids with U+FFFD.
+		tc.Failure = &junitFailure{Message: textsafe.Escape(message(first)), Type: first.Rule, Text: strings.Join(failing, "\n")}
 	}
 	if len(other) > 0 {
 		tc.SystemOut = strings.Join(other, "\n")

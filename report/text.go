@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/textsafe"
 )
 
 // Text writes findings gcc-style, one per line, then the summary line.
@@ -29,10 +30,14 @@ func (t Text) Write(w io.Writer, r *Report) error {
 // warnings parsers understand:
 //
 //	file:line:col: severity: field: message [rule] (Kind/name in ns, k8s 1.24, via app.yaml:22 → p.yaml:4)
+//
+// Every part that comes from templates or the command line is escaped
+// (textsafe.Escape), so that a finding is always exactly one line and only
+// the colour codes added here reach the terminal.
 func textLine(f *diag.Finding, color bool) string {
 	var b strings.Builder
 	if f.Pos.File != "" {
-		b.WriteString(f.Pos.String())
+		b.WriteString(textsafe.Escape(f.Pos.String()))
 		b.WriteString(": ")
 	}
 	sev := f.Severity.String()
@@ -41,12 +46,12 @@ func textLine(f *diag.Finding, color bool) string {
 	}
 	b.WriteString(sev)
 	b.WriteString(": ")
-	b.WriteString(message(f))
+	b.WriteString(textsafe.Escape(message(f)))
 	if f.Rule != "" {
-		fmt.Fprintf(&b, " [%s]", f.Rule)
+		fmt.Fprintf(&b, " [%s]", textsafe.Escape(f.Rule))
 	}
 	if ctx := context(f); ctx != "" {
-		fmt.Fprintf(&b, " (%s)", ctx)
+		fmt.Fprintf(&b, " (%s)", textsafe.Escape(ctx))
 	}
 	return b.String()
 }

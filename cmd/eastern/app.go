@@ -9,9 +9,12 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/eastern-k8s/eastern/internal/textsafe"
 )
 
 // Exit codes shared by every command.
@@ -42,9 +45,13 @@ type app struct {
 }
 
 func newApp(stdin *os.File, stdout, stderr *os.File) *app {
+	var out io.Writer = stdout
+	if closedAtStart(stdout) {
+		out = closedStream{}
+	}
 	return &app{
 		stdin:          stdin,
-		stdout:         stdout,
+		stdout:         out,
 		stderr:         stderr,
 		stdinTerminal:  isTerminal(stdin),
 		stdoutTerminal: isTerminal(stdout),
@@ -52,6 +59,13 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 		getenv:         os.Getenv,
 	}
 }
+
+// closedStream stands in for a standard output that was closed when the
+// process started (see closedAtStart): every write fails as it would on the
+// closed descriptor, instead of vanishing into /dev/null.
+type closedStream struct{}
+
+func (closedStream) Write([]byte) (int, error) { return 0, syscall.EBADF }
 
 // isTerminal reports whether f is a terminal. A character device is not
 // enough: </dev/null is one, and must not count as an interactive stdin.
@@ -244,7 +258,14 @@ func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done b
 
 // usageFailed prints a usage error in one line plus a pointer to --help.
 func (a *app) usageFailed(cmd string, err error) {
-	fmt.Fprintf(a.stderr, "eastern %s: %v\nRun 'eastern %s --help' for usage.\n", cmd, err, cmd)
+	fmt.Fprintf(a.stderr, "eastern %s: %s\nRun 'eastern %s --help' for usage.\n", cmd, textsafe.Escape(err.Error()), cmd)
+}
+
+// failed prints an error that ends a command, "eastern render: …", in one
+// line: file names and values in it are escaped, so that they can neither
+// forge a line nor send escape sequences to the terminal.
+func (a *app) failed(cmd string, err error) {
+	fmt.Fprintf(a.stderr, "eastern %s: %s\n", cmd, textsafe.Escape(err.Error()))
 }
 
 // commandHelp puts a command's usage text and its flag table together.

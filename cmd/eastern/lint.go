@@ -85,7 +85,7 @@ func (a *app) lint(args []string) int {
 		a.usageFailed("lint", err)
 		return exitUsage
 	default:
-		fmt.Fprintf(a.stderr, "eastern lint: %v\n", err)
+		a.failed("lint", err)
 		return exitUsage
 	}
 }

@@ -62,7 +62,7 @@ func (a *app) render(args []string) int {
 		report.WriteText(a.stderr, diag.Collect(err), a.color())
 		return exitFailed
 	default:
-		fmt.Fprintf(a.stderr, "eastern render: %v\n", err)
+		a.failed("render", err)
 		return exitFailed
 	}
 }
@@ -87,7 +87,10 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := engine.Options{Namespace: ns, Vars: vars, Root: c.root, BaseDir: c.baseDir, Strict: c.strict}
+	opts := engine.Options{
+		Namespace: ns, Vars: vars, Root: c.root, BaseDir: c.baseDir, Strict: c.strict,
+		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput),
+	}
 
 	var res *engine.Result
 	if template == "" || template == "-" {
