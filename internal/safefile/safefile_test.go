@@ -18,6 +18,17 @@ func withUmask(t *testing.T, mask int) {
 	t.Cleanup(func() { syscall.Umask(old) })
 }
 
+// writers are the two ways Write gets its data to disk: through an unnamed
+// file on Linux, through a named temporary file elsewhere (and where the
+// file system lacks O_TMPFILE). Every guarantee holds for both.
+var writers = []struct {
+	name  string
+	write func(string, []byte) error
+}{
+	{"unnamed", Write},
+	{"named", func(path string, data []byte) error { return write(path, data, false) }},
+}
+
 func TestWriteModes(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -32,36 +43,38 @@ func TestWriteModes(t *testing.T) {
 		{"existing 0644 under umask 077", 0o077, 0o644, 0o644},
 		{"existing 0755 keeps its execute bits", 0o022, 0o755, 0o755},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			withUmask(t, tt.umask)
-			path := filepath.Join(t.TempDir(), "out.yaml")
-			if tt.existing != 0 {
-				if err := os.WriteFile(path, []byte("old contents, longer than the new\n"), 0o600); err != nil {
+	for _, w := range writers {
+		for _, tt := range tests {
+			t.Run(w.name+"/"+tt.name, func(t *testing.T) {
+				withUmask(t, tt.umask)
+				path := filepath.Join(t.TempDir(), "out.yaml")
+				if tt.existing != 0 {
+					if err := os.WriteFile(path, []byte("old contents, longer than the new\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.Chmod(path, tt.existing); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := w.write(path, []byte("new\n")); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.Chmod(path, tt.existing); err != nil {
+				data, err := os.ReadFile(path)
+				if err != nil || string(data) != "new\n" {
+					t.Fatalf("file holds %q, %v; want %q", data, err, "new\n")
+				}
+				info, err := os.Stat(path)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			if err := Write(path, []byte("new\n")); err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(path)
-			if err != nil || string(data) != "new\n" {
-				t.Fatalf("file holds %q, %v; want %q", data, err, "new\n")
-			}
-			info, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := info.Mode().Perm(); got != tt.want {
-				t.Errorf("mode %04o, want %04o", got, tt.want)
-			}
-			if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"out.yaml"}) {
-				t.Errorf("directory holds %v, want only out.yaml", names)
-			}
-		})
+				if got := info.Mode().Perm(); got != tt.want {
+					t.Errorf("mode %04o, want %04o", got, tt.want)
+				}
+				if names := dirNames(t, filepath.Dir(path)); !slices.Equal(names, []string{"out.yaml"}) {
+					t.Errorf("directory holds %v, want only out.yaml", names)
+				}
+			})
+		}
 	}
 }
 
@@ -106,29 +119,37 @@ func TestWriteFailures(t *testing.T) {
 			return filepath.Join(p, "out.yaml")
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := tt.setup(t, dir)
-			before := dirNames(t, dir)
-			err := Write(path, []byte("new\n"))
-			if err == nil {
-				t.Fatalf("Write(%s) succeeded", path)
-			}
-			if after := dirNames(t, dir); !slices.Equal(before, after) {
-				t.Errorf("directory changed from %v to %v", before, after)
-			}
-		})
+	for _, w := range writers {
+		for _, tt := range tests {
+			t.Run(w.name+"/"+tt.name, func(t *testing.T) {
+				dir := t.TempDir()
+				path := tt.setup(t, dir)
+				before := dirNames(t, dir)
+				err := w.write(path, []byte("new\n"))
+				if err == nil {
+					t.Fatalf("Write(%s) succeeded", path)
+				}
+				if after := dirNames(t, dir); !slices.Equal(before, after) {
+					t.Errorf("directory changed from %v to %v", before, after)
+				}
+			})
+		}
 	}
 }
 
 // A reader never sees a half-written file: while writers keep replacing the
 // file with one of two large contents, every read returns one of them whole.
 func TestWriteIsAtomic(t *testing.T) {
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) { testWriteIsAtomic(t, w.write) })
+	}
+}
+
+func testWriteIsAtomic(t *testing.T, write func(string, []byte) error) {
 	path := filepath.Join(t.TempDir(), "out.yaml")
 	a := bytes.Repeat([]byte("a"), 1<<20)
 	b := bytes.Repeat([]byte("b"), 1<<19)
-	if err := Write(path, a); err != nil {
+	if err := write(path, a); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -142,7 +163,7 @@ func TestWriteIsAtomic(t *testing.T) {
 					return
 				default:
 				}
-				if err := Write(path, data); err != nil {
+				if err := write(path, data); err != nil {
 					errs <- err
 					return
 				}
@@ -173,9 +194,9 @@ func TestWriteIsAtomic(t *testing.T) {
 
 func TestTempPrefix(t *testing.T) {
 	tests := []struct{ path, want string }{
-		{"out.yaml", ".out.yaml.tmp-"},
-		{"rendered/prod.yaml", "rendered/.prod.yaml.tmp-"},
-		{"/abs/dir/x", "/abs/dir/.x.tmp-"},
+		{"out.yaml", ".out.yaml.eastern-tmp-"},
+		{"rendered/prod.yaml", "rendered/.prod.yaml.eastern-tmp-"},
+		{"/abs/dir/x", "/abs/dir/.x.eastern-tmp-"},
 	}
 	for _, tt := range tests {
 		if got := TempPrefix(tt.path); got != tt.want {
@@ -200,9 +221,15 @@ func dirNames(t *testing.T, dir string) []string {
 // TestWriteCreatesParents: like mkdir -p, a missing output directory is
 // created, and only the file lands in it.
 func TestWriteCreatesParents(t *testing.T) {
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) { testWriteCreatesParents(t, w.write) })
+	}
+}
+
+func testWriteCreatesParents(t *testing.T, write func(string, []byte) error) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rendered", "staging", "out.yaml")
-	if err := Write(path, []byte("new\n")); err != nil {
+	if err := write(path, []byte("new\n")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)
@@ -217,6 +244,12 @@ func TestWriteCreatesParents(t *testing.T) {
 // TestWriteThroughSymlink: writing to a symlink replaces its target and
 // keeps the link, as editors and shell redirection do.
 func TestWriteThroughSymlink(t *testing.T) {
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) { testWriteThroughSymlink(t, w.write) })
+	}
+}
+
+func testWriteThroughSymlink(t *testing.T, write func(string, []byte) error) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "real.yaml")
 	link := filepath.Join(dir, "link.yaml")
@@ -226,7 +259,7 @@ func TestWriteThroughSymlink(t *testing.T) {
 	if err := os.Symlink("real.yaml", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(link, []byte("new\n")); err != nil {
+	if err := write(link, []byte("new\n")); err != nil {
 		t.Fatal(err)
 	}
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
