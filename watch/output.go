@@ -11,6 +11,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/safefile"
+	"github.com/eastern-k8s/eastern/internal/textsafe"
 	"github.com/eastern-k8s/eastern/report"
 )
 
@@ -64,21 +65,32 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 
 	switch {
 	case t.out != "":
-		fmt.Fprintln(s.opts.Stdout, s.statusLine(t, r, writeErr))
+		// The namespace, the path and object names may hold anything.
+		s.writeStdout([]byte(textsafe.Escape(s.statusLine(t, r, writeErr)) + "\n"))
 		s.printFindings(findings)
 	case s.opts.Screen:
 		// drawScreen shows it with the other namespaces.
 	default:
 		var b bytes.Buffer
-		fmt.Fprintf(&b, "%s%s %s %s\n", streamMarker, now.Format(time.RFC3339), t.ns, outcome(r))
+		fmt.Fprintf(&b, "%s%s %s %s\n", streamMarker, now.Format(time.RFC3339), textsafe.Escape(t.ns), outcome(r))
 		if r.OK {
 			b.Write(r.Output)
 			if len(r.Output) > 0 && r.Output[len(r.Output)-1] != '\n' {
 				b.WriteByte('\n')
 			}
 		}
-		s.opts.Stdout.Write(b.Bytes())
+		s.writeStdout(b.Bytes())
 		s.printFindings(findings)
+	}
+}
+
+// writeStdout writes p to Stdout and keeps the first error, which ends the
+// watch (see Run) when renders go to Stdout: renders that reach no one are
+// not worth making. With Output, only status lines are lost, and the files
+// are still written.
+func (s *session) writeStdout(p []byte) {
+	if _, err := s.opts.Stdout.Write(p); err != nil && s.stdoutErr == nil && s.opts.Output == "" {
+		s.stdoutErr = err
 	}
 }
 
@@ -187,7 +199,7 @@ func (s *session) drawScreen() {
 	for _, line := range footer {
 		b.WriteString(line + "\n")
 	}
-	s.opts.Stdout.Write(b.Bytes())
+	s.writeStdout(b.Bytes())
 }
 
 // screenRule separates headers from renders on the screen.
@@ -206,6 +218,9 @@ func (s *session) screenStatus(t *target) []string {
 		lines = append(lines, "# errors below; showing the good render from "+t.goodAt.Format(time.TimeOnly))
 	case r.Changes != nil || len(r.Trigger) > 0:
 		lines = append(lines, "# changed: "+formatChanges(r.Changes))
+	}
+	for i, line := range lines {
+		lines[i] = textsafe.Escape(line)
 	}
 	return lines
 }

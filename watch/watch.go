@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,9 +54,12 @@ type Options struct {
 	// Inputs are more files whose change re-renders every namespace, such
 	// as the --values file.
 	Inputs []string
-	// Root and Strict are passed to the engine as they are.
-	Root   string
-	Strict bool
+	// Root, Strict, MaxLoads and MaxOutput are passed to the engine as
+	// they are.
+	Root      string
+	Strict    bool
+	MaxLoads  int
+	MaxOutput int64
 	// Output is where each namespace's render is written, atomically; it
 	// must contain NamespaceVar when there are several namespaces. Empty
 	// means Stdout.
@@ -67,7 +71,8 @@ type Options struct {
 	// warnings only (--no-lint).
 	Check func(res *engine.Result, renderErr error, namespace string) diag.Findings
 	// Stdout receives renders (without Output) or one status line per render
-	// (with Output). Stderr receives findings.
+	// (with Output); without Output, a write to it that fails ends Run.
+	// Stderr receives findings.
 	Stdout, Stderr io.Writer
 	// Screen redraws Stdout as a terminal screen on every render instead of
 	// appending to a stream. Ignored with Output.
@@ -194,7 +199,9 @@ func New(opts Options) (*Watcher, error) {
 
 // Run renders every namespace, then watches until ctx is cancelled, when it
 // returns nil. Render and write errors are printed and the watch goes on;
-// Run returns an error only when the file watcher cannot start.
+// Run returns an error only when it cannot go on at all: the file watcher
+// cannot start, Stdout cannot take a render, or the working directory has been
+// removed (its relative paths can never resolve again).
 func (w *Watcher) Run(ctx context.Context) error {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -204,6 +211,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 	defer s.close()
 
 	s.flush(w.targets, nil)
+	if err := s.fatal(); err != nil {
+		return err
+	}
 	// The timer runs only while events are pending: an idle watch has no
 	// timer and no ticker, and uses no CPU.
 	timer := time.NewTimer(time.Hour)
@@ -252,8 +262,38 @@ func (w *Watcher) Run(ctx context.Context) error {
 			fire = nil
 			targets, trigger := s.takePending()
 			s.flush(targets, trigger)
+			// Removing the working directory deletes or moves what lies
+			// below it, and those events bring the watch here.
+			if err := s.fatal(); err != nil {
+				return err
+			}
 		}
 	}
+}
+
+// fatal returns why the watch cannot go on after a batch, or nil.
+func (s *session) fatal() error {
+	if s.stdoutErr != nil {
+		return fmt.Errorf("writing standard output: %w", s.stdoutErr)
+	}
+	return s.checkWorkingDir()
+}
+
+// checkWorkingDir reports an error when the directory the watch started in
+// is no longer at its path: the process stays in the removed directory, so
+// relative paths fail for good, even once a directory of that name is back.
+func (w *Watcher) checkWorkingDir() error {
+	here, err := os.Stat(".")
+	if err == nil {
+		var there os.FileInfo
+		if there, err = os.Stat(w.cwd); err == nil && !os.SameFile(here, there) {
+			err = fs.ErrNotExist // another directory in its place
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the working directory %s was removed", w.cwd)
+	}
+	return nil // a permission problem, say, is not a removal
 }
 
 // session is one Run: the OS watcher and what is pending.
@@ -262,20 +302,17 @@ type session struct {
 	fsw     *fsnotify.Watcher
 	pending []*target
 	trigger []string
+	// stdoutErr is the first error writing to Stdout.
+	stdoutErr error
 }
 
 func (s *session) close() {
 	s.fsw.Close()
 	// safefile removes its temporary file when a write fails; this catches
-	// one left by a write that was cut short.
+	// those left by eastern processes that were killed while writing.
 	for _, t := range s.targets {
-		if t.out == "" {
-			continue
-		}
-		if leftovers, err := filepath.Glob(globEscape(safefile.TempPrefix(t.out)) + "*"); err == nil {
-			for _, f := range leftovers {
-				os.Remove(f)
-			}
+		if t.out != "" {
+			safefile.RemoveStale(t.out)
 		}
 	}
 }
@@ -395,6 +432,7 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 	}
 	res, err := engine.RenderFile(s.opts.Template, engine.Options{
 		Namespace: t.ns, Vars: vars, Root: s.opts.Root, Strict: s.opts.Strict,
+		MaxLoads: s.opts.MaxLoads, MaxOutput: s.opts.MaxOutput,
 	})
 	deps := []string{s.template}
 	for _, f := range res.Files {
@@ -495,16 +533,4 @@ func (s *session) watchList() []string {
 	list := s.fsw.WatchList()
 	slices.Sort(list)
 	return list
-}
-
-// globEscape quotes the metacharacters of filepath.Match in a literal path.
-func globEscape(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

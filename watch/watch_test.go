@@ -460,7 +460,7 @@ func TestOutputFiles(t *testing.T) {
 	h.stop()
 	var leftovers []string
 	for _, name := range dirNames(t, dir) {
-		if strings.Contains(name, ".tmp-") {
+		if strings.Contains(name, ".eastern-tmp-") {
 			leftovers = append(leftovers, name)
 		}
 	}

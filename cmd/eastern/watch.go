@@ -32,7 +32,8 @@ render is written atomically to -o FILE (a failed render leaves the file as
 it was) or printed: on a terminal as a screen showing the latest render and
 what changed; otherwise as a stream with a "# eastern watch: TIME NAMESPACE
 ok" line before each render. Problems, and lint's findings unless --no-lint,
-print to standard error at template file:line. Errors never stop the watch.
+print to standard error at template file:line. Errors in the templates never
+stop the watch, and a TEMPLATE that does not exist yet is waited for.
 
 Examples:
   eastern watch deploy/app.yaml production
@@ -41,7 +42,8 @@ Examples:
 
 Flags:
 {{flags}}
-Stop with Ctrl-C. Exit codes: 0 stopped, 1 the watch could not start, 2 usage error.
+Stop with Ctrl-C. Exit codes: 0 stopped, 1 the watch could not start or go on
+(standard output cannot be written, the working directory was removed), 2 usage error.
 `
 
 type watchCmd struct {
@@ -74,7 +76,7 @@ func (a *app) watch(args []string) int {
 			a.usageFailed("watch", err)
 			return exitUsage
 		}
-		fmt.Fprintf(a.stderr, "eastern watch: %v\n", err)
+		a.failed("watch", err)
 		return exitFailed
 	}
 	w, err := watch.New(opts)
@@ -84,7 +86,7 @@ func (a *app) watch(args []string) int {
 		a.usageFailed("watch", err)
 		return exitUsage
 	case err != nil:
-		fmt.Fprintf(a.stderr, "eastern watch: %v\n", err)
+		a.failed("watch", err)
 		return exitFailed
 	}
 	// Ctrl-C and SIGTERM end the watch normally: Run returns after the
@@ -92,7 +94,7 @@ func (a *app) watch(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := w.Run(ctx); err != nil {
-		fmt.Fprintf(a.stderr, "eastern watch: %v\n", err)
+		a.failed("watch", err)
 		return exitFailed
 	}
 	return exitOK
@@ -139,6 +141,8 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		Vars:       c.vars,
 		Root:       c.root,
 		Strict:     c.strict,
+		MaxLoads:   c.maxLoads,
+		MaxOutput:  int64(c.maxOutput),
 		Output:     c.output,
 		Stdout:     a.stdout,
 		Stderr:     a.stderr,
@@ -181,11 +185,10 @@ func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error,
 		configPath = lint.ConfigFile
 	}
 	load := func() (*lint.Config, error) {
-		cfg, err := lint.LoadConfig(configPath)
-		if optional && errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+		if optional {
+			return lint.FindConfig(c.root)
 		}
-		return cfg, err
+		return lint.LoadConfig(configPath)
 	}
 	cfg, err := load()
 	if err != nil {
