@@ -44,7 +44,7 @@ func readFD(fd int, path string, limit int64) ([]byte, error) {
 		})
 		return n, err
 	}
-	return readChecked(read, fileMode(st.Mode), st.Size, path, limit)
+	return readChecked(read, fileMode(uint32(st.Mode)), int64(st.Size), path, limit)
 }
 
 // fileMode is the type part of a stat mode as fs.FileMode.
