@@ -282,17 +282,3 @@ func TestUnusableRootTemplateIsReportedAtItsPath(t *testing.T) {
 	}
 }
 
-func TestSegments(t *testing.T) {
-	var got []string
-	for s := range engine.Segments("env-${NAMESPACE}-$${LIT}-${R:-eu}.yaml $$ ${bad name}") {
-		if s.Ref {
-			got = append(got, "ref:"+s.Name+"|"+s.Fallback)
-		} else {
-			got = append(got, s.Text)
-		}
-	}
-	want := []string{"env-", "ref:NAMESPACE|", "-", "${LIT}", "-", "ref:R|eu", ".yaml $$ ${bad name}"}
-	if !slices.Equal(got, want) {
-		t.Errorf("Segments = %q, want %q", got, want)
-	}
-}

@@ -223,7 +223,7 @@ type piece struct {
 // where the next one starts. $${NAME} is the escape for the literal text
 // ${NAME}; a lone $$ and any other ${…} are literal. This is the one reader
 // of the reference syntax: the emitter loops over it directly (the hot
-// path), candidate paths and Segments through pieces.
+// path), candidate paths and CandidatePattern through pieces.
 func nextPiece(s []byte, i int) (p piece, next int) {
 	start := i
 	for {
@@ -270,35 +270,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// Segment is a run of template text as the renderer reads it: literal text,
-// or a ${NAME} or ${NAME:-fallback} reference.
-type Segment struct {
-	// Text is the literal text; for a reference, the reference as written.
-	// An escaped $${NAME} is the literal text ${NAME}.
-	Text        string
-	Ref         bool
-	Name        string // the variable a reference names
-	Fallback    string // the text after :- in ${NAME:-fallback}
-	HasFallback bool
-}
-
-// Segments splits text into literal runs and variable references by the
-// rules the renderer follows, for tools that reason about templates without
-// rendering them (lint finds the namespaces a candidate pattern implies).
-func Segments(text string) iter.Seq[Segment] {
-	return func(yield func(Segment) bool) {
-		for p := range pieces([]byte(text)) {
-			seg := Segment{Text: string(p.text), Ref: p.isRef}
-			if p.isRef {
-				seg.Name, seg.Fallback, seg.HasFallback = string(p.ref.name), string(p.ref.fallback), p.ref.hasFallback
-			}
-			if !yield(seg) {
-				return
-			}
-		}
-	}
 }
 
 // ValidName reports whether name can be referenced as ${name}.

@@ -71,10 +71,10 @@ func scanLoads(files []string, vars map[string]string, treeOf func(string) *engi
 		dir := filepath.Dir(it.file)
 		for _, d := range directives {
 			for _, c := range d.Candidates {
-				for _, e := range g.expand(it.tree, candidatePattern(dir, c, nil)) {
+				for _, e := range g.expand(it.tree, engine.CandidatePattern(dir, c, nil)) {
 					targets = append(targets, e.path)
 				}
-				for _, e := range g.expand(it.tree, candidatePattern(dir, c, vars)) {
+				for _, e := range g.expand(it.tree, engine.CandidatePattern(dir, c, vars)) {
 					if e.namespace != "" && validator.CheckNamespace(e.namespace) == nil {
 						g.namespaces[e.namespace] = true
 					}
@@ -92,7 +92,7 @@ func scanLoads(files []string, vars map[string]string, treeOf func(string) *engi
 	return g
 }
 
-func (g *loadGraph) expand(t *engine.Tree, p pattern) []expansion {
+func (g *loadGraph) expand(t *engine.Tree, p engine.Pattern) []expansion {
 	key := expandKey{t, p.String()}
 	if es, ok := g.expanded[key]; ok {
 		return es
@@ -159,134 +159,6 @@ func (g *loadGraph) impliedNamespaces() []string {
 	return append([]string{engine.DefaultNamespace}, out...)
 }
 
-// A pattern is a candidate path split at '/', each segment a sequence of
-// literal text and variables; adjacent literals are one token, so a segment
-// without variables is a single literal token.
-type pattern [][]token
-
-type token struct {
-	text  string // literal text, or the variable name when isVar
-	isVar bool
-}
-
-// candidatePattern reads a load! candidate of a file in dir (or "" for
-// none) with the engine's own reader of ${NAME}, ${NAME:-fallback} and
-// $${NAME}. A reference to a variable vars sets (but NAMESPACE) is its value
-// as the engine would insert it, literal text; any other reference stays a
-// variable, to match any text. The path is cleaned as filepath.Join cleans
-// the engine's.
-func candidatePattern(dir, candidate string, vars map[string]string) pattern {
-	var toks []token
-	literal := func(s string) {
-		if n := len(toks); n > 0 && !toks[n-1].isVar {
-			toks[n-1].text += s
-			return
-		}
-		toks = append(toks, token{text: s})
-	}
-	for seg := range engine.Segments(candidate) {
-		value, set := vars[seg.Name]
-		switch {
-		case !seg.Ref:
-			literal(seg.Text)
-		case set && seg.Name != "NAMESPACE":
-			if seg.HasFallback && value == "" {
-				value = seg.Fallback // the engine's rule for ${NAME:-fallback}
-			}
-			literal(value)
-		default:
-			toks = append(toks, token{text: seg.Name, isVar: true})
-		}
-	}
-	absolute := len(toks) > 0 && !toks[0].isVar && strings.HasPrefix(toks[0].text, "/")
-	if dir != "" && !absolute {
-		toks = append([]token{{text: dir + "/"}}, toks...)
-		if len(toks) > 1 && !toks[1].isVar {
-			toks = append([]token{{text: toks[0].text + toks[1].text}}, toks[2:]...)
-		}
-	}
-	return cleanPattern(splitPattern(toks), absolute || filepath.IsAbs(dir))
-}
-
-// splitPattern cuts tokens into path segments at the '/' of literals.
-func splitPattern(toks []token) pattern {
-	p := pattern{nil}
-	for _, t := range toks {
-		if t.isVar {
-			p[len(p)-1] = append(p[len(p)-1], t)
-			continue
-		}
-		for i, part := range strings.Split(t.text, "/") {
-			if i > 0 {
-				p = append(p, nil)
-			}
-			if part != "" {
-				p[len(p)-1] = append(p[len(p)-1], token{text: part})
-			}
-		}
-	}
-	for i, seg := range p {
-		if len(seg) == 0 {
-			p[i] = []token{{}} // an empty segment: the root of an absolute path
-		}
-	}
-	return p
-}
-
-// cleanPattern is filepath.Clean for patterns: it drops empty and "."
-// segments and lets ".." remove the segment before it, variables included,
-// as Clean does after the engine substitutes them. An absolute pattern
-// keeps its leading empty segment.
-func cleanPattern(p pattern, absolute bool) pattern {
-	var out pattern
-	if absolute {
-		out, p = p[:1], p[1:]
-	}
-	for _, seg := range p {
-		switch {
-		case isLiteral(seg, "") || isLiteral(seg, "."):
-		case isLiteral(seg, ".."):
-			switch n := len(out); {
-			case absolute && n == 1: // "/.." is "/"
-			case n > 0 && !isLiteral(out[n-1], ".."):
-				out = out[:n-1]
-			default:
-				out = append(out, seg)
-			}
-		default:
-			out = append(out, seg)
-		}
-	}
-	if len(out) == 0 {
-		out = pattern{{{text: "."}}}
-	}
-	return out
-}
-
-func isLiteral(seg []token, text string) bool {
-	return len(seg) == 1 && !seg[0].isVar && seg[0].text == text
-}
-
-// String writes p back as a path with ${NAME} for its variables, for keys
-// and messages. Literal text that looks like a reference is escaped, so
-// distinct patterns have distinct strings.
-func (p pattern) String() string {
-	var b strings.Builder
-	for i, seg := range p {
-		if i > 0 {
-			b.WriteByte('/')
-		}
-		for _, t := range seg {
-			if t.isVar {
-				b.WriteString("${" + t.text + "}")
-				continue
-			}
-			b.WriteString(strings.ReplaceAll(t.text, "$", "$$"))
-		}
-	}
-	return b.String()
-}
-
 // expansion is one existing file a pattern could produce, with the value
 // ${NAMESPACE} takes to produce it ("" when the pattern has none).
 type expansion struct {
@@ -320,13 +192,13 @@ func (d *diskIndex) list(t *engine.Tree, dir string) []engine.Entry {
 // segments: a literal segment is looked up, a segment with variables is
 // matched against the directory's entries (a variable matches any text
 // without '/').
-func (d *diskIndex) expand(t *engine.Tree, p pattern) []expansion {
+func (d *diskIndex) expand(t *engine.Tree, p engine.Pattern) []expansion {
 	type state struct {
 		path string
 		ns   string
 	}
 	var start string
-	if len(p) > 0 && len(p[0]) == 1 && p[0][0].text == "" && !p[0][0].isVar {
+	if p.Absolute() {
 		start, p = "/", p[1:] // absolute path
 	}
 	states := []state{{path: start}}
@@ -338,8 +210,8 @@ func (d *diskIndex) expand(t *engine.Tree, p pattern) []expansion {
 			if dir == "" {
 				dir = "."
 			}
-			if len(seg) == 1 && !seg[0].isVar {
-				name := seg[0].text
+			if len(seg) == 1 && !seg[0].Var {
+				name := seg[0].Text
 				if name == "." || name == ".." || name == "" {
 					next = append(next, state{filepath.Join(dir, name), st.ns})
 					continue
@@ -387,7 +259,7 @@ func joinPath(dir, name string) string {
 // starts earliest, then the shortest. Matching never backtracks: each step
 // works on the set of positions in name that the tokens so far can reach,
 // so six adjacent variables and a long name cost what one does.
-func matchSegment(seg []token, name, ns string) (string, bool) {
+func matchSegment(seg engine.PatternSegment, name, ns string) (string, bool) {
 	first := slices.IndexFunc(seg, isNamespace)
 	if first < 0 || ns != "" {
 		return ns, matches(seg, name, ns)
@@ -421,11 +293,11 @@ func matchSegment(seg []token, name, ns string) (string, bool) {
 	return "", false
 }
 
-func isNamespace(t token) bool { return t.isVar && t.text == "NAMESPACE" }
+func isNamespace(t engine.PatternPart) bool { return t.Var && t.Text == "NAMESPACE" }
 
 // matches reports whether seg matches all of name, with ${NAMESPACE} as
 // the literal ns.
-func matches(seg []token, name, ns string) bool {
+func matches(seg engine.PatternSegment, name, ns string) bool {
 	return reach(seg, name, ns, positions(len(name), 0))[len(name)]
 }
 
@@ -440,19 +312,19 @@ func positions(n, p int) []bool {
 // positions in from: a literal moves past itself where name has it, a
 // variable reaches every position from the first one reached on (it takes
 // any text). ${NAMESPACE} is the literal ns.
-func reach(seg []token, name, ns string, from []bool) []bool {
+func reach(seg engine.PatternSegment, name, ns string, from []bool) []bool {
 	cur := from
 	for _, t := range seg {
 		next := make([]bool, len(name)+1)
-		if t.isVar && !isNamespace(t) {
+		if t.Var && !isNamespace(t) {
 			if p := slices.Index(cur, true); p >= 0 {
 				for q := p; q <= len(name); q++ {
 					next[q] = true
 				}
 			}
 		} else {
-			lit := t.text
-			if t.isVar {
+			lit := t.Text
+			if t.Var {
 				lit = ns
 			}
 			for p, ok := range cur {
@@ -468,12 +340,12 @@ func reach(seg []token, name, ns string, from []bool) []bool {
 
 // reachBack returns the positions of name from which seg, which has no
 // ${NAMESPACE}, matches the rest of name.
-func reachBack(seg []token, name string) []bool {
+func reachBack(seg engine.PatternSegment, name string) []bool {
 	cur := positions(len(name), len(name))
 	for i := len(seg) - 1; i >= 0; i-- {
 		t := seg[i]
 		next := make([]bool, len(name)+1)
-		if t.isVar {
+		if t.Var {
 			last := len(cur) - 1
 			for last >= 0 && !cur[last] {
 				last--
@@ -482,8 +354,8 @@ func reachBack(seg []token, name string) []bool {
 				next[p] = true
 			}
 		} else {
-			for p := 0; p+len(t.text) <= len(name); p++ {
-				if cur[p+len(t.text)] && strings.HasPrefix(name[p:], t.text) {
+			for p := 0; p+len(t.Text) <= len(name); p++ {
+				if cur[p+len(t.Text)] && strings.HasPrefix(name[p:], t.Text) {
 					next[p] = true
 				}
 			}

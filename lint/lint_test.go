@@ -122,55 +122,21 @@ func TestMatchSegment(t *testing.T) {
 }
 
 // onlySegment reads a one-segment candidate as lint reads candidates.
-func onlySegment(t *testing.T, candidate string) []token {
+func onlySegment(t *testing.T, candidate string) engine.PatternSegment {
 	t.Helper()
-	p := candidatePattern("", candidate, nil)
+	p := engine.CandidatePattern("", candidate, nil)
 	if len(p) != 1 {
 		t.Fatalf("%q has %d segments, want 1", candidate, len(p))
 	}
 	return p[0]
 }
 
-func TestCandidatePattern(t *testing.T) {
-	vars := map[string]string{"REGION": "eu", "EMPTY": "", "DIR": "a/b", "REF": "${X}", "NAMESPACE": "ignored", "UP": ".."}
-	tests := []struct{ dir, candidate, want string }{
-		{"", "r-${NAMESPACE}-${REGION}.yaml", "r-${NAMESPACE}-eu.yaml"},
-		{"", "r-${NAMESPACE}-${TIER}.yaml", "r-${NAMESPACE}-${TIER}.yaml"},
-		{"", "${DIR}/env-${NAMESPACE}.yaml", "a/b/env-${NAMESPACE}.yaml"},
-		{"", "${REGION:-us}.yaml", "eu.yaml"},
-		{"", "${EMPTY:-us}.yaml", "us.yaml"},
-		{"", "${EMPTY}x.yaml", "x.yaml"},
-		{"", "${TIER:-web}.yaml", "${TIER}.yaml"},
-		{"", "$${REGION}-${REGION}.yaml", "$${REGION}-eu.yaml"},
-		{"", "${REF}.yaml", "$${X}.yaml"},
-		{"", "$5-${REGION", "$$5-$${REGION"},
-		{"", "plain.yaml", "plain.yaml"},
-		// Paths are joined to the loading file's directory and cleaned as
-		// the engine cleans them once the variables have values.
-		{"o", "env-${NAMESPACE}.yaml", "o/env-${NAMESPACE}.yaml"},
-		{".", "./x/../env.yaml", "env.yaml"},
-		{"o/p", "../${NAMESPACE}/x.yaml", "o/${NAMESPACE}/x.yaml"},
-		{"o", "${NAMESPACE}/../x.yaml", "o/x.yaml"},
-		{"o", "${UP}/x.yaml", "x.yaml"},
-		{"..", "../x.yaml", "../../x.yaml"},
-		{"o", "/abs/${NAMESPACE}.yaml", "/abs/${NAMESPACE}.yaml"},
-		{"/etc", "../x.yaml", "/x.yaml"},
-		{"/", "../x.yaml", "/x.yaml"},
-		{"o", "a//b/", "o/a/b"},
-		{"o/$${dir}", "x.yaml", "o/$$$${dir}/x.yaml"},
-	}
-	for _, tt := range tests {
-		if got := candidatePattern(tt.dir, tt.candidate, vars).String(); got != tt.want {
-			t.Errorf("candidatePattern(%q, %q) = %q, want %q", tt.dir, tt.candidate, got, tt.want)
-		}
-	}
-	// A value containing a reference is literal text after substitution.
-	if ns, ok := matchSegment(candidatePattern("", "${REF}-${NAMESPACE}", vars)[0], "${X}-qa", ""); !ok || ns != "qa" {
+// TestSubstitutedReferenceIsLiteral: a value containing a reference is
+// literal text after substitution, not an open variable to match.
+func TestSubstitutedReferenceIsLiteral(t *testing.T) {
+	vars := map[string]string{"REF": "${X}"}
+	if ns, ok := matchSegment(engine.CandidatePattern("", "${REF}-${NAMESPACE}", vars)[0], "${X}-qa", ""); !ok || ns != "qa" {
 		t.Errorf("a substituted ${X} matched as a variable: %q, %v", ns, ok)
-	}
-	// A directory name is literal even when it looks like a reference.
-	if p := candidatePattern("${D}", "x.yaml", nil); len(p) != 2 || !isLiteral(p[0], "${D}") {
-		t.Errorf("directory ${D} read as %q, want a literal segment", p)
 	}
 }
 
@@ -290,7 +256,7 @@ func TestExpandOnDisk(t *testing.T) {
 	}
 	got := func(p string) []string {
 		var out []string
-		for _, e := range d.expand(tree, candidatePattern(dir, p, nil)) {
+		for _, e := range d.expand(tree, engine.CandidatePattern(dir, p, nil)) {
 			rel, _ := filepath.Rel(dir, e.path)
 			out = append(out, rel+"@"+e.namespace)
 		}
