@@ -281,4 +281,3 @@ func TestUnusableRootTemplateIsReportedAtItsPath(t *testing.T) {
 		t.Errorf("got %v, want one finding at bad.yaml whose message does not repeat the name", fs)
 	}
 }
-
