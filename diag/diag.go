@@ -193,3 +193,17 @@ func (fs Findings) Count(s Severity) int {
 	}
 	return n
 }
+
+// UsageError is a mistake in what the caller asked for — a path that does
+// not exist, a glob that matches nothing, a name that cannot be a
+// namespace, a flag out of range — as opposed to a problem in a template (a
+// Finding) or in the system: the user fixes it on the command line, and a
+// command exits with its usage code.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
+// Usagef returns a *UsageError with a message formatted as by fmt.Sprintf.
+func Usagef(format string, args ...any) error {
+	return &UsageError{fmt.Sprintf(format, args...)}
+}

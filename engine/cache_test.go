@@ -13,6 +13,7 @@ import (
 // the second render still sees the first contents (it read nothing again),
 // while a render without the Cache sees the change.
 func TestCacheSharesReads(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) {
 		t.Helper()
@@ -22,11 +23,10 @@ func TestCacheSharesReads(t *testing.T) {
 	}
 	write("app.yaml", "a:\n  # load! p.yaml\n  # load? q.yaml\n")
 	write("p.yaml", "b: 1\n")
-	t.Chdir(dir)
 	cache := engine.NewCache()
 	render := func(c *engine.Cache) string {
 		t.Helper()
-		res, err := engine.RenderFile("app.yaml", engine.Options{Cache: c})
+		res, err := engine.RenderFile("app.yaml", engine.Options{Cache: c, WorkDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,6 +49,7 @@ func TestCacheSharesReads(t *testing.T) {
 // TestCacheConcurrent renders on many goroutines through one Cache (run
 // with -race).
 func TestCacheConcurrent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, content := range map[string]string{
 		"app.yaml":     "a:\n  # load! parts/p-${NAMESPACE}.yaml, parts/p.yaml\n",
@@ -62,7 +63,6 @@ func TestCacheConcurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Chdir(dir)
 	cache := engine.NewCache()
 	var wg sync.WaitGroup
 	for i := range 16 {
@@ -71,7 +71,7 @@ func TestCacheConcurrent(t *testing.T) {
 			if i%2 == 0 {
 				ns, want = "qa", "a:\n  b: 2\n"
 			}
-			res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: ns, Cache: cache})
+			res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: ns, Cache: cache, WorkDir: dir})
 			if err != nil || string(res.Output) != want {
 				t.Errorf("%s: output %q, err %v; want %q", ns, res.Output, err, want)
 			}

@@ -13,7 +13,7 @@ import (
 )
 
 // writeTree creates files (path → content) under a new temporary directory
-// and makes it the working directory.
+// and returns it, for the tests' Options.WorkDir.
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -26,7 +26,6 @@ func writeTree(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	t.Chdir(dir)
 	return dir
 }
 
@@ -51,6 +50,7 @@ func renderErrors(t *testing.T, path string, opts engine.Options) (diag.Findings
 }
 
 func TestSymlinkEscapes(t *testing.T) {
+	t.Parallel()
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "secret.yaml"), []byte("s: 1\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestSymlinkEscapes(t *testing.T) {
 	symlink(t, filepath.Join(outside, "gone.yaml"), filepath.Join(dir, "dangling.yaml"))
 	symlink(t, "real.yaml", filepath.Join(dir, "inside-link.yaml"))
 
-	fs, _ := renderErrors(t, "app.yaml", engine.Options{})
+	fs, _ := renderErrors(t, "app.yaml", engine.Options{WorkDir: dir})
 	var lines []int
 	for _, f := range fs {
 		if f.Rule != "render.escape" {
@@ -85,9 +85,10 @@ func TestSymlinkEscapes(t *testing.T) {
 }
 
 func TestSymlinkInsideRootRenders(t *testing.T) {
+	t.Parallel()
 	dir := writeTree(t, map[string]string{"app.yaml": "x:\n  # load! link.yaml\n", "real.yaml": "r: 1\n"})
 	symlink(t, "real.yaml", filepath.Join(dir, "link.yaml"))
-	res, err := engine.RenderFile("app.yaml", engine.Options{})
+	res, err := engine.RenderFile("app.yaml", engine.Options{WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,15 +98,17 @@ func TestSymlinkInsideRootRenders(t *testing.T) {
 }
 
 func TestCycleThroughSymlinkIsDetected(t *testing.T) {
+	t.Parallel()
 	dir := writeTree(t, map[string]string{"a.yaml": "k:\n  # load! alias.yaml\n"})
 	symlink(t, "a.yaml", filepath.Join(dir, "alias.yaml"))
-	fs, _ := renderErrors(t, "a.yaml", engine.Options{})
+	fs, _ := renderErrors(t, "a.yaml", engine.Options{WorkDir: dir})
 	if len(fs) != 1 || fs[0].Rule != "render.cycle" || !strings.Contains(fs[0].Message, "a.yaml:2 → alias.yaml") {
 		t.Errorf("got %v, want one cycle error a.yaml:2 → alias.yaml", fs)
 	}
 }
 
 func TestDepthLimit(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	// chain-0 loads chain-1 … chain-N; chain-N is plain.
 	build := func(n int) {
@@ -115,8 +118,8 @@ func TestDepthLimit(t *testing.T) {
 		files["chain-"+itoa(n)+".yaml"] = "leaf: true\n"
 	}
 	build(engine.MaxDepth)
-	writeTree(t, files)
-	res, err := engine.RenderFile("chain-0.yaml", engine.Options{})
+	dir := writeTree(t, files)
+	res, err := engine.RenderFile("chain-0.yaml", engine.Options{WorkDir: dir})
 	if err != nil {
 		t.Fatalf("%d nested loads must render: %v", engine.MaxDepth, err)
 	}
@@ -127,8 +130,8 @@ func TestDepthLimit(t *testing.T) {
 
 	files = map[string]string{}
 	build(engine.MaxDepth + 1)
-	writeTree(t, files)
-	fs, _ := renderErrors(t, "chain-0.yaml", engine.Options{})
+	dir = writeTree(t, files)
+	fs, _ := renderErrors(t, "chain-0.yaml", engine.Options{WorkDir: dir})
 	if len(fs) != 1 || fs[0].Rule != "render.depth" || len(fs[0].Chain) != engine.MaxDepth {
 		t.Errorf("got %v, want one depth error with a chain of %d loads", fs, engine.MaxDepth)
 	}
@@ -137,12 +140,13 @@ func TestDepthLimit(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestResultDependencies(t *testing.T) {
-	writeTree(t, map[string]string{
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
 		"app.yaml":              "a:\n  # load! o/env-${NAMESPACE}.yaml, o/env.yaml, o/never.yaml\nb:\n  # load! o/env.yaml\nc:\n  # load? o/x-${NAMESPACE}.yaml\n",
 		"o/env.yaml":            "e: 1\n",
 		"o/env-production.yaml": "e: 2\n",
 	})
-	res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: "staging"})
+	res, err := engine.RenderFile("app.yaml", engine.Options{WorkDir: dir, Namespace: "staging"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,31 +174,33 @@ func TestResultDependencies(t *testing.T) {
 }
 
 func TestRootDefaultsAndEscapeOfRootTemplate(t *testing.T) {
+	t.Parallel()
 	dir := writeTree(t, map[string]string{"apps/app.yaml": "a:\n  # load! ../shared/p.yaml\n", "shared/p.yaml": "p: 1\n"})
 	// Inside the working directory the root is the working directory, so a
 	// sibling directory is reachable.
-	if _, err := engine.RenderFile("apps/app.yaml", engine.Options{}); err != nil {
+	if _, err := engine.RenderFile("apps/app.yaml", engine.Options{WorkDir: dir}); err != nil {
 		t.Errorf("render from the working directory: %v", err)
 	}
 	// A template outside the working directory is confined to its own directory.
-	t.Chdir(t.TempDir())
-	fs, _ := renderErrors(t, filepath.Join(dir, "apps/app.yaml"), engine.Options{})
+	elsewhere := t.TempDir()
+	fs, _ := renderErrors(t, filepath.Join(dir, "apps/app.yaml"), engine.Options{WorkDir: elsewhere})
 	if len(fs) != 1 || fs[0].Rule != "render.escape" {
 		t.Errorf("got %v, want an escape error", fs)
 	}
 	// A root template outside an explicit root is refused.
-	fs, _ = renderErrors(t, filepath.Join(dir, "shared/p.yaml"), engine.Options{Root: filepath.Join(dir, "apps")})
+	fs, _ = renderErrors(t, filepath.Join(dir, "shared/p.yaml"), engine.Options{WorkDir: elsewhere, Root: filepath.Join(dir, "apps")})
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, "outside the root") {
 		t.Errorf("got %v, want the root template refused", fs)
 	}
 }
 
 func TestErrorsAreCollected(t *testing.T) {
-	writeTree(t, map[string]string{
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
 		"app.yaml": "a:\n  # load! missing-a.yaml\nb:\n  # load! ../escape.yaml\nc: ${UNSET}\nd:\n  # load! p.yaml\n",
 		"p.yaml":   "# load! missing-b.yaml\n",
 	})
-	fs, res := renderErrors(t, "app.yaml", engine.Options{Strict: true})
+	fs, res := renderErrors(t, "app.yaml", engine.Options{WorkDir: dir, Strict: true})
 	var rules []string
 	for _, f := range fs {
 		rules = append(rules, f.Pos.String()+" "+f.Rule)
@@ -209,8 +215,9 @@ func TestErrorsAreCollected(t *testing.T) {
 }
 
 func TestRenderReaderNamesStdin(t *testing.T) {
-	writeTree(t, map[string]string{"p.yaml": "p: 1\n"})
-	res, err := engine.Render(strings.NewReader("x:\n  # load! p.yaml\ny: ${NAMESPACE}"), "", engine.Options{Namespace: "prod"})
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"p.yaml": "p: 1\n"})
+	res, err := engine.Render(strings.NewReader("x:\n  # load! p.yaml\ny: ${NAMESPACE}"), "", engine.Options{WorkDir: dir, Namespace: "prod"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,6 +230,7 @@ func TestRenderReaderNamesStdin(t *testing.T) {
 }
 
 func TestDirectives(t *testing.T) {
+	t.Parallel()
 	src := []byte("a: 1\n  # load! x-${NAMESPACE}.yaml , y.yaml,\n#load? z.yaml\n# loader\nk: v # load! no\n")
 	ds := engine.Directives(src)
 	if len(ds) != 2 {
@@ -237,22 +245,25 @@ func TestDirectives(t *testing.T) {
 }
 
 func TestEmptyTemplate(t *testing.T) {
-	writeTree(t, map[string]string{"empty.yaml": ""})
-	res, err := engine.RenderFile("empty.yaml", engine.Options{})
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"empty.yaml": ""})
+	res, err := engine.RenderFile("empty.yaml", engine.Options{WorkDir: dir})
 	if err != nil || len(res.Output) != 0 || res.SourceMap.Len() != 0 {
 		t.Errorf("empty template: output %q, %d source lines, err %v", res.Output, res.SourceMap.Len(), err)
 	}
 }
 
 func TestBaseDirMustExist(t *testing.T) {
-	writeTree(t, map[string]string{})
-	_, err := engine.Render(strings.NewReader("x: 1\n"), "", engine.Options{BaseDir: "nowhere"})
+	t.Parallel()
+	dir := writeTree(t, map[string]string{})
+	_, err := engine.Render(strings.NewReader("x: 1\n"), "", engine.Options{WorkDir: dir, BaseDir: "nowhere"})
 	if err == nil || !strings.Contains(err.Error(), "base directory nowhere") {
 		t.Errorf("err = %v, want one naming the base directory", err)
 	}
 }
 
 func TestDirectivesAfterByteOrderMark(t *testing.T) {
+	t.Parallel()
 	ds := engine.Directives([]byte("\xef\xbb\xbf# load! p.yaml\n"))
 	if len(ds) != 1 || ds[0].Line != 1 || ds[0].Candidates[0] != "p.yaml" {
 		t.Errorf("got %+v, want the line-1 directive behind the BOM", ds)
@@ -260,8 +271,9 @@ func TestDirectivesAfterByteOrderMark(t *testing.T) {
 }
 
 func TestEveryUnsetVariableOfADirectiveIsReported(t *testing.T) {
-	writeTree(t, map[string]string{"app.yaml": "a:\n  # load? ${A}.yaml, ${B}.yaml\n"})
-	res, err := engine.RenderFile("app.yaml", engine.Options{})
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"app.yaml": "a:\n  # load? ${A}.yaml, ${B}.yaml\n"})
+	res, err := engine.RenderFile("app.yaml", engine.Options{WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,8 +287,9 @@ func TestEveryUnsetVariableOfADirectiveIsReported(t *testing.T) {
 }
 
 func TestUnusableRootTemplateIsReportedAtItsPath(t *testing.T) {
-	writeTree(t, map[string]string{"bad.yaml": "a: \x00\n"})
-	fs, _ := renderErrors(t, "bad.yaml", engine.Options{})
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"bad.yaml": "a: \x00\n"})
+	fs, _ := renderErrors(t, "bad.yaml", engine.Options{WorkDir: dir})
 	if len(fs) != 1 || fs[0].Pos.File != "bad.yaml" || strings.Contains(fs[0].Message, "bad.yaml") {
 		t.Errorf("got %v, want one finding at bad.yaml whose message does not repeat the name", fs)
 	}

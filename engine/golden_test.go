@@ -30,6 +30,7 @@ type goldenCase struct {
 // namespace, the output (out.<ns>.yaml), or the errors (errors.<ns>.txt),
 // and the warnings (warnings.<ns>.txt; absent when there are none).
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	cases, err := filepath.Glob("../testdata/render/*/case.json")
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no golden cases found: %v", err)
@@ -51,9 +52,8 @@ func TestGolden(t *testing.T) {
 			if len(c.Namespaces) == 0 {
 				c.Namespaces = []string{""}
 			}
-			t.Chdir(filepath.Join(dir, "in"))
 			for _, ns := range c.Namespaces {
-				out, errs, warns := renderCase(t, c, ns)
+				out, errs, warns := renderCase(t, c, ns, filepath.Join(dir, "in"))
 				name := ns
 				if name == "" {
 					name = engine.DefaultNamespace
@@ -66,13 +66,13 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func renderCase(t *testing.T, c goldenCase, ns string) (out, errs, warns string) {
+func renderCase(t *testing.T, c goldenCase, ns, workDir string) (out, errs, warns string) {
 	t.Helper()
-	opts := engine.Options{Namespace: ns, Vars: c.Vars, Root: c.Root, BaseDir: c.BaseDir, Strict: c.Strict}
+	opts := engine.Options{Namespace: ns, Vars: c.Vars, Root: c.Root, BaseDir: c.BaseDir, Strict: c.Strict, WorkDir: workDir}
 	var res *engine.Result
 	var err error
 	if c.Template == "-" {
-		in, ferr := os.Open(c.Stdin)
+		in, ferr := os.Open(filepath.Join(workDir, c.Stdin))
 		if ferr != nil {
 			t.Fatal(ferr)
 		}

@@ -11,6 +11,7 @@ import (
 // variable stays open by design, fallback or not: the pattern covers every
 // value it may take.)
 func TestCandidatePatternAgreesWithRender(t *testing.T) {
+	t.Parallel()
 	vars := map[string]string{"APP": "web", "EMPTY": "", "DIR": "a/b", "UP": "..", "DOT": "."}
 	r := &renderer{vars: vars}
 	for _, dir := range []string{"", ".", "o", "o/p", "..", "/etc", "/"} {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCandidatePattern(t *testing.T) {
+	t.Parallel()
 	vars := map[string]string{"REGION": "eu", "EMPTY": "", "DIR": "a/b", "REF": "${X}", "NAMESPACE": "ignored", "UP": ".."}
 	tests := []struct{ dir, candidate, want string }{
 		{"", "r-${NAMESPACE}-${REGION}.yaml", "r-${NAMESPACE}-eu.yaml"},

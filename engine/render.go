@@ -55,6 +55,10 @@ type Options struct {
 	BaseDir string
 	// Strict makes unset variables errors instead of warnings.
 	Strict bool
+	// WorkDir is the directory that relative paths start from: the
+	// template's, --root's, --base-dir's and the names in messages. The
+	// process's working directory when empty.
+	WorkDir string
 	// Cache, when set, shares file reads with other renders that use it
 	// (eastern lint); files must not change meanwhile. The caller closes
 	// it; without one, a render uses and closes its own.
@@ -160,7 +164,7 @@ func RenderFile(path string, opts Options) (*Result, error) {
 		opts.Cache = NewCache()
 		defer opts.Cache.Close()
 	}
-	cwd, err := os.Getwd()
+	cwd, err := opts.workDir()
 	if err != nil {
 		return &Result{}, err
 	}
@@ -193,7 +197,7 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 		opts.Cache = NewCache()
 		defer opts.Cache.Close()
 	}
-	cwd, err := os.Getwd()
+	cwd, err := opts.workDir()
 	if err != nil {
 		return &Result{}, err
 	}
@@ -201,7 +205,7 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	if base == "" {
 		base = "."
 	}
-	if info, err := os.Stat(base); err != nil || !info.IsDir() {
+	if info, err := os.Stat(fspath.Abs(cwd, base)); err != nil || !info.IsDir() {
 		return &Result{}, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: fmt.Sprintf("base directory %s does not exist or is not a directory", base)}
 	}
 	root := opts.Root
@@ -226,6 +230,25 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	// Candidates resolve from the base directory, as if the template lived there.
 	src.real = filepath.Join(r.res.abs(base), name)
 	return r.runFrom(src, filepath.Join(base, "x"))
+}
+
+// workDir returns WorkDir made absolute, or the process's working directory.
+func (o Options) workDir() (string, error) {
+	return WorkDir(o.WorkDir)
+}
+
+// WorkDir returns dir made absolute against the process's working
+// directory, which it is when empty: the one place the engine and the
+// tools built on it ask the operating system where they are.
+func WorkDir(dir string) (string, error) {
+	if dir != "" && filepath.IsAbs(dir) {
+		return filepath.Clean(dir), nil
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("finding the working directory: %w", err)
+	}
+	return fspath.Abs(cwd, dir), nil
 }
 
 // defaultRoot is the working directory when the template lies inside it,

@@ -47,6 +47,7 @@ func regularFile(content string) func(string) error {
 // a symlink to a secret outside the root while rendering: no render may
 // print the secret, however the swap and the checks interleave.
 func TestSwapToSymlinkNeverEscapes(t *testing.T) {
+	t.Parallel()
 	outside := t.TempDir()
 	secret := filepath.Join(outside, "secret")
 	if err := os.WriteFile(secret, []byte("TOP-SECRET\n"), 0o644); err != nil {
@@ -61,7 +62,7 @@ func TestSwapToSymlinkNeverEscapes(t *testing.T) {
 	defer wg.Wait()
 	defer close(stop)
 	for range 1000 {
-		res, err := engine.RenderFile("app.yaml", engine.Options{})
+		res, err := engine.RenderFile("app.yaml", engine.Options{WorkDir: dir})
 		if strings.Contains(string(res.Output), "TOP-SECRET") || err != nil && strings.Contains(err.Error(), "TOP-SECRET") {
 			t.Fatalf("a render read the file outside the root: %q, %v", res.Output, err)
 		}
@@ -72,6 +73,7 @@ func TestSwapToSymlinkNeverEscapes(t *testing.T) {
 // named pipe that nobody writes: a render that opened the pipe would wait
 // for ever. Every render must end, with the partial or with an error.
 func TestSwapToFIFONeverBlocks(t *testing.T) {
+	t.Parallel()
 	dir := writeTree(t, map[string]string{"app.yaml": "a:\n  # load! p.yaml\n", "p.yaml": "ok: 1\n"})
 	stop := make(chan struct{})
 	wg := swapLoop(t, filepath.Join(dir, "p.yaml"), stop,
@@ -84,7 +86,7 @@ func TestSwapToFIFONeverBlocks(t *testing.T) {
 	go func() {
 		defer close(done)
 		for range 300 {
-			engine.RenderFile("app.yaml", engine.Options{})
+			engine.RenderFile("app.yaml", engine.Options{WorkDir: dir})
 		}
 	}()
 	select {
@@ -97,6 +99,7 @@ func TestSwapToFIFONeverBlocks(t *testing.T) {
 // TestSpecialFilesAreRefused names a FIFO and a device as the root
 // template and as a partial: each is an error naming what it is, at once.
 func TestSpecialFilesAreRefused(t *testing.T) {
+	t.Parallel()
 	dir := writeTree(t, map[string]string{"app.yaml": "a:\n  # load! fifo.yaml\nb:\n  # load! dev.yaml\n"})
 	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.yaml"), 0o644); err != nil {
 		t.Fatal(err)
@@ -114,7 +117,7 @@ func TestSpecialFilesAreRefused(t *testing.T) {
 	} {
 		done := make(chan error, 1)
 		go func() {
-			_, err := engine.RenderFile(tt.template, engine.Options{Root: tt.root})
+			_, err := engine.RenderFile(tt.template, engine.Options{WorkDir: dir, Root: tt.root})
 			done <- err
 		}()
 		select {

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
@@ -44,25 +45,26 @@ type NamespaceConfig struct {
 
 // LoadConfig reads the config file at path, one the user named (--config),
 // strictly: an unknown key, a duplicate key or a release eastern does not
-// know is a *UsageError naming the file and line. The file must be a
-// regular file of at most 1 MiB (input.ConfigLimit).
-func LoadConfig(path string) (*Config, error) {
-	data, err := input.ReadFile(path, input.ConfigLimit)
+// know is a *diag.UsageError naming the file, as given, and line. A relative
+// path starts from workDir (the process's working directory when empty).
+// The file must be a regular file of at most 1 MiB (input.ConfigLimit).
+func LoadConfig(workDir, path string) (*Config, error) {
+	data, err := input.ReadFile(workDir, path, input.ConfigLimit)
 	if err != nil {
 		return nil, err
 	}
 	return parseConfig(path, data)
 }
 
-// FindConfig reads ConfigFile in the working directory, if there is one
-// (nil, nil when not), as LoadConfig does and by the rules templates obey:
-// it is read beneath rootDir (the working directory when empty, or when
-// the working directory lies outside rootDir), so a .eastern.yaml that is a
-// symlink out of it is an error, not a read of what it points at.
-func FindConfig(rootDir string) (*Config, error) {
-	cwd, err := os.Getwd()
+// FindConfig reads ConfigFile in workDir (the process's working directory
+// when empty), if there is one (nil, nil when not), as LoadConfig does and
+// by the rules templates obey: it is read beneath rootDir (workDir when
+// empty, or when workDir lies outside rootDir), so a .eastern.yaml that is
+// a symlink out of it is an error, not a read of what it points at.
+func FindConfig(workDir, rootDir string) (*Config, error) {
+	cwd, err := engine.WorkDir(workDir)
 	if err != nil {
-		return nil, fmt.Errorf("finding the working directory: %w", err)
+		return nil, err
 	}
 	dir := cwd
 	if rootDir != "" {
@@ -99,11 +101,11 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// parseConfig is ParseConfig with its mistakes as *UsageError.
+// parseConfig is ParseConfig with its mistakes as *diag.UsageError.
 func parseConfig(name string, data []byte) (*Config, error) {
 	c, err := ParseConfig(name, data)
 	if err != nil {
-		return nil, &UsageError{err.Error()}
+		return nil, diag.Usagef("%v", err)
 	}
 	return c, nil
 }

@@ -14,6 +14,7 @@ import (
 // file inside the root, and any config is at most 1 MiB; none of the cases
 // may block, grow without bound or echo what it points at.
 func TestConfigFilesObeyTheRules(t *testing.T) {
+	t.Parallel()
 	outside := t.TempDir()
 	secret := filepath.Join(outside, "shadow")
 	writeFile(t, secret, "root:SECRET-HASH:19000:0:99999:7:::\n")
@@ -33,10 +34,9 @@ func TestConfigFilesObeyTheRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tt.setup(t, filepath.Join(dir, ConfigFile))
-			t.Chdir(dir)
 			done := make(chan error, 1)
 			go func() {
-				_, err := FindConfig("")
+				_, err := FindConfig(dir, "")
 				done <- err
 			}()
 			select {
@@ -54,18 +54,18 @@ func TestConfigFilesObeyTheRules(t *testing.T) {
 	}
 	// The same file named with --config is the user's choice of path, but
 	// still only a regular file within the limit.
-	if _, err := LoadConfig("/dev/zero"); err == nil || !strings.Contains(err.Error(), "is a device") {
+	if _, err := LoadConfig("", "/dev/zero"); err == nil || !strings.Contains(err.Error(), "is a device") {
 		t.Errorf("LoadConfig(/dev/zero): %v, want a device error", err)
 	}
 }
 
 // TestConfigSymlinkInsideTheRoot: a link that stays inside the root is fine.
 func TestConfigSymlinkInsideTheRoot(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "ci", "eastern.yaml"), "kubeVersion: \"1.29\"\n")
 	symlinkTo(t, "ci/eastern.yaml", filepath.Join(dir, ConfigFile))
-	t.Chdir(dir)
-	cfg, err := FindConfig("")
+	cfg, err := FindConfig(dir, "")
 	if err != nil || cfg == nil || cfg.KubeVersion != "1.29" {
 		t.Errorf("FindConfig = %+v, %v", cfg, err)
 	}

@@ -51,6 +51,7 @@ func mkfifo(t *testing.T, path string) {
 // opened nor listed by discovery, so they cannot hang lint or invent
 // namespaces; each render reports the escape, as eastern render would.
 func TestDiscoveryStaysInsideTheRoot(t *testing.T) {
+	t.Parallel()
 	outside := t.TempDir()
 	mkfifo(t, filepath.Join(outside, "secret"))
 	mkfifo(t, filepath.Join(outside, "etc", "shadow"))
@@ -61,8 +62,7 @@ func TestDiscoveryStaysInsideTheRoot(t *testing.T) {
 	writeFile(t, filepath.Join(repo, "app.yaml"),
 		"a:\n  # load? "+filepath.Join(outside, "secret")+", ../etc/shadow\nb:\n  # load? "+filepath.Join(outside, "etc")+"/${NAMESPACE}\nc:\n  # load? ../loads-other.yaml\n")
 	writeFile(t, filepath.Join(repo, "ns-read-outside.txt"), "x: 1\n")
-	t.Chdir(repo)
-	res := runWithin(t, Options{})
+	res := runWithin(t, Options{WorkDir: repo})
 	if !reflect.DeepEqual(res.Namespaces, []string{"default"}) {
 		t.Errorf("namespaces %v: discovery listed a directory or read a file outside the root", res.Namespaces)
 	}
@@ -79,17 +79,18 @@ func TestDiscoveryStaysInsideTheRoot(t *testing.T) {
 // line, matched by a glob or found in a directory is never opened; lint
 // says it skipped it.
 func TestSpecialFilesAreSkippedWithANote(t *testing.T) {
+	t.Parallel()
 	repo := t.TempDir()
 	writeFile(t, filepath.Join(repo, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
 	mkfifo(t, filepath.Join(repo, "pipe.yaml"))
 	mkfifo(t, filepath.Join(repo, "sub", "deep.yaml"))
-	t.Chdir(repo)
 	for _, opts := range []Options{
 		{},
 		{Paths: []string{"app.yaml", "pipe.yaml"}},
 		{Paths: []string{"**/*.yaml"}},
 		{Templates: []string{"*.yaml", "sub/*.yaml"}},
 	} {
+		opts.WorkDir = repo
 		res := runWithin(t, opts)
 		if !reflect.DeepEqual(res.Templates, []string{"app.yaml"}) {
 			t.Errorf("%+v: templates %v, want [app.yaml]", opts, res.Templates)

@@ -12,6 +12,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/input"
 )
 
@@ -27,16 +28,20 @@ import (
 // that directory or the glob's fixed leading directory: the tree the user
 // pointed at, which is where the file's loads may reach when it lies
 // outside the working directory.
-func expandPaths(args []string, config os.FileInfo) (files []string, bases map[string]string, notes diag.Findings, err error) {
+//
+// Relative arguments start from workDir, and the files found keep the
+// form the user wrote: "apps/web.yaml", "../other/app.yaml".
+func expandPaths(workDir string, args []string, config os.FileInfo) (files []string, bases map[string]string, notes diag.Findings, err error) {
+	fd := finder{workDir}
 	bases = map[string]string{}
 	for _, arg := range args {
-		found, base, err := expandPath(arg)
+		found, base, err := fd.expandPath(arg)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		for _, f := range found {
 			f = filepath.Clean(f)
-			if base != "" && isFile(f, config) {
+			if base != "" && fd.isFile(f, config) {
 				continue
 			}
 			if _, seen := bases[f]; !seen {
@@ -48,7 +53,7 @@ func expandPaths(args []string, config os.FileInfo) (files []string, bases map[s
 	files = uniquePaths(files)
 	regular := files[:0]
 	for _, f := range files {
-		if info, err := os.Stat(f); err == nil && !info.Mode().IsRegular() {
+		if info, err := fd.stat(f); err == nil && !info.Mode().IsRegular() {
 			notes = append(notes, &diag.Finding{
 				Severity: diag.Info, Rule: ruleSkipped, Pos: diag.Position{File: f},
 				Message: fmt.Sprintf("skipped: a %s, not a regular file", input.Kind(info.Mode())),
@@ -63,31 +68,46 @@ func expandPaths(args []string, config os.FileInfo) (files []string, bases map[s
 // ruleSkipped is the note on a matched file that is not a template file.
 const ruleSkipped = "lint.skipped"
 
-func expandPath(arg string) (files []string, base string, err error) {
-	info, err := os.Stat(arg)
+// finder looks at the file system from workDir.
+type finder struct{ workDir string }
+
+func (fd finder) abs(p string) string { return fspath.Abs(fd.workDir, p) }
+
+func (fd finder) stat(p string) (os.FileInfo, error) { return os.Stat(fd.abs(p)) }
+
+func (fd finder) expandPath(arg string) (files []string, base string, err error) {
+	info, err := fd.stat(arg)
 	switch {
 	case err == nil && info.IsDir():
-		files, err = walkTemplates(arg)
+		files, err = fd.walkTemplates(arg)
 		return files, filepath.Clean(arg), err
 	case err == nil:
 		return []string{filepath.Clean(arg)}, "", nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, "", err
 	case !isGlob(arg):
-		return nil, "", usageErrorf("%s: no such file or directory", arg)
+		return nil, "", diag.Usagef("%s: no such file or directory", arg)
 	}
-	files, err = expandGlob(arg)
 	base, _ = doublestar.SplitPattern(filepath.ToSlash(arg))
-	return files, filepath.Clean(filepath.FromSlash(base)), err
+	base = filepath.Clean(filepath.FromSlash(base))
+	files, err = fd.expandGlob(arg, base)
+	return files, base, err
 }
 
-func expandGlob(arg string) ([]string, error) {
+// expandGlob matches arg, whose fixed leading directory is base: the rest
+// is matched in base, so that no part of workDir is read as a pattern.
+func (fd finder) expandGlob(arg, base string) ([]string, error) {
 	if !doublestar.ValidatePathPattern(arg) {
-		return nil, usageErrorf("%s: malformed glob pattern", arg)
+		return nil, diag.Usagef("%s: malformed glob pattern", arg)
 	}
-	matches, err := doublestar.FilepathGlob(arg, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors())
+	_, rest := doublestar.SplitPattern(filepath.ToSlash(arg))
+	found, err := doublestar.Glob(os.DirFS(fd.abs(base)), rest, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", arg, err)
+	}
+	matches := make([]string, len(found))
+	for i, m := range found {
+		matches[i] = filepath.Join(base, filepath.FromSlash(m))
 	}
 	// "apps/**" and "apps/*" mean the templates below apps, not its READMEs;
 	// a pattern with its own extension ("*.tmpl") picks exactly what it says.
@@ -95,13 +115,13 @@ func expandGlob(arg string) ([]string, error) {
 	anyName := last == "*" || last == "**"
 	var files []string
 	for _, m := range matches {
-		info, err := os.Stat(m)
+		info, err := fd.stat(m)
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case info.IsDir():
-			found, err := walkTemplates(m)
+			found, err := fd.walkTemplates(m)
 			if err != nil {
 				return nil, err
 			}
@@ -111,20 +131,21 @@ func expandGlob(arg string) ([]string, error) {
 		}
 	}
 	if len(files) == 0 {
-		return nil, usageErrorf("%s: the pattern matches no template", arg)
+		return nil, diag.Usagef("%s: the pattern matches no template", arg)
 	}
 	return files, nil
 }
 
 // walkTemplates lists the .yaml and .yml files below dir, skipping hidden
 // files and directories (.git, .eastern.yaml).
-func walkTemplates(dir string) ([]string, error) {
+func (fd finder) walkTemplates(dir string) ([]string, error) {
 	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	abs := fd.abs(dir)
+	err := filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if path != dir && strings.HasPrefix(d.Name(), ".") {
+		if path != abs && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -140,7 +161,11 @@ func walkTemplates(dir string) ([]string, error) {
 				return nil
 			}
 		}
-		files = append(files, path)
+		rel, err := filepath.Rel(abs, path)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.Join(dir, rel))
 		return nil
 	})
 	return files, err
@@ -149,11 +174,11 @@ func walkTemplates(dir string) ([]string, error) {
 // isFile reports whether path is the file info describes, by identity rather
 // than by name, so that "d/c.yaml", "./d/c.yaml", an absolute path and a
 // symbolic link all count. info may be nil.
-func isFile(path string, info os.FileInfo) bool {
+func (fd finder) isFile(path string, info os.FileInfo) bool {
 	if info == nil {
 		return false
 	}
-	other, err := os.Stat(path)
+	other, err := fd.stat(path)
 	return err == nil && os.SameFile(info, other)
 }
 

@@ -36,6 +36,7 @@ type lintCase struct {
 // findings as text lines, the summary — with <case>/want.txt; a run that
 // fails as a whole is compared with <case>/error.txt instead.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	dirs, err := filepath.Glob(filepath.Join("..", "testdata", "lint", "*", "case.json"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no cases found: %v", err)
@@ -51,8 +52,7 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(data, &c); err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
-			t.Chdir(filepath.Join(dir, "in"))
-			got, name := runCase(c)
+			got, name := runCase(c, filepath.Join(dir, "in"))
 			golden := filepath.Join(dir, name)
 			if *update {
 				os.Remove(filepath.Join(dir, "want.txt"))
@@ -73,10 +73,11 @@ func TestGolden(t *testing.T) {
 }
 
 // runCase lints like eastern lint does and describes the result.
-func runCase(c lintCase) (out, golden string) {
+func runCase(c lintCase, workDir string) (out, golden string) {
 	opts := Options{
 		Paths: c.Args, Templates: c.Templates, Namespaces: c.Namespaces,
 		Vars: c.Vars, Root: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
+		WorkDir: workDir,
 	}
 	res, err := func() (*Result, error) {
 		if c.KubeVersion != "" {
@@ -88,9 +89,9 @@ func runCase(c lintCase) (out, golden string) {
 		}
 		var err error
 		if c.Config == "" {
-			opts.Config, err = FindConfig("")
+			opts.Config, err = FindConfig(workDir, "")
 		} else {
-			opts.Config, err = LoadConfig(c.Config)
+			opts.Config, err = LoadConfig(workDir, c.Config)
 		}
 		if err != nil {
 			return nil, err

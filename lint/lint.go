@@ -49,6 +49,9 @@ type Options struct {
 	Strict bool
 	// StrictKinds makes kinds without a schema errors.
 	StrictKinds bool
+	// WorkDir is where relative paths start, as in engine.Options; the
+	// process's working directory when empty.
+	WorkDir string
 	// Workers is how many renders run at once; GOMAXPROCS when 0.
 	Workers int
 	// MaxLoads and MaxOutput bound each render, as in engine.Options.
@@ -93,25 +96,13 @@ type Check struct {
 	Findings diag.Findings
 }
 
-// UsageError is an error of Run caused by the options themselves — a path
-// that does not exist, a glob that matches nothing, a name that cannot be a
-// namespace — as opposed to an unreadable directory or missing schema data:
-// the user fixes it on the command line.
-type UsageError struct{ msg string }
-
-func (e *UsageError) Error() string { return e.msg }
-
-func usageErrorf(format string, args ...any) error {
-	return &UsageError{fmt.Sprintf(format, args...)}
-}
-
 // Run lints. Its error is for the run as a whole — a bad argument (a
-// *UsageError), an unreadable directory, schema data that cannot be
+// *diag.UsageError), an unreadable directory, schema data that cannot be
 // loaded; problems in templates are findings.
 func Run(opts Options) (*Result, error) {
-	cwd, err := os.Getwd()
+	cwd, err := engine.WorkDir(opts.WorkDir)
 	if err != nil {
-		return nil, fmt.Errorf("finding the working directory: %w", err)
+		return nil, err
 	}
 	// Templates of one repository load the same partials: discovery and
 	// every render read each file once.
@@ -126,7 +117,7 @@ func Run(opts Options) (*Result, error) {
 	case len(namespaces) > 0:
 		for _, ns := range namespaces {
 			if err := validator.CheckNamespace(ns); err != nil {
-				return nil, &UsageError{err.Error()}
+				return nil, diag.Usagef("%v", err)
 			}
 		}
 		namespaces = uniqueInOrder(namespaces)
@@ -148,6 +139,7 @@ func Run(opts Options) (*Result, error) {
 		root, ns := roots[i/len(namespaces)], namespaces[i%len(namespaces)]
 		checks[i] = Check{Root: root, Namespace: ns, Release: releases[ns]}
 	}
+	opts.WorkDir = cwd
 	runChecks(checks, opts, rootDirs, cache)
 
 	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks, Notes: notes}
@@ -162,7 +154,7 @@ func Run(opts Options) (*Result, error) {
 // say which matched files it skipped.
 func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, rootDirs map[string]string, graph *loadGraph, notes diag.Findings, err error) {
 	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
-		return nil, nil, nil, nil, usageErrorf("give either PATH arguments or --template, not both")
+		return nil, nil, nil, nil, diag.Usagef("give either PATH arguments or --template, not both")
 	}
 	explicit := len(opts.Templates) > 0
 	args := opts.Templates
@@ -172,12 +164,12 @@ func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, ro
 			args = []string{"."}
 		}
 	}
-	files, bases, notes, err := expandPaths(args, configFile(opts.Config))
+	files, bases, notes, err := expandPaths(cwd, args, configFile(cwd, opts.Config))
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
 	if len(files) == 0 {
-		return nil, nil, nil, nil, usageErrorf("no .yaml or .yml templates in %s", joinArgs(args))
+		return nil, nil, nil, nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}
 	rootDirs = renderRoots(files, bases, opts.Root, cwd)
 	trees := map[string]*engine.Tree{}
@@ -204,11 +196,11 @@ func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, ro
 
 // configFile returns the file info of the config lint reads, or nil: a
 // --config file inside the linted tree is configuration, not a template.
-func configFile(c *Config) os.FileInfo {
+func configFile(cwd string, c *Config) os.FileInfo {
 	if c == nil || c.Path == "" {
 		return nil
 	}
-	info, err := os.Stat(c.Path)
+	info, err := os.Stat(fspath.Abs(cwd, c.Path))
 	if err != nil {
 		return nil
 	}
@@ -285,7 +277,7 @@ func runChecks(checks []Check, opts Options, roots map[string]string, cache *eng
 
 func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
 	res, err := engine.RenderFile(c.Root, engine.Options{
-		Namespace: c.Namespace, Vars: opts.Vars, Root: root, Strict: opts.Strict, Cache: cache,
+		Namespace: c.Namespace, Vars: opts.Vars, Root: root, Strict: opts.Strict, Cache: cache, WorkDir: opts.WorkDir,
 		MaxLoads: opts.MaxLoads, MaxOutput: opts.MaxOutput,
 	})
 	*c = CheckRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)

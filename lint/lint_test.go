@@ -16,6 +16,7 @@ import (
 )
 
 func TestParseConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, src string
 		want      *Config
@@ -64,6 +65,7 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestReleaseFor(t *testing.T) {
+	t.Parallel()
 	c := &Config{KubeVersion: "1.29", Namespaces: []NamespaceConfig{{"production", "1.24"}, {"staging", ""}}}
 	tests := []struct {
 		cfg            *Config
@@ -85,6 +87,7 @@ func TestReleaseFor(t *testing.T) {
 }
 
 func TestMatchSegment(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pattern, name string
 		wantNS        string
@@ -134,6 +137,7 @@ func onlySegment(t *testing.T, candidate string) engine.PatternSegment {
 // TestSubstitutedReferenceIsLiteral: a value containing a reference is
 // literal text after substitution, not an open variable to match.
 func TestSubstitutedReferenceIsLiteral(t *testing.T) {
+	t.Parallel()
 	vars := map[string]string{"REF": "${X}"}
 	if ns, ok := matchSegment(engine.CandidatePattern("", "${REF}-${NAMESPACE}", vars)[0], "${X}-qa", ""); !ok || ns != "qa" {
 		t.Errorf("a substituted ${X} matched as a variable: %q, %v", ns, ok)
@@ -144,12 +148,12 @@ func TestSubstitutedReferenceIsLiteral(t *testing.T) {
 // candidate names the namespace and a region: the regions a set REGION
 // rules out imply no namespace, and the overrides stay partials either way.
 func TestImpliedNamespacesFollowSetVars(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  # load! r-${NAMESPACE}-${REGION}.yaml, r.yaml\n")
 	for _, f := range []string{"r-eu1-eu.yaml", "r-eu2-eu.yaml", "r-us1-us.yaml", "r.yaml"} {
 		writeFile(t, filepath.Join(dir, f), "region: x\n")
 	}
-	t.Chdir(dir)
 	tests := []struct {
 		vars map[string]string
 		want []string
@@ -161,7 +165,7 @@ func TestImpliedNamespacesFollowSetVars(t *testing.T) {
 		{map[string]string{"OTHER": "x"}, []string{"default", "eu1", "eu2", "us1"}},
 	}
 	for _, tt := range tests {
-		res, err := Run(Options{Vars: tt.vars})
+		res, err := Run(Options{Vars: tt.vars, WorkDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,13 +178,13 @@ func TestImpliedNamespacesFollowSetVars(t *testing.T) {
 // TestConfigFileIsNotATemplate names the config in every way that reaches
 // the same file; none may be linted. Named literally, it is linted as asked.
 func TestConfigFileIsNotATemplate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n")
 	writeFile(t, filepath.Join(dir, "ci", "lint.yaml"), "kubeVersion: \"1.29\"\n")
 	if err := os.Symlink(filepath.Join(dir, "ci"), filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(dir)
 	tests := []struct {
 		config string
 		paths  []string
@@ -198,14 +202,14 @@ func TestConfigFileIsNotATemplate(t *testing.T) {
 		var cfg *Config
 		if tt.config != "" {
 			var err error
-			if cfg, err = LoadConfig(tt.config); err != nil {
+			if cfg, err = LoadConfig(dir, tt.config); err != nil {
 				t.Fatal(err)
 			}
 		}
-		res, err := Run(Options{Paths: tt.paths, Config: cfg, Namespaces: []string{"default"}})
+		res, err := Run(Options{Paths: tt.paths, Config: cfg, Namespaces: []string{"default"}, WorkDir: dir})
 		switch {
 		case tt.want == nil:
-			var usage *UsageError
+			var usage *diag.UsageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), "no .yaml or .yml templates in link") {
 				t.Errorf("--config %s %v: error %v, want no templates", tt.config, tt.paths, err)
 			}
@@ -218,10 +222,10 @@ func TestConfigFileIsNotATemplate(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "app.yaml"), "a: 1\n")
 	writeFile(t, filepath.Join(dir, "docs", "notes.txt"), "")
-	t.Chdir(dir)
 	tests := []struct {
 		name string
 		opts Options
@@ -236,15 +240,17 @@ func TestUsageErrors(t *testing.T) {
 		{"bad namespace", Options{Namespaces: []string{"Prod"}}, `namespace "Prod"`},
 	}
 	for _, tt := range tests {
+		tt.opts.WorkDir = dir
 		_, err := Run(tt.opts)
-		var usage *UsageError
+		var usage *diag.UsageError
 		if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: error %v (%T), want a *UsageError containing %q", tt.name, err, err, tt.want)
+			t.Errorf("%s: error %v (%T), want a *diag.UsageError containing %q", tt.name, err, err, tt.want)
 		}
 	}
 }
 
 func TestExpandOnDisk(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, f := range []string{"o/env-prod.yaml", "o/env-qa.yaml", "o/env.yaml", "o/qa/x.yaml", "o/prod/x.yaml", "o/prod/y.yaml", "o/env-dir.yaml/keep"} {
 		writeFile(t, filepath.Join(dir, f), "a: 1\n")
@@ -283,6 +289,7 @@ func TestExpandOnDisk(t *testing.T) {
 // TestWorkersDeterministic lints a tree with findings in many templates and
 // namespaces with one worker and with many, and wants identical results.
 func TestWorkersDeterministic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "partials/spec.yaml"), "# load! ../overrides/replicas-${NAMESPACE}.yaml, ../overrides/replicas.yaml\nselector: {}\n")
 	writeFile(t, filepath.Join(dir, "overrides/replicas.yaml"), "replicas: 1\n")
@@ -295,12 +302,11 @@ func TestWorkersDeterministic(t *testing.T) {
 		}
 		writeFile(t, filepath.Join(dir, "apps", "app"+string(rune('a'+i%26))+string(rune('0'+i/26))+".yaml"), tpl)
 	}
-	t.Chdir(dir)
-	one, err := Run(Options{Workers: 1})
+	one, err := Run(Options{Workers: 1, WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	many, err := Run(Options{Workers: 8})
+	many, err := Run(Options{Workers: 8, WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,11 +328,11 @@ func textOf(r *Result) string {
 // render warning and checks that CheckRender fills the context and keeps
 // template positions.
 func TestCheckRenderMapsPositions(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  # load! p.yaml\n")
 	writeFile(t, filepath.Join(dir, "p.yaml"), "a: ${UNSET}\n")
-	t.Chdir(dir)
-	res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: "qa"})
+	res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: "qa", WorkDir: dir})
 	check := CheckRender(res, err, "app.yaml", "qa", "1.24", false)
 	if check.Root != "app.yaml" || check.Namespace != "qa" || check.Release != "1.24" || !slices.Equal(check.Objects, []string{"ConfigMap/x"}) {
 		t.Errorf("check = %+v, want app.yaml in qa at 1.24 with ConfigMap/x", check)
@@ -380,14 +386,15 @@ func writeFile(t *testing.T, path, content string) {
 // from elsewhere: its templates may load anything inside that tree, as they
 // would from inside it, but not beyond it.
 func TestLintTreeOutsideWorkingDirectory(t *testing.T) {
+	t.Parallel()
 	repo := t.TempDir()
 	writeFile(t, filepath.Join(repo, "apps/web/app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  labels:\n    # load! ../../partials/labels.yaml\n")
 	writeFile(t, filepath.Join(repo, "apps/web/escape.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: escape\n  labels:\n    # load! ../../../outside.yaml\n")
 	writeFile(t, filepath.Join(repo, "partials/labels.yaml"), "team: web\n")
 	writeFile(t, filepath.Join(filepath.Dir(repo), "outside.yaml"), "team: none\n")
-	t.Chdir(t.TempDir())
+	elsewhere := t.TempDir()
 	for _, arg := range []string{repo, filepath.Join(repo, "apps/**/*.yaml")} {
-		res, err := Run(Options{Paths: []string{arg}, Namespaces: []string{"default"}})
+		res, err := Run(Options{Paths: []string{arg}, Namespaces: []string{"default"}, WorkDir: elsewhere})
 		if err != nil {
 			t.Fatal(err)
 		}

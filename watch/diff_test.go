@@ -6,6 +6,7 @@ import (
 )
 
 func TestSummarize(t *testing.T) {
+	t.Parallel()
 	const svc = "kind: Service\nmetadata:\n  name: web\nspec:\n  port: 80\n"
 	const dep = "kind: Deployment\nmetadata:\n  name: web\n  labels:\n    name: other\nspec:\n  replicas: 1\n"
 	tests := []struct {
@@ -43,6 +44,7 @@ func TestSummarize(t *testing.T) {
 }
 
 func TestDocumentID(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		doc  string
@@ -69,6 +71,7 @@ func TestDocumentID(t *testing.T) {
 }
 
 func TestChangeString(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		changes []Change
 		want    string

@@ -9,6 +9,7 @@ import (
 // itself may hold anything (the package does not check them); they are
 // escaped, so that each stays one line with no raw escape sequence.
 func TestStatusEscaped(t *testing.T) {
+	t.Parallel()
 	const ns = "a\x1b[2J\nb"
 	tests := []struct {
 		name string

@@ -13,6 +13,7 @@ import (
 // grows and shrinks on every render. Afterwards the watcher must watch only
 // what the template needs, and stopping it must give back every goroutine
 // and file descriptor.
+// It counts the process's descriptors and goroutines, so it runs alone.
 func TestNoLeaks(t *testing.T) {
 	const renders = 1000
 	dir := setup(t, map[string]string{

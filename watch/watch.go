@@ -54,6 +54,9 @@ type Options struct {
 	// Inputs are more files whose change re-renders every namespace, such
 	// as the --values file.
 	Inputs []string
+	// WorkDir is where relative paths start; the process's working
+	// directory when empty.
+	WorkDir string
 	// Root, Strict, MaxLoads and MaxOutput are passed to the engine as
 	// they are.
 	Root      string
@@ -123,7 +126,8 @@ type Render struct {
 type Watcher struct {
 	opts     Options
 	cwd      string
-	template string // absolute
+	cwdInfo  os.FileInfo // of the process's working directory at the start
+	template string      // absolute
 	inputs   []string
 	targets  []*target
 }
@@ -142,24 +146,17 @@ type target struct {
 	last     Render
 }
 
-// UsageError is an error of New caused by the options themselves, such as
-// one output file for several namespaces, rather than by the system: the
-// user fixes it on the command line.
-type UsageError struct{ msg string }
-
-func (e *UsageError) Error() string { return e.msg }
-
 // New checks opts and returns a Watcher; nothing is watched until Run.
-// Mistakes in opts are *UsageError.
+// Mistakes in opts are *diag.UsageError.
 func New(opts Options) (*Watcher, error) {
 	if opts.Template == "" {
-		return nil, &UsageError{"no template to watch"}
+		return nil, diag.Usagef("no template to watch")
 	}
 	if len(opts.Namespaces) == 0 {
 		opts.Namespaces = []string{engine.DefaultNamespace}
 	}
 	if len(opts.Namespaces) > 1 && opts.Output != "" && !strings.Contains(opts.Output, NamespaceVar) {
-		return nil, &UsageError{fmt.Sprintf("output %s must contain %s to hold %d namespaces", opts.Output, NamespaceVar, len(opts.Namespaces))}
+		return nil, diag.Usagef("output %s must contain %s to hold %d namespaces", opts.Output, NamespaceVar, len(opts.Namespaces))
 	}
 	if opts.Stdout == nil {
 		opts.Stdout = io.Discard
@@ -173,11 +170,15 @@ func New(opts Options) (*Watcher, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	cwd, err := os.Getwd()
+	cwd, err := engine.WorkDir(opts.WorkDir)
 	if err != nil {
-		return nil, fmt.Errorf("finding the working directory: %w", err)
+		return nil, err
 	}
-	w := &Watcher{opts: opts, cwd: cwd, template: fspath.Abs(cwd, opts.Template)}
+	cwdInfo, err := os.Stat(cwd)
+	if err != nil {
+		return nil, fmt.Errorf("the working directory: %w", err)
+	}
+	w := &Watcher{opts: opts, cwd: cwd, cwdInfo: cwdInfo, template: fspath.Abs(cwd, opts.Template)}
 	for _, in := range opts.Inputs {
 		w.inputs = append(w.inputs, fspath.Abs(cwd, in))
 	}
@@ -280,15 +281,18 @@ func (s *session) fatal() error {
 }
 
 // checkWorkingDir reports an error when the directory the watch started in
-// is no longer at its path: the process stays in the removed directory, so
-// relative paths fail for good, even once a directory of that name is back.
+// is no longer at its path: a process inside it stays in the removed
+// directory, so relative paths fail for good, even once a directory of that
+// name is back.
 func (w *Watcher) checkWorkingDir() error {
-	here, err := os.Stat(".")
-	if err == nil {
-		var there os.FileInfo
-		if there, err = os.Stat(w.cwd); err == nil && !os.SameFile(here, there) {
-			err = fs.ErrNotExist // another directory in its place
-		}
+	if w.opts.WorkDir != "" {
+		// Paths start from a named directory, not from where the process
+		// is: one made again at that path serves as well.
+		return nil
+	}
+	there, err := os.Stat(w.cwd)
+	if err == nil && !os.SameFile(w.cwdInfo, there) {
+		err = fs.ErrNotExist // another directory in its place
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("the working directory %s was removed", w.cwd)
@@ -432,7 +436,7 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 	}
 	res, err := engine.RenderFile(s.opts.Template, engine.Options{
 		Namespace: t.ns, Vars: vars, Root: s.opts.Root, Strict: s.opts.Strict,
-		MaxLoads: s.opts.MaxLoads, MaxOutput: s.opts.MaxOutput,
+		MaxLoads: s.opts.MaxLoads, MaxOutput: s.opts.MaxOutput, WorkDir: s.cwd,
 	})
 	deps := []string{s.template}
 	for _, f := range res.Files {

@@ -258,6 +258,7 @@ type step struct {
 // TestScenarios drives real file changes through a running watcher and
 // checks each re-render.
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -399,6 +400,7 @@ func TestScenarios(t *testing.T) {
 // TestOutputFiles renders several namespaces, each to its own file, and
 // checks that a failed render leaves the previous good file alone.
 func TestOutputFiles(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	write(t, dir, "overrides/env-a.yaml", "env: a")
 	// The outputs lie in the watched template directory: writing them (and
@@ -472,6 +474,7 @@ func TestOutputFiles(t *testing.T) {
 // TestOutputDirectoryMissing checks that a failed write is reported, and
 // the watch goes on to write once the directory exists.
 func TestOutputDirectoryMissing(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out/production.yaml"})
 	r := h.waitFor("production", "the first render", func(Render) bool { return true })
@@ -483,6 +486,7 @@ func TestOutputDirectoryMissing(t *testing.T) {
 // TestOutputUnwritable: a write error is reported and the watch goes on;
 // once the path is writable the next render lands.
 func TestOutputUnwritable(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	write(t, dir, "out", "a file where a directory should be")
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out/production.yaml"})
@@ -508,6 +512,7 @@ func TestOutputUnwritable(t *testing.T) {
 // written (its modification time stays), and that a deleted output file is
 // written again.
 func TestOutputUnchanged(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "out.yaml"})
 	h.waitFor("production", "the first render", func(r Render) bool { return r.Written })
@@ -551,6 +556,7 @@ func dirNames(t *testing.T, dir string) []string {
 // does not render, by making an unrelated change and then a related one:
 // the render that follows must name only the related file.
 func TestUnrelatedEventsIgnored(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Output: "rendered.yaml"})
 	h.waitOutput("production", baseOut)
@@ -567,6 +573,7 @@ func TestUnrelatedEventsIgnored(t *testing.T) {
 
 // TestDebounce checks that a burst of saves makes one render.
 func TestDebounce(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"production"}, Debounce: 300 * time.Millisecond})
 	h.waitOutput("production", baseOut)
@@ -582,6 +589,7 @@ func TestDebounce(t *testing.T) {
 
 // TestValuesFile checks that changing an input re-renders with new values.
 func TestValuesFile(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, map[string]string{"app.yaml": "image: app:${TAG}\n", "values.env": "TAG=1"})
 	vars := func() (map[string]string, error) {
 		data, err := os.ReadFile(filepath.Join(dir, "values.env"))
@@ -604,6 +612,7 @@ func TestValuesFile(t *testing.T) {
 // TestCheckFindings checks that the Check hook's findings are what is
 // printed, in the form `eastern lint` prints them.
 func TestCheckFindings(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, baseTree)
 	check := func(res *engine.Result, err error, ns string) diag.Findings {
 		fs := diag.Collect(err)
@@ -637,6 +646,7 @@ func TestCheckFindings(t *testing.T) {
 // TestStream checks the parseable output on a standard output that is not
 // a terminal.
 func TestStream(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, map[string]string{"app.yaml": "a: 1\n"})
 	now := time.Date(2026, 11, 23, 5, 40, 1, 0, time.UTC)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"dev"}, Debounce: 50 * time.Millisecond, Now: func() time.Time { return now }})
@@ -656,6 +666,7 @@ func TestStream(t *testing.T) {
 // TestScreen checks the terminal screen: header, change summary, and the
 // last good render kept on screen after a failure.
 func TestScreen(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, map[string]string{
 		"app.yaml":  "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  # load! spec.yaml\n",
 		"spec.yaml": "replicas: 1",
@@ -694,6 +705,7 @@ func TestScreen(t *testing.T) {
 // TestScreenNamespaces checks that the screen shows every namespace, also
 // those that a change did not render again, and repeats their headers last.
 func TestScreenNamespaces(t *testing.T) {
+	t.Parallel()
 	dir := setup(t, map[string]string{"app.yaml": "ns: ${NAMESPACE}\n# load! env-${NAMESPACE}.yaml, env.yaml\n", "env.yaml": "env: shared"})
 	now := time.Date(2026, 11, 23, 5, 40, 1, 0, time.UTC)
 	h := start(t, dir, Options{Template: "app.yaml", Namespaces: []string{"a", "b"}, Screen: true, Now: func() time.Time { return now }})
@@ -715,6 +727,7 @@ func TestScreenNamespaces(t *testing.T) {
 
 // TestNewErrors checks the options New refuses.
 func TestNewErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		opts Options
@@ -730,8 +743,8 @@ func TestNewErrors(t *testing.T) {
 				t.Errorf("New() error = %v, want one containing %q", err, tt.want)
 			}
 			// The command line decides the exit code by the error's type.
-			if _, ok := err.(*UsageError); !ok {
-				t.Errorf("New() error is a %T, want a *UsageError", err)
+			if _, ok := err.(*diag.UsageError); !ok {
+				t.Errorf("New() error is a %T, want a *diag.UsageError", err)
 			}
 		})
 	}

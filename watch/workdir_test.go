@@ -13,7 +13,8 @@ import (
 // TestWorkingDirectoryRemoved: once the directory the watch runs in is
 // removed, relative paths can never resolve again, even when a directory of
 // the same name comes back, so Run stops with an error instead of watching
-// on. (t.Chdir: these subtests change the process's working directory.)
+// on. It is about the process's own working directory, so it changes it
+// (t.Chdir) and runs alone.
 func TestWorkingDirectoryRemoved(t *testing.T) {
 	tests := []struct {
 		name     string

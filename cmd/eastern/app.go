@@ -42,6 +42,9 @@ type app struct {
 	stdoutTerminal bool
 	stderrTerminal bool
 	getenv         func(string) string
+	// workDir is where relative paths start; the process's working
+	// directory when empty.
+	workDir string
 }
 
 func newApp(stdin *os.File, stdout, stderr *os.File) *app {
@@ -220,15 +223,6 @@ func pseudoVersionCommit(v string) string {
 		return ""
 	}
 	return rev
-}
-
-// usageError is a mistake in the command line: exit code 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
 }
 
 // parseFlags parses args with fs. It returns done=true with the exit code

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 
 	"github.com/spf13/pflag"
@@ -76,12 +75,11 @@ func (a *app) lint(args []string) int {
 		return code
 	}
 	code, err := c.run(a, fs.Args())
-	var usage *usageError
-	var lintUsage *lint.UsageError
+	var usage *diag.UsageError
 	switch {
 	case err == nil:
 		return code
-	case errors.As(err, &usage), errors.As(err, &lintUsage):
+	case errors.As(err, &usage):
 		a.usageFailed("lint", err)
 		return exitUsage
 	default:
@@ -93,30 +91,30 @@ func (a *app) lint(args []string) int {
 func (c *lintCmd) run(a *app, args []string) (int, error) {
 	failOn, err := diag.ParseSeverity(c.failOn)
 	if err != nil || failOn == diag.Info {
-		return 0, usagef("--fail-on %q: want error or warning", c.failOn)
+		return 0, diag.Usagef("--fail-on %q: want error or warning", c.failOn)
 	}
 	if c.workers < 0 {
-		return 0, usagef("--jobs %d: want 0 (one per CPU) or more", c.workers)
+		return 0, diag.Usagef("--jobs %d: want 0 (one per CPU) or more", c.workers)
 	}
 	writer, err := report.New(c.output, a.stdoutColor())
 	if err != nil {
-		return 0, usagef("-o: %v", err)
+		return 0, diag.Usagef("-o: %v", err)
 	}
-	vars, err := c.vars()
+	vars, err := c.vars(a.workDir)
 	if err != nil {
 		return 0, err
 	}
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
-		Vars: vars, Root: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers,
+		Vars: vars, Root: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
 		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput),
 	}
 	if c.kubeVersion != "" {
 		if opts.KubeVersion, err = schema.ParseRelease(c.kubeVersion); err != nil {
-			return 0, usagef("--kube-version: %v", err)
+			return 0, diag.Usagef("--kube-version: %v", err)
 		}
 	}
-	if opts.Config, err = c.loadConfig(); err != nil {
+	if opts.Config, err = lint.ReadConfig(a.workDir, c.config, c.root); err != nil {
 		return 0, err
 	}
 	if a.getenv("GOGC") == "" {
@@ -157,22 +155,4 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		}
 	}
 	return exitOK, nil
-}
-
-// loadConfig reads --config, or .eastern.yaml when the working directory
-// has one. A mistake in the file, or a --config file that cannot be used,
-// is a usage error, like one in a --values file.
-func (c *lintCmd) loadConfig() (*lint.Config, error) {
-	if c.config == "" {
-		return lint.FindConfig(c.root)
-	}
-	cfg, err := lint.LoadConfig(c.config)
-	var usage *lint.UsageError
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil, usagef("--config %s: no such file", c.config)
-	case err != nil && !errors.As(err, &usage):
-		return nil, usagef("--config: %v", err)
-	}
-	return cfg, err
 }

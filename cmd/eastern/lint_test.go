@@ -304,7 +304,6 @@ func TestLintJobsDeterministic(t *testing.T) {
 // the rule render uses for standard error.
 func TestLintColor(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: ${X}\n"})
-	t.Chdir(dir)
 	tests := []struct {
 		name           string
 		stdoutTerminal bool
@@ -320,6 +319,7 @@ func TestLintColor(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, stdout, _ := newTestApp("", false, true, tt.env)
+			a.workDir = dir
 			a.stdoutTerminal = tt.stdoutTerminal
 			a.run([]string{"lint"})
 			if !strings.Contains(stdout.String(), "warning") {
@@ -336,10 +336,10 @@ func TestLintColor(t *testing.T) {
 // whatever the process does next runs with the target it had.
 func TestLintRestoresGCPercent(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n"})
-	t.Chdir(dir)
 	const before = 150
 	defer debug.SetGCPercent(debug.SetGCPercent(before))
 	a, _, stderr := newTestApp("", false, false, nil)
+	a.workDir = dir
 	if code := a.run([]string{"lint"}); code == exitUsage {
 		t.Fatalf("lint: exit %d, stderr %q", code, stderr.String())
 	}

@@ -51,7 +51,7 @@ func (a *app) render(args []string) int {
 		return code
 	}
 	err := c.run(a, fs.Args())
-	var usage *usageError
+	var usage *diag.UsageError
 	switch {
 	case err == nil:
 		return exitOK
@@ -69,7 +69,7 @@ func (a *app) render(args []string) int {
 
 func (c *renderCmd) run(a *app, args []string) error {
 	if len(args) > 2 {
-		return usagef("too many arguments: want [TEMPLATE|-] [NAMESPACE]")
+		return diag.Usagef("too many arguments: want [TEMPLATE|-] [NAMESPACE]")
 	}
 	template := ""
 	if len(args) > 0 {
@@ -77,30 +77,30 @@ func (c *renderCmd) run(a *app, args []string) error {
 	}
 	if len(args) > 0 && template == "" {
 		// An empty $TEMPLATE in a script must not quietly mean standard input.
-		return usagef("TEMPLATE is empty; use - to read standard input")
+		return diag.Usagef("TEMPLATE is empty; use - to read standard input")
 	}
 	ns, err := namespaceArg(args[min(len(args), 1):], c.namespaces)
 	if err != nil {
 		return err
 	}
-	vars, err := c.vars()
+	vars, err := c.vars(a.workDir)
 	if err != nil {
 		return err
 	}
 	opts := engine.Options{
 		Namespace: ns, Vars: vars, Root: c.root, BaseDir: c.baseDir, Strict: c.strict,
-		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput),
+		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
 	}
 
 	var res *engine.Result
 	if template == "" || template == "-" {
 		if template == "" && a.stdinTerminal {
-			return usagef("no TEMPLATE given and standard input is a terminal")
+			return diag.Usagef("no TEMPLATE given and standard input is a terminal")
 		}
 		res, err = engine.Render(a.stdin, engine.StdinName, opts)
 	} else {
 		if c.baseDir != "" {
-			return usagef("--base-dir applies only to a template read from standard input")
+			return diag.Usagef("--base-dir applies only to a template read from standard input")
 		}
 		res, err = engine.RenderFile(template, opts)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/validator"
@@ -88,30 +89,31 @@ func (l nonEmptyList) Set(s string) error {
 	return l.Value.Set(s)
 }
 
-// vars merges --values and -s into one map; -s wins.
-func (f *renderFlags) vars() (map[string]string, error) {
+// vars merges --values and -s into one map; -s wins. A relative --values
+// path starts from workDir (the process's working directory when empty).
+func (f *renderFlags) vars(workDir string) (map[string]string, error) {
 	if f.maxLoads < 0 {
-		return nil, usagef("--max-loads %d: want a positive number", f.maxLoads)
+		return nil, diag.Usagef("--max-loads %d: want a positive number", f.maxLoads)
 	}
 	vars := map[string]string{}
 	if f.values != "" {
-		data, err := input.ReadFile(f.values, input.ConfigLimit)
+		data, err := input.ReadFile(workDir, f.values, input.ConfigLimit)
 		if err != nil {
-			return nil, usagef("--values: %v", err)
+			return nil, diag.Usagef("--values: %v", err)
 		}
 		fromFile, err := parseValues(f.values, data)
 		if err != nil {
-			return nil, usagef("%v", err)
+			return nil, diag.Usagef("%v", err)
 		}
 		vars = fromFile
 	}
 	for _, s := range f.sets {
 		key, value, ok := strings.Cut(s, "=")
 		if !ok {
-			return nil, usagef("-s %q: want KEY=VALUE", s)
+			return nil, diag.Usagef("-s %q: want KEY=VALUE", s)
 		}
 		if err := checkVarName(key); err != nil {
-			return nil, usagef("-s %q: %v", s, err)
+			return nil, diag.Usagef("-s %q: %v", s, err)
 		}
 		vars[key] = value
 	}
@@ -206,11 +208,11 @@ func namespaceArg(positional, flag []string) (string, error) {
 	}
 	for _, n := range given[1:] {
 		if n != given[0] {
-			return "", usagef("namespace given twice: %q and %q", given[0], n)
+			return "", diag.Usagef("namespace given twice: %q and %q", given[0], n)
 		}
 	}
 	if err := validator.CheckNamespace(given[0]); err != nil {
-		return "", usagef("%v", err)
+		return "", diag.Usagef("%v", err)
 	}
 	return given[0], nil
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -71,7 +69,7 @@ func (a *app) watch(args []string) int {
 	}
 	opts, err := c.options(a, fs.Args())
 	if err != nil {
-		var usage *usageError
+		var usage *diag.UsageError
 		if errors.As(err, &usage) {
 			a.usageFailed("watch", err)
 			return exitUsage
@@ -80,7 +78,7 @@ func (a *app) watch(args []string) int {
 		return exitFailed
 	}
 	w, err := watch.New(opts)
-	var usage *watch.UsageError
+	var usage *diag.UsageError
 	switch {
 	case errors.As(err, &usage):
 		a.usageFailed("watch", err)
@@ -105,16 +103,16 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	var opts watch.Options
 	switch {
 	case len(args) == 0:
-		return opts, usagef("no TEMPLATE given")
+		return opts, diag.Usagef("no TEMPLATE given")
 	case len(args) > 2:
-		return opts, usagef("too many arguments: want TEMPLATE [NAMESPACE]")
+		return opts, diag.Usagef("too many arguments: want TEMPLATE [NAMESPACE]")
 	case args[0] == "-":
-		return opts, usagef("cannot watch standard input: name a template file")
+		return opts, diag.Usagef("cannot watch standard input: name a template file")
 	}
 	namespaces := c.namespaces
 	if len(args) == 2 {
 		if len(namespaces) > 0 && !(len(namespaces) == 1 && namespaces[0] == args[1]) {
-			return opts, usagef("namespace given twice: %q and -n %s", args[1], strings.Join(namespaces, ","))
+			return opts, diag.Usagef("namespace given twice: %q and -n %s", args[1], strings.Join(namespaces, ","))
 		}
 		namespaces = []string{args[1]}
 	}
@@ -124,21 +122,22 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	for _, ns := range namespaces {
 		// ${NAMESPACE} may become part of -o's path: "../x" must not.
 		if err := validator.CheckNamespace(ns); err != nil {
-			return opts, usagef("%v", err)
+			return opts, diag.Usagef("%v", err)
 		}
 	}
 	if c.debounce <= 0 {
-		return opts, usagef("--debounce must be positive")
+		return opts, diag.Usagef("--debounce must be positive")
 	}
 	// Bad -s or --values are mistakes in the command line: report them now
 	// rather than as the first render's failure.
-	if _, err := c.vars(); err != nil {
+	if _, err := c.vars(a.workDir); err != nil {
 		return opts, err
 	}
 	opts = watch.Options{
 		Template:   args[0],
 		Namespaces: namespaces,
-		Vars:       c.vars,
+		Vars:       func() (map[string]string, error) { return c.vars(a.workDir) },
+		WorkDir:    a.workDir,
 		Root:       c.root,
 		Strict:     c.strict,
 		MaxLoads:   c.maxLoads,
@@ -155,60 +154,32 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	}
 	if c.noLint {
 		if c.kubeVersion != "" || c.config != "" || c.strictKinds {
-			return opts, usagef("--kube-version, --config and --strict-kinds have no effect with --no-lint")
+			return opts, diag.Usagef("--kube-version, --config and --strict-kinds have no effect with --no-lint")
 		}
 		return opts, nil
 	}
-	check, configPath, err := c.lintCheck(args[0])
+	var release string
+	if c.kubeVersion != "" {
+		var err error
+		if release, err = schema.ParseRelease(c.kubeVersion); err != nil {
+			return opts, diag.Usagef("--kube-version: %v", err)
+		}
+	}
+	live, err := lint.NewLiveCheck(lint.LiveOptions{
+		WorkDir: a.workDir, Config: c.config, RootDir: c.root, KubeVersion: release, StrictKinds: c.strictKinds,
+	})
 	if err != nil {
 		return opts, err
 	}
-	opts.Check = check
+	configPath, err := live.ConfigPath()
+	if err != nil {
+		return opts, err
+	}
+	template := args[0]
+	opts.Check = func(res *engine.Result, renderErr error, namespace string) diag.Findings {
+		return live.Check(res, renderErr, template, namespace)
+	}
+	// Watched even while it does not exist, so that creating it counts.
 	opts.Inputs = append(opts.Inputs, configPath)
 	return opts, nil
-}
-
-// lintCheck returns the check that runs lint on every render, and the config
-// file it reads: re-read on every render, so that editing it takes effect.
-func (c *watchCmd) lintCheck(template string) (check func(*engine.Result, error, string) diag.Findings, configPath string, err error) {
-	release := ""
-	if c.kubeVersion != "" {
-		if release, err = schema.ParseRelease(c.kubeVersion); err != nil {
-			return nil, "", usagef("--kube-version: %v", err)
-		}
-	}
-	// Without --config, .eastern.yaml is watched even while it does not
-	// exist, so that creating it takes effect too.
-	configPath = c.config
-	optional := configPath == ""
-	if optional {
-		configPath = lint.ConfigFile
-	}
-	load := func() (*lint.Config, error) {
-		if optional {
-			return lint.FindConfig(c.root)
-		}
-		return lint.LoadConfig(configPath)
-	}
-	cfg, err := load()
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, "", usagef("--config: %v", err)
-		}
-		return nil, "", usagef("%v", err)
-	}
-	check = func(res *engine.Result, renderErr error, namespace string) diag.Findings {
-		var problems diag.Findings
-		// A config broken mid-edit is reported; the last good one stays in use.
-		if fresh, err := load(); err != nil {
-			problems = append(problems, &diag.Finding{
-				Severity: diag.Error, Rule: "watch.config", Namespace: namespace,
-				Message: fmt.Sprintf("%v (still using the previous configuration)", err),
-			})
-		} else {
-			cfg = fresh
-		}
-		return append(problems, lint.CheckRender(res, renderErr, template, namespace, cfg.ReleaseFor(namespace, release), c.strictKinds).Findings...)
-	}
-	return check, configPath, nil
 }

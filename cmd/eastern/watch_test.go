@@ -32,7 +32,7 @@ func TestWatchUsageErrors(t *testing.T) {
 		{"bad values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "bad.env")}, filepath.Join(dir, "bad.env") + ":1: want a flat YAML map or KEY=VALUE lines"},
 		{"missing values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "none.env")}, "--values: open"},
 		{"unknown release", []string{"watch", tmpl, "--kube-version", "0.9"}, "--kube-version: unknown Kubernetes release"},
-		{"missing config", []string{"watch", tmpl, "--config", filepath.Join(dir, "none.yaml")}, "--config: open"},
+		{"missing config", []string{"watch", tmpl, "--config", filepath.Join(dir, "none.yaml")}, "--config " + filepath.Join(dir, "none.yaml") + ": no such file"},
 		{"lint flags without lint", []string{"watch", tmpl, "--no-lint", "--kube-version", "1.29"}, "--kube-version, --config and --strict-kinds have no effect with --no-lint"},
 		{"debounce", []string{"watch", tmpl, "--debounce", "0s"}, "--debounce must be positive"},
 	}

@@ -11,8 +11,8 @@ const (
 	openDir  = 0
 )
 
-func readPath(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+func readPath(name, path string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}

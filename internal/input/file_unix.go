@@ -15,13 +15,14 @@ const nonBlock = syscall.O_NONBLOCK
 // instead of waiting for a writer.
 const openDir = syscall.O_DIRECTORY
 
-// readPath reads with plain system calls — open, fstat, read, close —
+// readPath reads the file name, called path in messages, with plain system
+// calls — open, fstat, read, close —
 // rather than through os.File, which would start the runtime's network
 // poller for a file opened O_NONBLOCK: a third of a small render's time.
-func readPath(path string, limit int64) ([]byte, error) {
+func readPath(name, path string, limit int64) ([]byte, error) {
 	var fd int
 	err := retry(func() (err error) {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 		return err
 	})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 )
 
@@ -118,9 +119,14 @@ func (d *Dir) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // ReadFile reads the regular file at path, a file the user named: it is not
 // confined to a directory, but it must be a regular file of at most limit
-// bytes.
-func ReadFile(path string, limit int64) ([]byte, error) {
-	return readPath(path, limit)
+// bytes. A relative path starts from workDir (the process's working
+// directory when empty); messages name path as given.
+func ReadFile(workDir, path string, limit int64) ([]byte, error) {
+	open := path
+	if workDir != "" && !filepath.IsAbs(path) {
+		open = filepath.Join(workDir, path)
+	}
+	return readPath(open, path, limit)
 }
 
 // readOpen reads an open file after checking, on the descriptor itself,

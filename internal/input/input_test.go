@@ -67,14 +67,14 @@ func TestDirReadFile(t *testing.T) {
 
 func TestReadFileOfProcReadsToEOF(t *testing.T) {
 	// Files of /proc say they are empty; they are read to the end.
-	data, err := ReadFile("/proc/self/status", 1<<20)
+	data, err := ReadFile("", "/proc/self/status", 1<<20)
 	if err != nil {
 		t.Skip("no /proc here")
 	}
 	if !strings.Contains(string(data), "Name:") {
 		t.Errorf("read %q", data)
 	}
-	if _, err := ReadFile("/proc/self/status", 10); err == nil || !strings.Contains(err.Error(), "larger than 10 bytes") {
+	if _, err := ReadFile("", "/proc/self/status", 10); err == nil || !strings.Contains(err.Error(), "larger than 10 bytes") {
 		t.Errorf("limit of 10 bytes: %v", err)
 	}
 }
