@@ -21,8 +21,18 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Every fuzz target in the repository, each for $(FUZZTIME): go test -fuzz
+# takes one target of one package at a time, so they are listed first
+# ("FuzzX" lines, then the package's "ok" line) and run one by one.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./engine
+	@set -e; list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; exit 1; }; \
+	echo "$$list" | awk '/^Fuzz/ { t = t " " $$1 } /^ok/ { if (t != "") print $$2 t; t = "" }' | \
+	while read -r pkg targets; do \
+		for target in $$targets; do \
+			echo "$$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+		done; \
+	done
 
 vet:
 	$(GO) vet ./...

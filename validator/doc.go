@@ -22,6 +22,12 @@
 //	rule id                severity        meaning
 //	yaml.syntax            error           the document is not valid YAML; other documents are still checked
 //	yaml.duplicate-key     error           a mapping repeats a key (reported at the second one)
+//	yaml.alias-budget      error           aliases and merge keys expand the document past 100,000 nodes
+//	                                       (a "billion laughs"): the rest of it is not checked
+//	yaml.depth             warning         the document nests deeper than 100 levels; nothing deeper is
+//	                                       checked
+//	lint.truncated         as the worst    the document has more than 100 findings: the first 100 by
+//	                       left out        position are kept, and this one counts the rest
 //	object.shape           error           apiVersion, kind or metadata.name/generateName missing or not a
 //	                                       string, or the document (or a List item) is not a mapping
 //	object.duplicate       error           the same group, kind, namespace and name twice in one output
@@ -56,7 +62,10 @@
 //	                                       together exceed 256 KiB
 //
 // Documents are split on `---` lines (with or without trailing content) and
-// `...` end markers; empty and comment-only documents are fine. A document
+// `...` end markers; empty and comment-only documents are fine, and so is
+// a stream that is only a `...`. Positions are in lines ended by \n, as the
+// render's source map counts them, although yaml.v3 also ends lines at a
+// lone CR, NEL, LS and PS. A document
 // of kind List, or a typed list such as DeploymentList, is checked item by
 // item, with paths like items[2].spec.replicas.
 package validator

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,13 +69,15 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 	for text, start := range Documents(output) {
 		c.checkDocument(document{text: text, start: start})
 	}
-	slices.SortStableFunc(c.findings, func(a, b *diag.Finding) int {
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line - b.Pos.Line
-		}
-		return a.Pos.Col - b.Pos.Col
-	})
+	slices.SortStableFunc(c.findings, byPosition)
 	return c.findings, c.objects
+}
+
+func byPosition(a, b *diag.Finding) int {
+	if a.Pos.Line != b.Pos.Line {
+		return a.Pos.Line - b.Pos.Line
+	}
+	return a.Pos.Col - b.Pos.Col
 }
 
 // objectKey identifies an object the way the API server does: two
@@ -95,43 +98,55 @@ type checker struct {
 	verdicts map[schema.GVK]apiVerdict
 
 	// Per document and object.
-	docStart  int    // output line of the document's first line
+	doc       docState
 	object    string // "Deployment/web" for findings
 	gvk       schema.GVK
 	path      []segment // field path from the document root
 	rootDepth int       // len(path) at the current object's root
-	aliases   int       // alias budget left, against "billion laughs" documents
 	fieldRels map[string][]string
 }
 
-// aliasBudget bounds how many aliases one document may expand while walked;
-// a document built to explode exponentially stops being walked instead.
-const aliasBudget = 10000
-
 // add records a finding at node (nil: no position) with the current path.
 func (c *checker) add(sev diag.Severity, rule string, node *yaml.Node, msg string) {
+	pos := c.position(node)
+	if c.dropping(sev, pos) {
+		return
+	}
 	f := &diag.Finding{
 		Severity: sev,
 		Rule:     rule,
 		Message:  msg,
+		Pos:      pos,
 		Release:  c.opts.Release,
 		Object:   c.object,
 		Field:    formatPath(c.path),
 	}
-	if node != nil {
-		f.Pos = diag.Position{Line: c.docStart + node.Line - 1, Col: node.Column}
-	}
-	c.findings = append(c.findings, f)
+	c.record(f)
+}
+
+// objectLine is the output line of m, with no check that it lies in the
+// document: it does, being a key's, and checking costs a pass over it.
+func (c *checker) objectLine(m *yaml.Node) int {
+	line, _ := c.doc.lines.Position(m.Line, 0)
+	return c.doc.start + line - 1
 }
 
 func (c *checker) push(s segment) { c.path = append(c.path, s) }
 func (c *checker) pop()           { c.path = c.path[:len(c.path)-1] }
 
 func (c *checker) checkDocument(d document) {
-	c.docStart, c.object, c.path, c.aliases = d.start, "", c.path[:0], aliasBudget
+	c.object, c.path = "", c.path[:0]
+	c.startDocument(d)
+	c.checkBody(d)
+	c.finishDocument()
+}
+
+func (c *checker) checkBody(d document) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(d.text, &root); err != nil {
-		c.syntaxError(d, err)
+		if !endMarkerOnly(d.text) {
+			c.syntaxError(d, err)
+		}
 		return
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
@@ -200,8 +215,32 @@ func objectLabel(kind, name string) string {
 // the document's first line name none (yaml.v3 omits line 0 of its own
 // count), and neither does an unknown alias, which is found by its text.
 func (c *checker) syntaxError(d document, err error) {
-	line, msg := yamlerr.Position(err, d.text)
-	c.add(diag.Error, "yaml.syntax", &yaml.Node{Line: line}, msg)
+	line, msg := yamlerr.Position(err, d.text) // in \n-separated lines already
+	c.record(&diag.Finding{Severity: diag.Error, Rule: "yaml.syntax", Message: msg,
+		Pos: diag.Position{Line: d.start + line - 1}, Release: c.opts.Release})
+}
+
+// endMarkerOnly reports whether text holds nothing but blank lines,
+// comments and document markers. YAML reads that as an empty stream, but
+// yaml.v3 rejects a lone `...` ("did not find expected node content").
+func endMarkerOnly(text []byte) bool {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		line = bytes.Trim(line, " \t\r")
+		if isMarker(line, "...") || isMarker(line, "---") {
+			// A comment may follow a marker after a blank.
+			line = bytes.TrimLeft(line[3:], " \t")
+		}
+		if len(line) > 0 && line[0] != '#' {
+			return false
+		}
+	}
+	return true
 }
 
 // listItems recognises a List document: kind List (any apiVersion,
@@ -277,7 +316,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	apiVersion, apiNode, okAPI := c.shapeString(m, "apiVersion", def.APIVersion())
 	kind, kindNode, okKind := c.shapeString(m, "kind", def.Kind)
 
-	obj := Object{GVK: schema.ParseGVK(apiVersion, kind), Namespace: namespace, Name: name, Line: c.docStart + m.Line - 1}
+	obj := Object{GVK: schema.ParseGVK(apiVersion, kind), Namespace: namespace, Name: name, Line: c.objectLine(m)}
 	c.objects = append(c.objects, obj)
 	if name == "" {
 		c.pushFields("metadata", "name")

@@ -105,6 +105,49 @@ data: {y: 2}
 			want:    []string{"4:0 error yaml.syntax: unknown anchor 'nope' referenced"},
 		},
 		{
+			name:    "a syntax error quotes a short excerpt of a long line",
+			release: "1.29",
+			input:   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: *" + strings.Repeat("n", 10_000) + "\n",
+			want:    []string{"4:0 error yaml.syntax: unknown anchor '" + strings.Repeat("n", 40) + "…' referenced"},
+		},
+		{
+			name:    "a syntax error quotes nothing of a long line with ESC",
+			release: "1.29",
+			input:   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: " + strings.Repeat("x", 5_000) + "\x1b[2J" + strings.Repeat("x", 5_000) + "}\n",
+			want:    []string{"1:0 error yaml.syntax: control characters are not allowed"},
+		},
+		{
+			name:    "a stream that is only an end marker",
+			release: "1.29",
+			input:   "...\n",
+		},
+		{
+			name:    "an end marker with comments and blank lines",
+			release: "1.29",
+			input:   "# rendered for nothing\n\n  \n... # end\n# after\n",
+		},
+		{
+			name:    "an end marker without a newline",
+			release: "1.29",
+			input:   "...",
+		},
+		{
+			name:    "start and end markers alone",
+			release: "1.29",
+			input:   "---\n...\n",
+		},
+		{
+			name:    "end markers after a document",
+			release: "1.29",
+			input:   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n...\n...\r\n# done\n...\n",
+		},
+		{
+			name:    "content after an end marker is still an error",
+			release: "1.29",
+			input:   "... x\n",
+			want:    []string{"1:0 error yaml.syntax: did not find expected node content"},
+		},
+		{
 			name:    "duplicate keys, block and flow",
 			release: "1.29",
 			input: `apiVersion: v1

@@ -14,6 +14,23 @@ import (
 // the document, never the schema, so recursive schema nodes end where the
 // document does.
 func (c *checker) walk(y *yaml.Node, s *schema.Node, key *yaml.Node) {
+	if y != nil && y.Kind == yaml.AliasNode {
+		// Everything below an alias counts against the alias budget.
+		if c.doc.viaAlias == 0 {
+			c.doc.lastAlias = y
+		}
+		c.doc.viaAlias++
+		c.walkNode(y, s, key)
+		c.doc.viaAlias--
+		return
+	}
+	c.walkNode(y, s, key)
+}
+
+func (c *checker) walkNode(y *yaml.Node, s *schema.Node, key *yaml.Node) {
+	if c.doc.viaAlias > 0 && !c.spend(1) || c.doc.overBudget != nil || !c.deeper(y) {
+		return
+	}
 	y = c.resolve(y)
 	if y == nil || isNull(y) || s.Type == schema.Any {
 		return // Kubernetes treats null as unset
@@ -30,10 +47,10 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 			c.typeError(y, s.Type)
 			return
 		}
-		pairs := c.pairs(y)
+		pairs, own := c.mergedPairs(y)
 		for i := 0; i+1 < len(pairs); i += 2 {
 			c.push(segment{kind: keySeg, name: pairs[i].Value})
-			c.walk(pairs[i+1], s.Elem, pairs[i])
+			c.walkPair(pairs[i+1], s.Elem, pairs[i], i >= own)
 			c.pop()
 		}
 	case schema.Array:
@@ -62,14 +79,17 @@ func (c *checker) walk(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 // reported there, on the line that opens the object, not on its first field,
 // which may come from another file.
 func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
-	pairs := c.pairs(y)
-	for i := 0; i+1 < len(pairs); i += 2 {
+	pairs, own := c.mergedPairs(y)
+	if c.doc.viaAlias > 0 && !c.spend(len(pairs)/2) {
+		return // unknown keys are not walked, but each may be a finding
+	}
+	for i := 0; i+1 < len(pairs) && c.doc.overBudget == nil; i += 2 {
 		k, v := pairs[i], pairs[i+1]
 		c.push(segment{name: k.Value})
 		if f := s.Field(k.Value); f == nil {
 			c.unknownField(k)
 		} else {
-			c.walk(v, f.Node, k)
+			c.walkPair(v, f.Node, k, i >= own)
 			if k.Value == "metadata" && len(c.path) > c.rootDepth+1 && f.Node.Field("labels") != nil && f.Node.Field("annotations") != nil {
 				// A pod template's metadata: the API server checks its
 				// labels and annotations like the object's own.
@@ -79,6 +99,9 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 			}
 		}
 		c.pop()
+	}
+	if c.doc.overBudget != nil {
+		return // the values looked up below may be cut short
 	}
 	for i := range s.Fields {
 		f := &s.Fields[i]
@@ -97,10 +120,25 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 	}
 }
 
+// walkPair walks a mapping's value; one that a merge key brought in comes
+// from elsewhere, like an alias's, and counts against the alias budget.
+func (c *checker) walkPair(v *yaml.Node, s *schema.Node, k *yaml.Node, merged bool) {
+	if !merged {
+		c.walk(v, s, k)
+		return
+	}
+	c.doc.viaAlias++
+	c.walk(v, s, k)
+	c.doc.viaAlias--
+}
+
 // unknownField reports key k (its path already pushed); when another
 // release has the field, the finding says which and becomes
 // schema.field-release.
 func (c *checker) unknownField(k *yaml.Node) {
+	if c.dropping(diag.Error, c.position(k)) {
+		return // spare looking through every release for it
+	}
 	names := fieldNames(c.path[c.rootDepth:])
 	cacheKey := c.gvk.String() + " " + fmt.Sprint(names)
 	rels, ok := c.fieldRels[cacheKey]
@@ -208,10 +246,12 @@ func stringValue(y *yaml.Node) (string, bool) {
 // resolve follows an alias to its anchor, within the document's budget.
 func (c *checker) resolve(y *yaml.Node) *yaml.Node {
 	for y != nil && y.Kind == yaml.AliasNode {
-		if c.aliases <= 0 {
+		if c.doc.viaAlias == 0 {
+			c.doc.lastAlias = y
+		}
+		if !c.spend(1) {
 			return nil
 		}
-		c.aliases--
 		y = y.Alias
 	}
 	return y
@@ -221,8 +261,15 @@ func (c *checker) resolve(y *yaml.Node) *yaml.Node {
 // keys (<<: *base) expanded: explicit keys win over merged ones, earlier
 // merged mappings over later ones. Without merge keys it is m.Content.
 func (c *checker) pairs(m *yaml.Node) []*yaml.Node {
+	pairs, _ := c.mergedPairs(m)
+	return pairs
+}
+
+// mergedPairs is pairs, and how many of them are m's own: the merged ones
+// follow. The pairs merged in count against the alias budget.
+func (c *checker) mergedPairs(m *yaml.Node) (pairs []*yaml.Node, own int) {
 	if !slices.ContainsFunc(m.Content, isMergeKey) {
-		return m.Content
+		return m.Content, len(m.Content)
 	}
 	var explicit, merged []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -242,18 +289,41 @@ func (c *checker) pairs(m *yaml.Node) []*yaml.Node {
 		}
 		for _, src := range sources {
 			if src = c.resolve(src); src != nil && src.Kind == yaml.MappingNode {
-				merged = append(merged, c.pairs(src)...)
+				from := c.pairs(src)
+				if !c.spend(len(from) / 2) {
+					break
+				}
+				merged = append(merged, from...)
 			}
 		}
 	}
 	out := explicit
+	var keys map[string]bool // out's scalar keys, once out is too long to search
 	for i := 0; i+1 < len(merged); i += 2 {
-		if lookupPairs(out, merged[i].Value) == nil {
-			out = append(out, merged[i], merged[i+1])
+		k := merged[i]
+		if keys == nil && len(out) > 2*smallMapping {
+			keys = make(map[string]bool, len(out)/2+(len(merged)-i)/2)
+			for j := 0; j+1 < len(out); j += 2 {
+				if out[j].Kind == yaml.ScalarNode {
+					keys[out[j].Value] = true
+				}
+			}
+		}
+		if keys != nil && keys[k.Value] || keys == nil && lookupPairs(out, k.Value) != nil {
+			continue
+		}
+		out = append(out, k, merged[i+1])
+		if keys != nil && k.Kind == yaml.ScalarNode {
+			keys[k.Value] = true
 		}
 	}
-	return out
+	return out, len(explicit)
 }
+
+// smallMapping is how many pairs a mapping may have for its keys to be
+// compared pair by pair; larger ones use a map. Manifests' mappings are
+// nearly all small, and a map for each would cost more than it saves.
+const smallMapping = 16
 
 func isMergeKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag == "!!merge" }
 
@@ -297,16 +367,24 @@ func (c *checker) checkDuplicateKeys(y, skip *yaml.Node) {
 			c.checkDuplicateKeys(item, skip)
 		}
 	case yaml.MappingNode:
+		var seen map[string]bool // the scalar keys so far, in a large mapping
+		if len(y.Content) > 2*smallMapping {
+			seen = make(map[string]bool, len(y.Content)/2)
+		}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k := y.Content[i]
-			if k.Kind == yaml.ScalarNode && !isMergeKey(k) {
-				for j := 0; j < i; j += 2 {
-					if p := y.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value {
-						// No line number: output lines mean nothing to users, and the
-						// caller maps only this finding's own position to the template.
-						c.add(diag.Error, "yaml.duplicate-key", k, fmt.Sprintf("key %q is already defined in this mapping", k.Value))
-						break
-					}
+			if k.Kind == yaml.ScalarNode {
+				var repeated bool
+				if seen != nil {
+					repeated = seen[k.Value]
+					seen[k.Value] = true
+				} else {
+					repeated = lookupPairs(y.Content[:i], k.Value) != nil
+				}
+				if repeated && !isMergeKey(k) {
+					// No line number: output lines mean nothing to users, and the
+					// caller maps only this finding's own position to the template.
+					c.add(diag.Error, "yaml.duplicate-key", k, fmt.Sprintf("key %q is already defined in this mapping", k.Value))
 				}
 			}
 			c.checkDuplicateKeys(y.Content[i+1], skip)
