@@ -5,14 +5,14 @@ import (
 	"testing"
 
 	"github.com/eastern-k8s/eastern/engine"
-	"github.com/eastern-k8s/eastern/engine/internal/gentree"
+	"github.com/eastern-k8s/eastern/internal/corpus"
 )
 
 // Tree sizes the benchmarks render. bigTree is the issue's target: 1,000
 // partials over 20 directories, 100,000 output lines, in ≤ 30 ms.
 var (
-	bigTree     = gentree.Spec{Partials: 1000, Dirs: 20, LinesPerPartial: 100, OverrideEvery: 10}
-	typicalTree = gentree.Spec{Partials: 10, Dirs: 2, LinesPerPartial: 40, OverrideEvery: 3}
+	bigTree     = corpus.TreeSpec{Partials: 1000, Dirs: 20, LinesPerPartial: 100, OverrideEvery: 10}
+	typicalTree = corpus.TreeSpec{Partials: 10, Dirs: 2, LinesPerPartial: 40, OverrideEvery: 3}
 )
 
 func BenchmarkRenderTree(b *testing.B)       { benchmarkRender(b, bigTree, nil) }
@@ -27,9 +27,9 @@ func BenchmarkRenderTreeCached(b *testing.B) { benchmarkRender(b, bigTree, engin
 // without a cache files are read and parsed anew, as `eastern render` does.
 // Besides time and allocations it reports output lines per render and
 // allocations per output line.
-func benchmarkRender(b *testing.B, spec gentree.Spec, cache *engine.Cache) {
+func benchmarkRender(b *testing.B, spec corpus.TreeSpec, cache *engine.Cache) {
 	dir := b.TempDir()
-	tree, err := gentree.Write(dir, spec)
+	tree, err := corpus.WriteTree(dir, spec)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,9 +56,9 @@ func benchmarkRender(b *testing.B, spec gentree.Spec, cache *engine.Cache) {
 // a regexp or a string per line would show up here long before it shows in
 // wall time.
 func TestRenderAllocationsPerLine(t *testing.T) {
-	spec := gentree.Spec{Partials: 50, Dirs: 5, LinesPerPartial: 100, OverrideEvery: 10}
+	spec := corpus.TreeSpec{Partials: 50, Dirs: 5, LinesPerPartial: 100, OverrideEvery: 10}
 	dir := t.TempDir()
-	tree, err := gentree.Write(dir, spec)
+	tree, err := corpus.WriteTree(dir, spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/eastern-k8s/eastern/diag"
-	"github.com/eastern-k8s/eastern/lint/internal/corpus"
+	"github.com/eastern-k8s/eastern/internal/corpus"
 )
 
 // BenchmarkLintMonorepo lints the generated monorepo of 1,000 root
@@ -13,7 +13,7 @@ import (
 func BenchmarkLintMonorepo(b *testing.B) {
 	dir := b.TempDir()
 	const templates = 1000
-	if err := corpus.Generate(dir, templates); err != nil {
+	if err := corpus.WriteMonorepo(dir, templates); err != nil {
 		b.Fatal(err)
 	}
 	b.Chdir(dir)
@@ -23,7 +23,7 @@ func BenchmarkLintMonorepo(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		want := templates * (1 + len(corpus.Namespaces)) * corpus.ObjectsPerTemplate
+		want := templates * (1 + len(corpus.MonorepoNamespaces())) * corpus.MonorepoObjectsPerTemplate
 		if len(res.Templates) != templates || res.Objects != want {
 			b.Fatalf("linted %d templates, %d objects; want %d, %d", len(res.Templates), res.Objects, templates, want)
 		}
@@ -37,7 +37,7 @@ func BenchmarkLintMonorepo(b *testing.B) {
 // app is a root, the overrides imply the namespaces, and nothing is wrong.
 func TestCorpusLintsClean(t *testing.T) {
 	dir := t.TempDir()
-	if err := corpus.Generate(dir, 12); err != nil {
+	if err := corpus.WriteMonorepo(dir, 12); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
@@ -45,7 +45,7 @@ func TestCorpusLintsClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Templates) != 12 || len(res.Namespaces) != 3 || res.Objects != 12*3*corpus.ObjectsPerTemplate {
+	if len(res.Templates) != 12 || len(res.Namespaces) != 3 || res.Objects != 12*3*corpus.MonorepoObjectsPerTemplate {
 		t.Errorf("%d templates, namespaces %v, %d objects", len(res.Templates), res.Namespaces, res.Objects)
 	}
 	for _, f := range res.Findings() {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -14,17 +15,51 @@ import (
 //	::error file=app.yaml,line=4,col=3,title=schema.type::spec.replicas: expected integer, got string (Deployment/web in production, k8s 1.24)
 //
 // followed by the summary line as plain log output.
-type GitHub struct{}
+//
+// File paths, in file= and in the message's via chain, are written with
+// forward slashes on every system: GitHub matches file= against the
+// repository's paths, which use '/' even on a Windows runner.
+type GitHub struct {
+	// separator is the path separator of the findings' paths; zero means
+	// this system's. Tests set '\\' to write Windows findings anywhere.
+	separator byte
+}
 
 // Write implements Writer.
-func (GitHub) Write(w io.Writer, r *Report) error {
+func (g GitHub) Write(w io.Writer, r *Report) error {
 	for _, f := range r.Findings {
-		if _, err := io.WriteString(w, githubLine(f)+"\n"); err != nil {
+		if _, err := io.WriteString(w, githubLine(g.withSlashPaths(f))+"\n"); err != nil {
 			return err
 		}
 	}
 	_, err := fmt.Fprintln(w, summaryLine(r.Summary))
 	return err
+}
+
+// withSlashPaths returns f, or a copy of it (f is the caller's) whose file
+// paths use '/' instead of the system's separator. Only the separator is
+// replaced, as filepath.ToSlash does: on Unix a backslash is part of a
+// file's name, not a separator, and rewriting it would point at another file.
+func (g GitHub) withSlashPaths(f *diag.Finding) *diag.Finding {
+	sep := g.separator
+	if sep == 0 {
+		sep = filepath.Separator
+	}
+	if sep == '/' {
+		return f
+	}
+	toSlash := func(path string) string { return strings.ReplaceAll(path, string(sep), "/") }
+	c := *f
+	c.Pos.File = toSlash(f.Pos.File)
+	c.Root = toSlash(f.Root)
+	if f.Chain != nil {
+		c.Chain = make([]diag.Position, len(f.Chain))
+		for i, p := range f.Chain {
+			p.File = toSlash(p.File)
+			c.Chain[i] = p
+		}
+	}
+	return &c
 }
 
 // githubLine formats one finding as a workflow command.

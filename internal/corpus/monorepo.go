@@ -1,25 +1,27 @@
-// Package corpus generates a synthetic monorepo of eastern templates for
-// lint's performance target: root templates spread over teams, each loading
-// shared partials and per-namespace overrides, as a large repository would.
 package corpus
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Namespaces are the namespaces the overrides imply, besides default.
-var Namespaces = []string{"production", "staging"}
+// MonorepoObjectsPerTemplate is how many Kubernetes objects each root
+// template of WriteMonorepo renders to.
+const MonorepoObjectsPerTemplate = 3
 
-// ObjectsPerTemplate is how many Kubernetes objects each root renders to.
-const ObjectsPerTemplate = 3
+// MonorepoNamespaces returns the namespaces WriteMonorepo's overrides
+// imply, besides default. A function, not a variable, so no caller can
+// change what later monorepos are written with.
+func MonorepoNamespaces() []string { return []string{"production", "staging"} }
 
-// Generate writes n root templates (apps/team-XX/app-NNNN.yaml), their shared
-// partials and overrides below dir. Every third app has an override file of
-// its own per namespace. The output is the same for the same n.
-func Generate(dir string, n int) error {
+// WriteMonorepo writes below dir a synthetic monorepo of n root templates
+// (apps/team-XX/app-NNNN.yaml) spread over 50 teams, each loading shared
+// partials and per-namespace overrides, as a large repository would. Every
+// third app has an override file of its own per namespace. The output is
+// the same for the same n.
+func WriteMonorepo(dir string, n int) error {
+	namespaces := MonorepoNamespaces()
 	files := map[string]string{
 		"partials/labels.yaml":             labels,
 		"partials/container-security.yaml": containerSecurity,
@@ -30,7 +32,7 @@ func Generate(dir string, n int) error {
 		"overrides/replicas.yaml":          "replicas: 1\n",
 		"overrides/env.yaml":               "- name: LOG_LEVEL\n  value: debug\n",
 	}
-	for i, ns := range Namespaces {
+	for i, ns := range namespaces {
 		files["overrides/resources-"+ns+".yaml"] = resources(fmt.Sprintf("%dm", 250*(i+1)), fmt.Sprintf("%dMi", 256*(i+1)))
 		files["overrides/replicas-"+ns+".yaml"] = fmt.Sprintf("replicas: %d\n", 3-i)
 		files["overrides/env-"+ns+".yaml"] = "- name: LOG_LEVEL\n  value: info\n- name: ENVIRONMENT\n  value: " + ns + "\n"
@@ -38,26 +40,23 @@ func Generate(dir string, n int) error {
 	for i := range n {
 		app := fmt.Sprintf("app-%04d", i)
 		team := fmt.Sprintf("team-%02d", i%50)
-		files[filepath.Join("apps", team, app+".yaml")] = template(app, team, i)
+		files[filepath.Join("apps", team, app+".yaml")] = appTemplate(app, team, i)
 		if i%3 == 0 {
-			for _, ns := range Namespaces {
+			for _, ns := range namespaces {
 				files[filepath.Join("overrides", ns, app+".yaml")] = fmt.Sprintf("- name: FEATURE_%04d\n  value: \"on\"\n", i)
 			}
 		}
 	}
 	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		if err := writeFile(filepath.Join(dir, name), []byte(content)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func template(app, team string, i int) string {
+// appTemplate is one app's root template: rootTemplate with its names filled in.
+func appTemplate(app, team string, i int) string {
 	r := strings.NewReplacer("APP", app, "TEAM", team, "PORT", fmt.Sprint(8000+i%1000))
 	return r.Replace(rootTemplate)
 }

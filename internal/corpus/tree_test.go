@@ -1,4 +1,4 @@
-package gentree_test
+package corpus_test
 
 import (
 	"bytes"
@@ -7,25 +7,25 @@ import (
 	"testing"
 
 	"github.com/eastern-k8s/eastern/engine"
-	"github.com/eastern-k8s/eastern/engine/internal/gentree"
+	"github.com/eastern-k8s/eastern/internal/corpus"
 )
 
 // The trees render cleanly to the promised number of lines, and the
 // overrides are picked for their namespace only.
-func TestWriteRenders(t *testing.T) {
+func TestWriteTreeRenders(t *testing.T) {
 	tests := []struct {
-		spec      gentree.Spec
+		spec      corpus.TreeSpec
 		namespace string
 		overrides int // partials rendered from an override
 	}{
-		{gentree.Spec{Partials: 10, Dirs: 2, LinesPerPartial: 40, OverrideEvery: 3}, "production", 4},
-		{gentree.Spec{Partials: 10, Dirs: 2, LinesPerPartial: 41, OverrideEvery: 3}, "staging", 0},
-		{gentree.Spec{Partials: 50, Dirs: 20, LinesPerPartial: 100, OverrideEvery: 10, Namespace: "qa"}, "qa", 5},
-		{gentree.Spec{Partials: 1, LinesPerPartial: 20}, "production", 0},
+		{corpus.TreeSpec{Partials: 10, Dirs: 2, LinesPerPartial: 40, OverrideEvery: 3}, "production", 4},
+		{corpus.TreeSpec{Partials: 10, Dirs: 2, LinesPerPartial: 41, OverrideEvery: 3}, "staging", 0},
+		{corpus.TreeSpec{Partials: 50, Dirs: 20, LinesPerPartial: 100, OverrideEvery: 10, Namespace: "qa"}, "qa", 5},
+		{corpus.TreeSpec{Partials: 1, LinesPerPartial: 20}, "production", 0},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
-		tree, err := gentree.Write(dir, tt.spec)
+		tree, err := corpus.WriteTree(dir, tt.spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,8 +49,8 @@ func TestWriteRenders(t *testing.T) {
 	}
 }
 
-func TestWriteRejectsTinyPartials(t *testing.T) {
-	if _, err := gentree.Write(t.TempDir(), gentree.Spec{Partials: 1, LinesPerPartial: 5}); err == nil {
-		t.Error("Write accepted 5-line partials")
+func TestWriteTreeRejectsTinyPartials(t *testing.T) {
+	if _, err := corpus.WriteTree(t.TempDir(), corpus.TreeSpec{Partials: 1, LinesPerPartial: 5}); err == nil {
+		t.Error("WriteTree accepted 5-line partials")
 	}
 }

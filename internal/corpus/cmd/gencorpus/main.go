@@ -1,0 +1,120 @@
+// Command gencorpus writes a synthetic tree of eastern templates for
+// measuring eastern as a whole process. By default it writes the monorepo
+// that eastern lint's performance target is measured on:
+//
+//	go run ./internal/corpus/cmd/gencorpus [-n 1000] DIR
+//	/usr/bin/time -v eastern lint DIR
+//
+// With -shape tree it writes one root template loading -n partials (10 by
+// default), prints the root template's path and writes DIR/vars.args, the
+// -s flags for every variable the tree references:
+//
+//	go run ./internal/corpus/cmd/gencorpus -shape tree -n 10 -lines 40 /tmp/app
+//	eastern render /tmp/app/app.yaml production $(cat /tmp/app/vars.args)
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/internal/corpus"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the command without the process: it returns the exit code, 2 for
+// a usage error.
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gencorpus", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "usage: gencorpus [-shape monorepo|tree] [-n N] [tree flags] DIR")
+		flags.PrintDefaults()
+	}
+	shape := flags.String("shape", "monorepo", "what to write: monorepo (for lint) or tree (for render)")
+	n := flags.Int("n", 0, "root templates (monorepo: default 1000) or partials the root loads (tree: default 10)")
+	var spec corpus.TreeSpec
+	flags.IntVar(&spec.Dirs, "dirs", 2, "tree: subdirectories the partials are spread over")
+	flags.IntVar(&spec.LinesPerPartial, "lines", 40, "tree: lines per partial")
+	flags.IntVar(&spec.OverrideEvery, "override-every", 3, "tree: give every n-th partial a namespace override")
+	flags.StringVar(&spec.Namespace, "namespace", "production", "tree: namespace of the overrides")
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
+		return 2
+	}
+	if flags.NArg() != 1 {
+		flags.Usage()
+		return 2
+	}
+	// The shapes differ in what -n counts, so each has its own default;
+	// every flag but -shape and -n is the tree's.
+	nSet := false
+	var treeOnly []string
+	flags.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "n":
+			nSet = true
+		case "shape":
+		default:
+			treeOnly = append(treeOnly, "-"+f.Name)
+		}
+	})
+	dir := flags.Arg(0)
+	switch *shape {
+	case "monorepo":
+		// Silently ignoring -lines and friends would measure a corpus other
+		// than the one asked for.
+		if len(treeOnly) > 0 {
+			fmt.Fprintf(stderr, "gencorpus: %s only apply to -shape tree\n", strings.Join(treeOnly, ", "))
+			return 2
+		}
+		if !nSet {
+			*n = 1000
+		}
+		if err := corpus.WriteMonorepo(dir, *n); err != nil {
+			fmt.Fprintln(stderr, "gencorpus:", err)
+			return 1
+		}
+	case "tree":
+		spec.Partials = *n
+		if !nSet {
+			spec.Partials = 10
+		}
+		if err := writeTree(dir, spec, stdout); err != nil {
+			fmt.Fprintln(stderr, "gencorpus:", err)
+			return 1
+		}
+	default:
+		fmt.Fprintf(stderr, "gencorpus: unknown -shape %q (want monorepo or tree)\n", *shape)
+		return 2
+	}
+	return 0
+}
+
+// writeTree writes the tree and DIR/vars.args, and prints where the root
+// template is.
+func writeTree(dir string, spec corpus.TreeSpec, stdout io.Writer) error {
+	tree, err := corpus.WriteTree(dir, spec)
+	if err != nil {
+		return err
+	}
+	var args []string
+	for k, v := range tree.Vars {
+		args = append(args, "-s "+k+"="+v)
+	}
+	sort.Strings(args)
+	if err := os.WriteFile(filepath.Join(dir, "vars.args"), []byte(strings.Join(args, " ")+"\n"), 0o644); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s (%d output lines)\n", tree.Root, tree.Lines)
+	return err
+}
