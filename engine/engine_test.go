@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -292,5 +293,18 @@ func TestUnusableRootTemplateIsReportedAtItsPath(t *testing.T) {
 	fs, _ := renderErrors(t, "bad.yaml", engine.Options{WorkDir: dir})
 	if len(fs) != 1 || fs[0].Pos.File != "bad.yaml" || strings.Contains(fs[0].Message, "bad.yaml") {
 		t.Errorf("got %v, want one finding at bad.yaml whose message does not repeat the name", fs)
+	}
+}
+
+// TestNamespaceIsChecked: the engine refuses a namespace that could not be
+// one, whoever calls it: ${NAMESPACE} becomes part of paths.
+func TestNamespaceIsChecked(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"app.yaml": "a:\n  # load? ${NAMESPACE}/x.yaml\n"})
+	for _, ns := range []string{"../x", "Prod", "a/b"} {
+		_, err := engine.RenderFile("app.yaml", engine.Options{Namespace: ns, WorkDir: dir})
+		if _, ok := errors.AsType[*diag.UsageError](err); !ok {
+			t.Errorf("namespace %q: %v, want a usage error", ns, err)
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/input"
+	"github.com/eastern-k8s/eastern/manifest"
 )
 
 // MaxDepth is how many loads may nest below the root template.
@@ -43,6 +44,8 @@ const StdinName = "<stdin>"
 // Options control one render.
 type Options struct {
 	// Namespace is the value of ${NAMESPACE}; DefaultNamespace when empty.
+	// It must be a namespace name (manifest.CheckNamespace): a
+	// *diag.UsageError otherwise.
 	Namespace string
 	// Vars are the other variables. A NAMESPACE entry is ignored: Namespace sets it.
 	Vars map[string]string
@@ -340,6 +343,11 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	ns := opts.Namespace
 	if ns == "" {
 		ns = DefaultNamespace
+	}
+	// ${NAMESPACE} becomes part of paths: "../x" must never pass, whoever
+	// the caller is.
+	if err := manifest.CheckNamespace(ns); err != nil {
+		return nil, diag.Usagef("%v", err)
 	}
 	vars := make(map[string]string, len(opts.Vars)+1)
 	for k, v := range opts.Vars {

@@ -13,8 +13,8 @@ import (
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
+	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
-	"github.com/eastern-k8s/eastern/validator"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -165,7 +165,7 @@ func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
 		return fmt.Errorf("%s:%d: namespaces: want a map of namespace names", name, m.Line)
 	}
 	return eachKey(name, m, func(ns string, k, v *yaml.Node) error {
-		if err := validator.CheckNamespace(ns); err != nil {
+		if err := manifest.CheckNamespace(ns); err != nil {
 			return fmt.Errorf("%s:%d: %v", name, k.Line, err)
 		}
 		entry := NamespaceConfig{Name: ns}

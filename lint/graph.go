@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/eastern-k8s/eastern/engine"
-	"github.com/eastern-k8s/eastern/validator"
+	"github.com/eastern-k8s/eastern/manifest"
 )
 
 // loadGraph is what the templates' directives say about each other, found
@@ -75,7 +75,7 @@ func scanLoads(files []string, vars map[string]string, treeOf func(string) *engi
 					targets = append(targets, e.path)
 				}
 				for _, e := range g.expand(it.tree, engine.CandidatePattern(dir, c, vars)) {
-					if e.namespace != "" && validator.CheckNamespace(e.namespace) == nil {
+					if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
 						g.namespaces[e.namespace] = true
 					}
 				}

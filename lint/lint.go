@@ -21,8 +21,8 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
-	"github.com/eastern-k8s/eastern/validator"
 )
 
 // Options say what to lint and how.
@@ -116,7 +116,7 @@ func Run(opts Options) (*Result, error) {
 	switch {
 	case len(namespaces) > 0:
 		for _, ns := range namespaces {
-			if err := validator.CheckNamespace(ns); err != nil {
+			if err := manifest.CheckNamespace(ns); err != nil {
 				return nil, diag.Usagef("%v", err)
 			}
 		}

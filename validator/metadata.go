@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/validate/content"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
@@ -36,7 +37,7 @@ func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
 		case "namespace":
 			if s, ok := stringValue(v); ok && root && s != "" {
 				c.push(segment{name: k.Value})
-				if err := CheckNamespace(s); err != nil {
+				if err := manifest.CheckNamespace(s); err != nil {
 					c.add(diag.Error, "metadata.namespace", v, "invalid "+err.Error())
 				}
 				c.pop()
@@ -62,11 +63,11 @@ func (c *checker) checkLabels(m *yaml.Node) {
 		k, v := pairs[i], c.resolve(pairs[i+1])
 		c.push(segment{kind: keySeg, name: k.Value})
 		for _, msg := range content.IsLabelKey(k.Value) {
-			c.add(diag.Error, "metadata.label", k, fmt.Sprintf("invalid label key %q: %s", k.Value, shorten(msg)))
+			c.add(diag.Error, "metadata.label", k, fmt.Sprintf("invalid label key %q: %s", k.Value, manifest.PlainMessage(msg)))
 		}
 		if s, ok := stringValue(v); ok {
 			for _, msg := range content.IsLabelValue(s) {
-				c.add(diag.Error, "metadata.label", v, fmt.Sprintf("invalid label value %q: %s", s, shorten(msg)))
+				c.add(diag.Error, "metadata.label", v, fmt.Sprintf("invalid label value %q: %s", s, manifest.PlainMessage(msg)))
 			}
 		}
 		c.pop()
@@ -84,7 +85,7 @@ func (c *checker) checkAnnotations(m *yaml.Node) {
 		c.push(segment{kind: keySeg, name: k.Value})
 		// The API server lower-cases annotation keys before this check.
 		for _, msg := range content.IsLabelKey(strings.ToLower(k.Value)) {
-			c.add(diag.Error, "metadata.annotation", k, fmt.Sprintf("invalid annotation key %q: %s", k.Value, shorten(msg)))
+			c.add(diag.Error, "metadata.annotation", k, fmt.Sprintf("invalid annotation key %q: %s", k.Value, manifest.PlainMessage(msg)))
 		}
 		c.pop()
 		size += len(k.Value)
@@ -133,7 +134,7 @@ func nameErrors(gvk schema.GVK, release, name string, prefix bool) []string {
 		errs = content.IsDNS1123Subdomain(name)
 	}
 	for i := range errs {
-		errs[i] = shorten(errs[i])
+		errs[i] = manifest.PlainMessage(errs[i])
 	}
 	return errs
 }
@@ -151,22 +152,6 @@ func isDNS1035Label(value string) []string {
 		errs = append(errs, content.RegexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", "[a-z]([-a-z0-9]*[a-z0-9])?", "my-name", "abc-123"))
 	}
 	return errs
-}
-
-// shorten drops the regular expression apimachinery appends to its
-// messages; the examples before it say the same to a person.
-func shorten(msg string) string {
-	// apimachinery's example lists leave a double space ("'my-name',  or").
-	msg = strings.ReplaceAll(msg, ",  ", ", ")
-	if i := strings.Index(msg, "regex used for validation is '"); i >= 0 && strings.HasSuffix(msg, "')") {
-		head := strings.TrimSuffix(strings.TrimSuffix(msg[:i], " "), ",")
-		head = strings.TrimSuffix(head, " (")
-		if strings.HasSuffix(msg[:i], " (") {
-			return head
-		}
-		return head + ")"
-	}
-	return msg
 }
 
 func matchDNS1035(v string) bool {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
+	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
 	"go.yaml.in/yaml/v3"
 )
@@ -48,7 +49,7 @@ func Validate(output []byte, opts Options) (diag.Findings, []Object) {
 }
 
 func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object) {
-	c := &checker{opts: opts, cat: cat, seen: map[objectKey]bool{}, verdicts: map[schema.GVK]apiVerdict{}}
+	c := &checker{opts: opts, cat: cat, seen: map[manifest.Key]bool{}, verdicts: map[schema.GVK]apiVerdict{}}
 	release := opts.Release
 	if !slices.Contains(cat.releases(), release) {
 		// Not a release the catalog names: perhaps one written as users
@@ -66,7 +67,7 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 			c.rel = rel
 		}
 	}
-	for text, start := range Documents(output) {
+	for text, start := range manifest.Documents(output) {
 		c.checkDocument(document{text: text, start: start})
 	}
 	slices.SortStableFunc(c.findings, byPosition)
@@ -80,12 +81,6 @@ func byPosition(a, b *diag.Finding) int {
 	return a.Pos.Col - b.Pos.Col
 }
 
-// objectKey identifies an object the way the API server does: two
-// documents with the same key overwrite each other when applied.
-type objectKey struct {
-	group, kind, namespace, name string
-}
-
 // checker carries one Validate call's state: findings so far, the objects
 // seen, and the position of the walk in the current document.
 type checker struct {
@@ -94,7 +89,7 @@ type checker struct {
 	rel      *schema.Release // nil when the release could not be loaded
 	findings diag.Findings
 	objects  []Object
-	seen     map[objectKey]bool
+	seen     map[manifest.Key]bool
 	verdicts map[schema.GVK]apiVerdict
 
 	// Per document and object.
@@ -133,6 +128,14 @@ func (c *checker) objectLine(m *yaml.Node) int {
 
 func (c *checker) push(s segment) { c.path = append(c.path, s) }
 func (c *checker) pop()           { c.path = c.path[:len(c.path)-1] }
+
+// document is one YAML document of a rendered stream: its text, including
+// the `---` line that opened it (yaml.v3 understands content after the
+// marker), and the output line its text starts on.
+type document struct {
+	text  []byte
+	start int // 1-based output line of text's first line
+}
 
 func (c *checker) checkDocument(d document) {
 	c.object, c.path = "", c.path[:0]
@@ -189,27 +192,12 @@ func (c *checker) identify(m *yaml.Node, def schema.GVK) string {
 	if kind == "" {
 		kind = def.Kind
 	}
-	return objectLabel(kind, name)
+	return manifest.Label(kind, name)
 }
 
 // Label names the object as findings on it name it in Finding.Object:
 // reports group findings by object by comparing the two.
-func (o Object) Label() string { return objectLabel(o.GVK.Kind, o.Name) }
-
-// objectLabel is the one naming of objects, for findings and for Label:
-// "Deployment/web", "web" without a kind, "Deployment" without a name, and
-// a readable "(unnamed object)" rather than "/" or "" with neither.
-func objectLabel(kind, name string) string {
-	switch {
-	case kind != "" && name != "":
-		return kind + "/" + name
-	case name != "":
-		return name
-	case kind != "":
-		return kind
-	}
-	return "(unnamed object)"
-}
+func (o Object) Label() string { return manifest.Label(o.GVK.Kind, o.Name) }
 
 // syntaxError reports a yaml.v3 parse error at the line it names. Errors on
 // the document's first line name none (yaml.v3 omits line 0 of its own
@@ -232,7 +220,7 @@ func endMarkerOnly(text []byte) bool {
 			text = nil
 		}
 		line = bytes.Trim(line, " \t\r")
-		if isMarker(line, "...") || isMarker(line, "---") {
+		if manifest.IsMarker(line, "...") || manifest.IsMarker(line, "---") {
 			// A comment may follow a marker after a blank.
 			line = bytes.TrimLeft(line[3:], " \t")
 		}
@@ -332,7 +320,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 			// are, and two copies of one are duplicates either way.
 			ns = c.opts.Namespace
 		}
-		key := objectKey{obj.GVK.Group, kind, ns, name}
+		key := manifest.Key{Group: obj.GVK.Group, Kind: kind, Namespace: ns, Name: name}
 		if c.seen[key] {
 			c.pushFields("metadata", "name")
 			c.add(diag.Error, "object.duplicate", nameNode, c.object+" is defined twice in this output")

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/eastern-k8s/eastern/validator"
+	"github.com/eastern-k8s/eastern/manifest"
 )
 
 // Change is how one object of the rendered output changed between two good
@@ -104,12 +104,12 @@ func lineDiff(before, after []string) (added, removed int) {
 }
 
 // splitDocuments cuts a render into documents where the validator does
-// (validator.Documents: at "---", and after "..." as kubectl reads a
+// (manifest.Documents: at "---", and after "..." as kubectl reads a
 // stream) and names each non-empty one. The naming reads lines rather than
 // parsing YAML so that a half-edited document still gets its name.
 func splitDocuments(out []byte) []document {
 	var docs []document
-	for text := range validator.Documents(out) {
+	for text := range manifest.Documents(out) {
 		lines := documentLines(text)
 		if isBlankDocument(lines) {
 			continue
@@ -135,24 +135,17 @@ func documentLines(text []byte) []string {
 	for i, l := range lines {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
-	// validator.Documents puts a "---" only first and a "..." only last.
-	if isMarker(lines[0], "---") {
+	// manifest.Documents puts a "---" only first and a "..." only last.
+	if manifest.IsMarker([]byte(lines[0]), "---") {
 		lines = lines[1:]
 	}
-	if n := len(lines); n > 0 && isMarker(lines[n-1], "...") {
+	if n := len(lines); n > 0 && manifest.IsMarker([]byte(lines[n-1]), "...") {
 		lines = lines[:n-1]
 	}
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
 	return lines
-}
-
-// isMarker reports whether line is the document marker m, alone or
-// followed by a blank and more (a comment, a tag).
-func isMarker(line, m string) bool {
-	rest, ok := strings.CutPrefix(line, m)
-	return ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t')
 }
 
 func isBlankDocument(lines []string) bool {
@@ -164,7 +157,8 @@ func isBlankDocument(lines []string) bool {
 	return true
 }
 
-// documentID is "Kind/name" from the top-level kind and metadata.name.
+// documentID names the document as manifest.Label names objects, from its
+// top-level kind and metadata.name; "document N" without both.
 func documentID(lines []string, n int) string {
 	var kind, name string
 	inMetadata := false
@@ -199,7 +193,7 @@ func documentID(lines []string, n int) string {
 	if kind == "" || name == "" {
 		return "document " + strconv.Itoa(n)
 	}
-	return kind + "/" + name
+	return manifest.Label(kind, name)
 }
 
 // scalar is the plain value of "key: value # comment", quotes removed.

@@ -29,6 +29,7 @@ import (
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/safefile"
+	"github.com/eastern-k8s/eastern/manifest"
 )
 
 // DefaultDebounce is how long the watcher waits after the last event of a
@@ -154,6 +155,12 @@ func New(opts Options) (*Watcher, error) {
 	}
 	if len(opts.Namespaces) == 0 {
 		opts.Namespaces = []string{engine.DefaultNamespace}
+	}
+	for _, ns := range opts.Namespaces {
+		// ${NAMESPACE} may become part of the output path: "../x" must not.
+		if err := manifest.CheckNamespace(ns); err != nil {
+			return nil, diag.Usagef("%v", err)
+		}
 	}
 	if len(opts.Namespaces) > 1 && opts.Output != "" && !strings.Contains(opts.Output, NamespaceVar) {
 		return nil, diag.Usagef("output %s must contain %s to hold %d namespaces", opts.Output, NamespaceVar, len(opts.Namespaces))

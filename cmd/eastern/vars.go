@@ -15,7 +15,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/input"
-	"github.com/eastern-k8s/eastern/validator"
+	"github.com/eastern-k8s/eastern/manifest"
 )
 
 // renderFlags are the flags that render, lint and watch share.
@@ -202,17 +202,33 @@ func unquote(v string) string {
 // Only an absent namespace means "default": an explicit empty one, such as
 // an unset $NS in a script, is an error rather than a deploy to default.
 func namespaceArg(positional, flag []string) (string, error) {
+	nss, err := namespacesArg(positional, flag, false)
+	if err != nil {
+		return "", err
+	}
+	return nss[0], nil
+}
+
+// namespacesArg is namespaceArg for commands that take several namespaces
+// (many): -n may name several, unless the positional argument names one,
+// which every -n must then repeat.
+func namespacesArg(positional, flag []string, many bool) ([]string, error) {
 	given := append(slices.Clone(positional), flag...)
 	if len(given) == 0 {
-		return engine.DefaultNamespace, nil
+		return []string{engine.DefaultNamespace}, nil
 	}
-	for _, n := range given[1:] {
-		if n != given[0] {
-			return "", diag.Usagef("namespace given twice: %q and %q", given[0], n)
+	if !many || len(positional) > 0 {
+		for _, n := range given[1:] {
+			if n != given[0] {
+				return nil, diag.Usagef("namespace given twice: %q and %q", given[0], n)
+			}
+		}
+		given = given[:1]
+	}
+	for _, ns := range given {
+		if err := manifest.CheckNamespace(ns); err != nil {
+			return nil, diag.Usagef("%v", err)
 		}
 	}
-	if err := validator.CheckNamespace(given[0]); err != nil {
-		return "", diag.Usagef("%v", err)
-	}
-	return given[0], nil
+	return given, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/lint"
 	"github.com/eastern-k8s/eastern/schema"
-	"github.com/eastern-k8s/eastern/validator"
 	"github.com/eastern-k8s/eastern/watch"
 )
 
@@ -109,21 +107,9 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	case args[0] == "-":
 		return opts, diag.Usagef("cannot watch standard input: name a template file")
 	}
-	namespaces := c.namespaces
-	if len(args) == 2 {
-		if len(namespaces) > 0 && !(len(namespaces) == 1 && namespaces[0] == args[1]) {
-			return opts, diag.Usagef("namespace given twice: %q and -n %s", args[1], strings.Join(namespaces, ","))
-		}
-		namespaces = []string{args[1]}
-	}
-	if len(namespaces) == 0 {
-		namespaces = []string{engine.DefaultNamespace}
-	}
-	for _, ns := range namespaces {
-		// ${NAMESPACE} may become part of -o's path: "../x" must not.
-		if err := validator.CheckNamespace(ns); err != nil {
-			return opts, diag.Usagef("%v", err)
-		}
+	namespaces, err := namespacesArg(args[1:], c.namespaces, true)
+	if err != nil {
+		return opts, err
 	}
 	if c.debounce <= 0 {
 		return opts, diag.Usagef("--debounce must be positive")

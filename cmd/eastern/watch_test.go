@@ -26,7 +26,7 @@ func TestWatchUsageErrors(t *testing.T) {
 		{"no template", []string{"watch"}, "no TEMPLATE given"},
 		{"standard input", []string{"watch", "-"}, "cannot watch standard input"},
 		{"too many arguments", []string{"watch", tmpl, "a", "b"}, "too many arguments"},
-		{"namespace twice", []string{"watch", tmpl, "prod", "-n", "dev"}, `namespace given twice: "prod" and -n dev`},
+		{"namespace twice", []string{"watch", tmpl, "prod", "-n", "dev"}, `namespace given twice: "prod" and "dev"`},
 		{"one file for two namespaces", []string{"watch", tmpl, "-n", "a,b", "-o", "out.yaml"}, "output out.yaml must contain ${NAMESPACE} to hold 2 namespaces"},
 		{"bad -s", []string{"watch", tmpl, "-s", "novalue"}, `-s "novalue": want KEY=VALUE`},
 		{"bad values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "bad.env")}, filepath.Join(dir, "bad.env") + ":1: want a flat YAML map or KEY=VALUE lines"},

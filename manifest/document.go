@@ -1,17 +1,9 @@
-package validator
+package manifest
 
 import (
 	"bytes"
 	"iter"
 )
-
-// document is one YAML document of a rendered stream: its text, including
-// the `---` line that opened it (yaml.v3 understands content after the
-// marker), and the output line its text starts on.
-type document struct {
-	text  []byte
-	start int // 1-based output line of text's first line
-}
 
 // Documents cuts a rendered stream on document markers and yields each
 // non-empty document's text with the 1-based output line it starts on. A
@@ -37,12 +29,12 @@ func Documents(out []byte) iter.Seq2[[]byte, int] {
 			}
 			text := bytes.TrimRight(out[off:next], "\r\n")
 			switch {
-			case isMarker(text, "---"):
+			case IsMarker(text, "---"):
 				if !flush(off) {
 					return
 				}
 				start, startLine = off, line
-			case isMarker(text, "..."):
+			case IsMarker(text, "..."):
 				if !flush(next) {
 					return
 				}
@@ -55,8 +47,9 @@ func Documents(out []byte) iter.Seq2[[]byte, int] {
 	}
 }
 
-// isMarker reports whether line is the marker alone or followed by blanks.
-func isMarker(line []byte, marker string) bool {
+// IsMarker reports whether line is the document marker ("---" or "...")
+// alone or followed by a blank and more (a comment, a tag, content).
+func IsMarker(line []byte, marker string) bool {
 	if !bytes.HasPrefix(line, []byte(marker)) {
 		return false
 	}
