@@ -183,6 +183,8 @@ func RenderFile(path string, opts Options) (*Result, error) {
 	if err != nil {
 		return r.result(), rootError(path, err)
 	}
+	// Listed even when it cannot be used, so that a watcher watches it.
+	r.addFile(path)
 	src, err := r.res.read(path, real)
 	if err != nil {
 		return r.result(), rootError(path, err)
