@@ -129,6 +129,23 @@ func (m *SourceMap) Origin(n int) (o Origin, ok bool) {
 	return Origin{Include: m.includes[l.include], Line: int(l.line), Indent: int(l.indent)}, true
 }
 
+// Position returns the template position of output line (1-based) and
+// column (1-based; 0 for the whole line), with the chain of loads that led
+// there: what a finding about the output says to users. A line past the
+// end — the YAML parser reports a few errors there — is the last line; a
+// line before the first, or any line of an empty output, has no position
+// (the zero Position: the root template as a whole).
+func (m *SourceMap) Position(line, col int) (diag.Position, []diag.Position) {
+	switch {
+	case len(m.lines) == 0 || line <= 0:
+		return diag.Position{}, nil
+	case line > len(m.lines):
+		line, col = len(m.lines), 0
+	}
+	o, _ := m.Origin(line)
+	return o.Position(col), o.Include.Chain()
+}
+
 // Chain returns the positions of the directives that led to inc.File,
 // outermost first; empty for the root template.
 func (inc *Include) Chain() []diag.Position {

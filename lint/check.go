@@ -22,10 +22,9 @@ func CheckRender(res *engine.Result, renderErr error, root, namespace, release s
 		fs = append(fs, copies(diag.Collect(renderErr))...)
 	} else if res != nil {
 		var found diag.Findings
-		found, objects = validator.Validate(res.Output, validator.Options{Release: release, StrictKinds: strictKinds, Namespace: namespace})
-		for _, f := range found {
-			toTemplate(f, &res.SourceMap, root)
-		}
+		found, objects = validator.Validate(res.Output, validator.Options{
+			Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap,
+		})
 		fs = append(fs, found...)
 	}
 	for _, f := range fs {
@@ -55,22 +54,4 @@ func copies(fs diag.Findings) diag.Findings {
 		out[i] = &c
 	}
 	return out
-}
-
-// toTemplate moves a finding from its rendered-output position to the
-// template line that produced it, with the chain of loads that led there:
-// users never see line numbers of the rendered output.
-func toTemplate(f *diag.Finding, lines *engine.SourceMap, root string) {
-	line := f.Pos.Line
-	switch {
-	case lines.Len() == 0 || line <= 0:
-		f.Pos = diag.Position{File: root}
-		return
-	case line > lines.Len():
-		// The YAML parser reports some errors at the end of the stream.
-		line, f.Pos.Col = lines.Len(), 0
-	}
-	o, _ := lines.Origin(line)
-	f.Pos = o.Position(f.Pos.Col)
-	f.Chain = o.Include.Chain()
 }

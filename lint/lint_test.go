@@ -359,16 +359,16 @@ func TestCheckRenderMapsPositions(t *testing.T) {
 		t.Errorf("CheckRender changed the render's own finding: %+v", *w)
 	}
 
-	// A finding at an output line maps to the template line that made it.
-	g := &diag.Finding{Pos: diag.Position{Line: 6, Col: 6}}
-	toTemplate(g, &res.SourceMap, "app.yaml")
-	if g.Pos != (diag.Position{File: "p.yaml", Line: 1, Col: 4}) || len(g.Chain) != 1 {
-		t.Errorf("output 6:6 mapped to %v via %v, want p.yaml:1:4 via app.yaml:6", g.Pos, g.Chain)
+	// An output line maps to the template line that made it, through the
+	// source map the validator is given.
+	if pos, chain := res.SourceMap.Position(6, 6); pos != (diag.Position{File: "p.yaml", Line: 1, Col: 4}) || len(chain) != 1 {
+		t.Errorf("output 6:6 mapped to %v via %v, want p.yaml:1:4 via app.yaml:6", pos, chain)
 	}
-	h := &diag.Finding{Pos: diag.Position{Line: 99, Col: 3}}
-	toTemplate(h, &res.SourceMap, "app.yaml")
-	if h.Pos.File != "p.yaml" || h.Pos.Line != 1 || h.Pos.Col != 0 {
-		t.Errorf("past-the-end finding mapped to %v, want the last line", h.Pos)
+	if pos, _ := res.SourceMap.Position(99, 3); pos.File != "p.yaml" || pos.Line != 1 || pos.Col != 0 {
+		t.Errorf("past-the-end position mapped to %v, want the last line", pos)
+	}
+	if pos, chain := res.SourceMap.Position(0, 3); pos != (diag.Position{}) || chain != nil {
+		t.Errorf("line 0 mapped to %v via %v, want no position", pos, chain)
 	}
 }
 

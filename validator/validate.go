@@ -17,6 +17,10 @@ import (
 type Options struct {
 	Release     string // Kubernetes release as schema.ParseRelease reads it, e.g. "1.29"
 	StrictKinds bool   // kinds without a schema are errors instead of info
+	// Lines maps output lines to template lines; when set, every finding
+	// Validate returns is in template coordinates, with its chain of
+	// loads. engine.SourceMap is one.
+	Lines LineMap
 	// Namespace is the namespace the output was rendered for: objects
 	// that name none land there when applied with kubectl apply -n, so it
 	// stands in for an absent metadata.namespace when looking for
@@ -33,12 +37,13 @@ type Object struct {
 }
 
 // Validate checks every YAML document of a rendered output (the whole
-// multi-document stream). Findings carry OUTPUT positions: Pos.Line/Pos.Col
-// are 1-based line/column in output (Pos.File is left empty; the caller maps
-// them to template lines through the render's source map). It fills
-// Severity, Rule, Message, Pos, Release, Object ("Deployment/web") and Field
+// multi-document stream). With Options.Lines, findings are at template
+// positions, with the chain of loads; without, at 1-based line and column
+// of the output, with Pos.File empty. It fills Severity, Rule, Message,
+// Pos, Chain, Release, Object ("Deployment/web") and Field
 // ("spec.template.spec.containers[0].env[1].value"); it never formats text
-// for people beyond Message. Findings are sorted by line, then column.
+// for people beyond Message. Findings come in output order — a document's
+// first 100 are the first by output position — by line, then column.
 //
 // The objects are every mapping document, with a List standing for its
 // items, in output order; Object.Line is the line of the object's first key
@@ -71,7 +76,21 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 		c.checkDocument(document{text: text, start: start})
 	}
 	slices.SortStableFunc(c.findings, byPosition)
+	if opts.Lines != nil {
+		// The walk orders and cuts findings by output position; what
+		// leaves here is in the one coordinate users see.
+		for _, f := range c.findings {
+			f.Pos, f.Chain = opts.Lines.Position(f.Pos.Line, f.Pos.Col)
+		}
+	}
 	return c.findings, c.objects
+}
+
+// LineMap says where lines of the validated output came from.
+type LineMap interface {
+	// Position returns the template position of output line (1-based)
+	// and column (0 for the whole line), and the loads that led there.
+	Position(line, col int) (diag.Position, []diag.Position)
 }
 
 func byPosition(a, b *diag.Finding) int {
