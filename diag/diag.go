@@ -1,8 +1,9 @@
 // Package diag defines the one finding type that every part of eastern shares:
 // render problems from the engine, lint findings and watch messages are all
 // Findings. Producers return them as data; only package report formats them
-// for people and machines (the Error method is the plain one-line form used
-// when a Finding travels as an error).
+// for people and machines. A Findings is also an error, as HCL's
+// Diagnostics is: a render returns one list, and its error entries mean
+// that it failed (the Error methods are the plain one-line forms).
 package diag
 
 import (
@@ -10,16 +11,18 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/go-multierror"
-
 	"github.com/eastern-k8s/eastern/internal/textsafe"
 )
 
 // Severity orders findings from informational to fatal.
 type Severity uint8
 
+// The severities, least severe first. The zero value is none of them, so
+// that a finding made without one shows as "invalid" instead of passing
+// for a note.
 const (
-	Info Severity = iota
+	invalidSeverity Severity = iota
+	Info
 	Warning
 	Error
 )
@@ -31,9 +34,10 @@ func (s Severity) String() string {
 		return "info"
 	case Warning:
 		return "warning"
-	default:
+	case Error:
 		return "error"
 	}
+	return "invalid"
 }
 
 // ParseSeverity is the inverse of Severity.String.
@@ -137,40 +141,22 @@ func FormatChain(chain []Position) string {
 // Findings is a list of findings, in the order they were produced.
 type Findings []*Finding
 
-// Join combines findings into one error (nil for none) whose message lists
-// each finding on its own line; Collect takes it apart again.
-func Join(fs Findings) error {
-	if len(fs) == 0 {
-		return nil
-	}
-	merr := &multierror.Error{ErrorFormat: listFormat}
-	for _, f := range fs {
-		merr.Errors = append(merr.Errors, f)
-	}
-	return merr
-}
-
-func listFormat(errs []error) string {
-	lines := make([]string, len(errs))
-	for i, err := range errs {
-		lines[i] = err.Error()
+// Error lists the findings, one per line, each as Finding.Error writes it.
+func (fs Findings) Error() string {
+	lines := make([]string, len(fs))
+	for i, f := range fs {
+		lines[i] = f.Error()
 	}
 	return strings.Join(lines, "\n")
 }
 
-// Collect returns the findings inside err: a *multierror.Error of findings,
-// a single *Finding, or any other error as one error-severity finding with
-// rule "internal".
+// Collect returns the findings inside err: a Findings, a single *Finding,
+// or any other error as one error-severity finding with rule "internal".
 func Collect(err error) Findings {
 	if err == nil {
 		return nil
 	}
-	var merr *multierror.Error
-	if errors.As(err, &merr) {
-		var fs Findings
-		for _, e := range merr.Errors {
-			fs = append(fs, Collect(e)...)
-		}
+	if fs, ok := errors.AsType[Findings](err); ok {
 		return fs
 	}
 	var f *Finding

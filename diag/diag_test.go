@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-
-	"github.com/hashicorp/go-multierror"
 )
 
 func TestSeverityRoundTrip(t *testing.T) {
@@ -119,37 +117,40 @@ func TestFormatChain(t *testing.T) {
 	}
 }
 
-func TestJoinEmptyIsNil(t *testing.T) {
-	if err := Join(nil); err != nil {
-		t.Errorf("Join(nil) = %v, want nil", err)
+func TestFindingsAreAnError(t *testing.T) {
+	a := &Finding{Severity: Error, Rule: "render.load-missing", Message: "a", Pos: Position{File: "x.yaml", Line: 1}}
+	b := &Finding{Severity: Warning, Rule: "render.unset-variable", Message: "b", Pos: Position{File: "y.yaml", Line: 2}}
+	var err error = Findings{a, b}
+	if got, want := err.Error(), "x.yaml:1: a\ny.yaml:2: b"; got != want {
+		t.Errorf("Findings.Error() = %q, want %q", got, want)
 	}
-	if err := Join(Findings{}); err != nil {
-		t.Errorf("Join(empty) = %v, want nil", err)
+	// Each finding stays on its own line, even one with a newline inside.
+	forged := &Finding{Severity: Error, Message: "c\nx.yaml:9:9: error: forged"}
+	if got, want := (Findings{a, forged}).Error(), `x.yaml:1: a`+"\n"+`c\nx.yaml:9:9: error: forged`; got != want {
+		t.Errorf("Findings{a, forged}.Error() = %q, want %q", got, want)
+	}
+	got := Collect(fmt.Errorf("rendering: %w", err))
+	if len(got) != 2 || got[0] != a || got[1] != b {
+		t.Fatalf("Collect(wrapped Findings) = %v, want the same two findings in order", got)
 	}
 }
 
-func TestJoinCollectRoundTrip(t *testing.T) {
-	a := &Finding{Severity: Error, Rule: "render.load-missing", Message: "a", Pos: Position{File: "x.yaml", Line: 1}}
-	b := &Finding{Severity: Warning, Rule: "render.unset-variable", Message: "b", Pos: Position{File: "y.yaml", Line: 2}}
-	err := Join(Findings{a, b})
-	if got, want := err.Error(), "x.yaml:1: a\ny.yaml:2: b"; got != want {
-		t.Errorf("Join(…).Error() = %q, want %q", got, want)
+// TestZeroSeverityIsInvalid: a finding made without a severity shows as
+// such, rather than passing for a note.
+func TestZeroSeverityIsInvalid(t *testing.T) {
+	var s Severity
+	if s.String() != "invalid" || s == Info {
+		t.Errorf("zero Severity = %q, want invalid", s)
 	}
-	// Each finding stays on its own line, even one with a newline inside.
-	forged := &Finding{Message: "c\nx.yaml:9:9: error: forged"}
-	if got, want := Join(Findings{a, forged}).Error(), `x.yaml:1: a`+"\n"+`c\nx.yaml:9:9: error: forged`; got != want {
-		t.Errorf("Join(a, forged).Error() = %q, want %q", got, want)
-	}
-	got := Collect(err)
-	if len(got) != 2 || got[0] != a || got[1] != b {
-		t.Fatalf("Collect(Join(a, b)) = %v, want the same two findings in order", got)
+	if _, err := ParseSeverity("invalid"); err == nil {
+		t.Error(`ParseSeverity("invalid") succeeded`)
 	}
 }
 
 func TestCollect(t *testing.T) {
 	f := &Finding{Severity: Error, Rule: "render.cycle", Message: "cycle"}
 	g := &Finding{Severity: Warning, Rule: "render.unset-variable", Message: "unset"}
-	nested := &multierror.Error{Errors: []error{f, &multierror.Error{Errors: []error{g}}}}
+	both := Findings{f, g}
 	tests := []struct {
 		name      string
 		err       error
@@ -159,7 +160,7 @@ func TestCollect(t *testing.T) {
 		{"nil", nil, nil, nil},
 		{"single finding", f, []string{"render.cycle"}, []string{"cycle"}},
 		{"wrapped finding", fmt.Errorf("rendering: %w", f), []string{"render.cycle"}, []string{"cycle"}},
-		{"nested multierror", nested, []string{"render.cycle", "render.unset-variable"}, []string{"cycle", "unset"}},
+		{"findings", both, []string{"render.cycle", "render.unset-variable"}, []string{"cycle", "unset"}},
 		{"plain error", errors.New("disk on fire"), []string{"internal"}, []string{"disk on fire"}},
 	}
 	for _, tt := range tests {

@@ -402,7 +402,7 @@ func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 	}
 	res := r.result()
 	if len(r.errs) > 0 {
-		return res, diag.Join(r.errs)
+		return res, r.errs
 	}
 	res.Output = r.out
 	res.SourceMap = r.srcmap

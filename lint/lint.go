@@ -10,11 +10,11 @@ package lint
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -23,6 +23,7 @@ import (
 	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
+	"github.com/hashicorp/go-multierror"
 )
 
 // Options say what to lint and how.
@@ -237,17 +238,29 @@ func loadSchemas(releases map[string]string) error {
 		}
 	}
 	slices.SortFunc(distinct, schema.CompareReleases)
-	errs := make([]error, len(distinct))
-	var wg sync.WaitGroup
-	for i, r := range distinct {
-		wg.Go(func() {
+	var g multierror.Group
+	for _, r := range distinct {
+		g.Go(func() error {
 			if _, err := schema.Load(r); err != nil {
-				errs[i] = fmt.Errorf("loading the schemas of Kubernetes %s: %w", r, err)
+				return fmt.Errorf("loading the schemas of Kubernetes %s: %w", r, err)
 			}
+			return nil
 		})
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	merr := g.Wait()
+	if merr == nil {
+		return nil
+	}
+	// One per line, in an order that does not depend on which load ended first.
+	slices.SortFunc(merr.Errors, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	merr.ErrorFormat = func(errs []error) string {
+		lines := make([]string, len(errs))
+		for i, err := range errs {
+			lines[i] = err.Error()
+		}
+		return strings.Join(lines, "\n")
+	}
+	return merr.ErrorOrNil()
 }
 
 // runChecks renders and checks every entry of checks on a pool of workers.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/go-multierror"
 	"github.com/spf13/pflag"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -125,7 +124,7 @@ func (c *renderCmd) run(a *app, args []string) error {
 // isFindings reports whether err carries template findings (as opposed to,
 // say, an output file that cannot be written).
 func isFindings(err error) bool {
-	var f *diag.Finding
-	var m *multierror.Error
-	return errors.As(err, &f) || errors.As(err, &m)
+	_, many := errors.AsType[diag.Findings](err)
+	_, one := errors.AsType[*diag.Finding](err)
+	return many || one
 }
