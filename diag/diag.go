@@ -87,7 +87,7 @@ type Finding struct {
 	Chain []Position
 
 	// Context filled in by lint; empty for a plain render.
-	Root      string // root template
+	Template  string // the root template whose render this is
 	Namespace string
 	Release   string // Kubernetes minor release, "1.29"
 	Object    string // "Deployment/web"
@@ -192,4 +192,15 @@ func (e *UsageError) Error() string { return e.msg }
 // Usagef returns a *UsageError with a message formatted as by fmt.Sprintf.
 func Usagef(format string, args ...any) error {
 	return &UsageError{fmt.Sprintf(format, args...)}
+}
+
+// Check is one root template rendered and checked for one namespace: what
+// lint produces for each template × namespace, and what report writers
+// that list every check (JUnit) show.
+type Check struct {
+	Template, Namespace, Release string
+	// Objects name the rendered objects, "Deployment/web", in output order.
+	Objects []string
+	// Findings are sorted by template position.
+	Findings Findings
 }

@@ -33,8 +33,8 @@ func benchmarkRender(b *testing.B, spec corpus.TreeSpec, cache *engine.Cache) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := engine.Options{Namespace: "production", Vars: tree.Vars, Root: dir, Strict: true, Cache: cache}
-	res, err := engine.RenderFile(tree.Root, opts)
+	opts := engine.Options{Namespace: "production", Vars: tree.Vars, RootDir: dir, Strict: true, Cache: cache}
+	res, err := engine.RenderFile(tree.Template, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func benchmarkRender(b *testing.B, spec corpus.TreeSpec, cache *engine.Cache) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := engine.RenderFile(tree.Root, opts); err != nil {
+		if _, err := engine.RenderFile(tree.Template, opts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -62,9 +62,9 @@ func TestRenderAllocationsPerLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := engine.Options{Namespace: "production", Vars: tree.Vars, Root: dir, Strict: true}
+	opts := engine.Options{Namespace: "production", Vars: tree.Vars, RootDir: dir, Strict: true}
 	allocs := testing.AllocsPerRun(5, func() {
-		if _, err := engine.RenderFile(tree.Root, opts); err != nil {
+		if _, err := engine.RenderFile(tree.Template, opts); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -189,7 +189,7 @@ func TestRootDefaultsAndEscapeOfRootTemplate(t *testing.T) {
 		t.Errorf("got %v, want an escape error", fs)
 	}
 	// A root template outside an explicit root is refused.
-	fs, _ = renderErrors(t, filepath.Join(dir, "shared/p.yaml"), engine.Options{WorkDir: elsewhere, Root: filepath.Join(dir, "apps")})
+	fs, _ = renderErrors(t, filepath.Join(dir, "shared/p.yaml"), engine.Options{WorkDir: elsewhere, RootDir: filepath.Join(dir, "apps")})
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, "outside the root") {
 		t.Errorf("got %v, want the root template refused", fs)
 	}

@@ -60,7 +60,7 @@ func FuzzRender(f *testing.F) {
 		write(t, dir, "app.yaml", root)
 		write(t, dir, "p.yaml", partial)
 		write(t, dir, "sub/p.yaml", partial)
-		opts := engine.Options{Namespace: "production", Vars: map[string]string{"V": value}, Root: dir}
+		opts := engine.Options{Namespace: "production", Vars: map[string]string{"V": value}, RootDir: dir}
 		path := filepath.Join(dir, "app.yaml")
 
 		res, err := renderBounded(t, path, opts)

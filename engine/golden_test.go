@@ -20,7 +20,7 @@ type goldenCase struct {
 	Template   string            `json:"template"`   // path under in/; "-" reads Stdin
 	Stdin      string            `json:"stdin"`      // file under in/ fed as standard input
 	BaseDir    string            `json:"baseDir"`    // Options.BaseDir
-	Root       string            `json:"root"`       // Options.Root
+	Root       string            `json:"root"`       // Options.RootDir
 	Namespaces []string          `json:"namespaces"` // one render each; [""] when empty
 	Vars       map[string]string `json:"vars"`
 	Strict     bool              `json:"strict"`
@@ -68,7 +68,7 @@ func TestGolden(t *testing.T) {
 
 func renderCase(t *testing.T, c goldenCase, ns, workDir string) (out, errs, warns string) {
 	t.Helper()
-	opts := engine.Options{Namespace: ns, Vars: c.Vars, Root: c.Root, BaseDir: c.BaseDir, Strict: c.Strict, WorkDir: workDir}
+	opts := engine.Options{Namespace: ns, Vars: c.Vars, RootDir: c.Root, BaseDir: c.BaseDir, Strict: c.Strict, WorkDir: workDir}
 	var res *engine.Result
 	var err error
 	if c.Template == "-" {

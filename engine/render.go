@@ -49,10 +49,10 @@ type Options struct {
 	Namespace string
 	// Vars are the other variables. A NAMESPACE entry is ignored: Namespace sets it.
 	Vars map[string]string
-	// Root is the directory every file read must lie in. When empty:
+	// RootDir is the directory every file read must lie in. When empty:
 	// the working directory if the root template lies inside it, else the
 	// root template's directory; for a template read from a reader, BaseDir.
-	Root string
+	RootDir string
 	// BaseDir is where candidates of a template read from a reader are
 	// resolved; the working directory when empty.
 	BaseDir string
@@ -188,7 +188,7 @@ func RenderFile(path string, opts Options) (*Result, error) {
 	if err != nil {
 		return &Result{}, err
 	}
-	root := opts.Root
+	root := opts.RootDir
 	if root == "" {
 		root = defaultRoot(cwd, path)
 	}
@@ -230,7 +230,7 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 	if info, err := os.Stat(fspath.Abs(cwd, base)); err != nil || !info.IsDir() {
 		return &Result{}, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: fmt.Sprintf("base directory %s does not exist or is not a directory", base)}
 	}
-	root := opts.Root
+	root := opts.RootDir
 	if root == "" {
 		root = base
 	}

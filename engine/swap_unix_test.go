@@ -117,7 +117,7 @@ func TestSpecialFilesAreRefused(t *testing.T) {
 	} {
 		done := make(chan error, 1)
 		go func() {
-			_, err := engine.RenderFile(tt.template, engine.Options{WorkDir: dir, Root: tt.root})
+			_, err := engine.RenderFile(tt.template, engine.Options{WorkDir: dir, RootDir: tt.root})
 			done <- err
 		}()
 		select {

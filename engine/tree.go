@@ -22,7 +22,7 @@ type Tree struct {
 
 // Tree opens the tree below rootDir for reading through c; cwd is the
 // working directory that relative paths start from. rootDir is as
-// Options.Root (DefaultRoot gives the render's default for a template) and
+// Options.RootDir (DefaultRoot gives the render's default for a template) and
 // maxSize as Options.MaxOutput.
 func (c *Cache) Tree(cwd, rootDir string, maxSize int64) (*Tree, error) {
 	if maxSize <= 0 {
@@ -40,7 +40,7 @@ func (c *Cache) Tree(cwd, rootDir string, maxSize int64) (*Tree, error) {
 }
 
 // DefaultRoot is the root directory of a render of template when
-// Options.Root is empty: the working directory cwd when the template lies
+// Options.RootDir is empty: the working directory cwd when the template lies
 // inside it, else the template's own directory.
 func DefaultRoot(cwd, template string) string { return defaultRoot(cwd, template) }
 

@@ -9,8 +9,8 @@ import (
 // CheckRender runs lint's per template × namespace checks on one render:
 // render errors and warnings become findings, sorted by template position,
 // and a successful output is validated at release and its objects listed.
-// root is the root template path as shown to users.
-func CheckRender(res *engine.Result, renderErr error, root, namespace, release string, strictKinds bool) Check {
+// template is the root template's path as shown to users.
+func CheckRender(res *engine.Result, renderErr error, template, namespace, release string, strictKinds bool) diag.Check {
 	var fs diag.Findings
 	var objects []validator.Object
 	if res != nil {
@@ -30,15 +30,15 @@ func CheckRender(res *engine.Result, renderErr error, root, namespace, release s
 	for _, f := range fs {
 		if f.Pos.File == "" {
 			// A problem with the root template as a whole.
-			f.Pos.File = root
+			f.Pos.File = template
 		}
-		f.Root, f.Namespace = root, namespace
+		f.Template, f.Namespace = template, namespace
 		if f.Release == "" {
 			f.Release = release
 		}
 	}
 	sortByPosition(fs)
-	c := Check{Root: root, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects))}
+	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects))}
 	for i, o := range objects {
 		c.Objects[i] = o.Label()
 	}

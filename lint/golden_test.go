@@ -76,7 +76,7 @@ func TestGolden(t *testing.T) {
 func runCase(c lintCase, workDir string) (out, golden string) {
 	opts := Options{
 		Paths: c.Args, Templates: c.Templates, Namespaces: c.Namespaces,
-		Vars: c.Vars, Root: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
+		Vars: c.Vars, RootDir: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
 		WorkDir: workDir,
 	}
 	res, err := func() (*Result, error) {
@@ -113,7 +113,7 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 		if objects == "" {
 			objects = "-"
 		}
-		fmt.Fprintf(&b, "%s in %s: %s\n", ch.Root, ch.Namespace, objects)
+		fmt.Fprintf(&b, "%s in %s: %s\n", ch.Template, ch.Namespace, objects)
 	}
 	b.WriteString("--\n")
 	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}

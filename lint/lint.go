@@ -44,10 +44,10 @@ type Options struct {
 	// KubeVersion is the release for every namespace ("1.29"); when empty,
 	// Config decides, else schema.Newest().
 	KubeVersion string
-	// Vars, Root and Strict are passed to the engine as for eastern render.
-	Vars   map[string]string
-	Root   string
-	Strict bool
+	// Vars, RootDir and Strict are passed to the engine as for eastern render.
+	Vars    map[string]string
+	RootDir string
+	Strict  bool
 	// StrictKinds makes kinds without a schema errors.
 	StrictKinds bool
 	// WorkDir is where relative paths start, as in engine.Options; the
@@ -72,7 +72,7 @@ type Result struct {
 	Objects int
 	// Checks holds one entry per template × namespace: by root template,
 	// then namespace in Namespaces order.
-	Checks []Check
+	Checks []diag.Check
 	// Notes are about the run rather than one check: matched files that
 	// were skipped, such as a named pipe that a glob matched.
 	Notes diag.Findings
@@ -86,15 +86,6 @@ func (r *Result) Findings() diag.Findings {
 		all = append(all, c.Findings...)
 	}
 	return all
-}
-
-// Check is one root template rendered and checked for one namespace.
-type Check struct {
-	Root, Namespace, Release string
-	// Objects name the rendered objects, "Deployment/web", in output order.
-	Objects []string
-	// Findings are sorted by template position.
-	Findings diag.Findings
 }
 
 // Run lints. Its error is for the run as a whole — a bad argument (a
@@ -135,10 +126,10 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	checks := make([]Check, len(roots)*len(namespaces))
+	checks := make([]diag.Check, len(roots)*len(namespaces))
 	for i := range checks {
 		root, ns := roots[i/len(namespaces)], namespaces[i%len(namespaces)]
-		checks[i] = Check{Root: root, Namespace: ns, Release: releases[ns]}
+		checks[i] = diag.Check{Template: root, Namespace: ns, Release: releases[ns]}
 	}
 	opts.WorkDir = cwd
 	runChecks(checks, opts, rootDirs, cache)
@@ -172,7 +163,7 @@ func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, ro
 	if len(files) == 0 {
 		return nil, nil, nil, nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	rootDirs = renderRoots(files, bases, opts.Root, cwd)
+	rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	trees := map[string]*engine.Tree{}
 	treeOf := func(file string) *engine.Tree {
 		dir := rootDirs[file]
@@ -208,14 +199,14 @@ func configFile(cwd string, c *Config) os.FileInfo {
 	return info
 }
 
-// renderRoots decides the --root of each template's renders. An explicit
+// rootDirsFor decides the --root of each template's renders. An explicit
 // root applies to all. Otherwise the engine's default (the working
 // directory) serves templates inside it; a template outside it, found in a
 // directory or by a glob, may load files anywhere in the tree that argument
 // named — so that "eastern lint ../other-repo" works as it would from
 // inside that repository — and a file named on its own gets the engine's
 // default for it, its own directory. The engine's default is left out.
-func renderRoots(files []string, bases map[string]string, explicit, cwd string) map[string]string {
+func rootDirsFor(files []string, bases map[string]string, explicit, cwd string) map[string]string {
 	out := make(map[string]string, len(files))
 	for _, f := range files {
 		switch base := bases[f]; {
@@ -266,7 +257,7 @@ func loadSchemas(releases map[string]string) error {
 // runChecks renders and checks every entry of checks on a pool of workers.
 // Each check writes only its own entry, so the result is the same for any
 // number of workers.
-func runChecks(checks []Check, opts Options, roots map[string]string, cache *engine.Cache) {
+func runChecks(checks []diag.Check, opts Options, roots map[string]string, cache *engine.Cache) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -281,19 +272,19 @@ func runChecks(checks []Check, opts Options, roots map[string]string, cache *eng
 				if i >= len(checks) {
 					return
 				}
-				runCheck(&checks[i], opts, roots[checks[i].Root], cache)
+				runCheck(&checks[i], opts, roots[checks[i].Template], cache)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-func runCheck(c *Check, opts Options, root string, cache *engine.Cache) {
-	res, err := engine.RenderFile(c.Root, engine.Options{
-		Namespace: c.Namespace, Vars: opts.Vars, Root: root, Strict: opts.Strict, Cache: cache, WorkDir: opts.WorkDir,
+func runCheck(c *diag.Check, opts Options, root string, cache *engine.Cache) {
+	res, err := engine.RenderFile(c.Template, engine.Options{
+		Namespace: c.Namespace, Vars: opts.Vars, RootDir: root, Strict: opts.Strict, Cache: cache, WorkDir: opts.WorkDir,
 		MaxLoads: opts.MaxLoads, MaxOutput: opts.MaxOutput,
 	})
-	*c = CheckRender(res, err, c.Root, c.Namespace, c.Release, opts.StrictKinds)
+	*c = CheckRender(res, err, c.Template, c.Namespace, c.Release, opts.StrictKinds)
 }
 
 // sortByPosition orders one check's findings by template position; rule and

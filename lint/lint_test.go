@@ -334,7 +334,7 @@ func TestCheckRenderMapsPositions(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "p.yaml"), "a: ${UNSET}\n")
 	res, err := engine.RenderFile("app.yaml", engine.Options{Namespace: "qa", WorkDir: dir})
 	check := CheckRender(res, err, "app.yaml", "qa", "1.24", false)
-	if check.Root != "app.yaml" || check.Namespace != "qa" || check.Release != "1.24" || !slices.Equal(check.Objects, []string{"ConfigMap/x"}) {
+	if check.Template != "app.yaml" || check.Namespace != "qa" || check.Release != "1.24" || !slices.Equal(check.Objects, []string{"ConfigMap/x"}) {
 		t.Errorf("check = %+v, want app.yaml in qa at 1.24 with ConfigMap/x", check)
 	}
 	var f *diag.Finding
@@ -347,15 +347,15 @@ func TestCheckRenderMapsPositions(t *testing.T) {
 		t.Fatal("no render.unset-variable finding")
 	}
 	want := diag.Finding{Severity: diag.Warning, Rule: "render.unset-variable", Pos: diag.Position{File: "p.yaml", Line: 1, Col: 4},
-		Root: "app.yaml", Namespace: "qa", Release: "1.24"}
-	if f.Severity != want.Severity || f.Rule != want.Rule || f.Pos != want.Pos || f.Root != want.Root || f.Namespace != want.Namespace || f.Release != want.Release {
+		Template: "app.yaml", Namespace: "qa", Release: "1.24"}
+	if f.Severity != want.Severity || f.Rule != want.Rule || f.Pos != want.Pos || f.Template != want.Template || f.Namespace != want.Namespace || f.Release != want.Release {
 		t.Errorf("finding = %+v, want %+v", *f, want)
 	}
 	if len(f.Chain) != 1 || f.Chain[0] != (diag.Position{File: "app.yaml", Line: 6}) {
 		t.Errorf("chain = %v, want app.yaml:6", f.Chain)
 	}
 	// The render result stays the engine's: watch keeps it across checks.
-	if w := res.Warnings[0]; w.Root != "" || w.Namespace != "" || w.Release != "" {
+	if w := res.Warnings[0]; w.Template != "" || w.Namespace != "" || w.Release != "" {
 		t.Errorf("CheckRender changed the render's own finding: %+v", *w)
 	}
 
@@ -400,7 +400,7 @@ func TestLintTreeOutsideWorkingDirectory(t *testing.T) {
 		}
 		var rules []string
 		for _, f := range res.Findings() {
-			rules = append(rules, filepath.Base(f.Root)+":"+f.Rule)
+			rules = append(rules, filepath.Base(f.Template)+":"+f.Rule)
 		}
 		// With a glob, the tree is apps/, so the partials are outside it too.
 		want := []string{"app.yaml:render.escape", "escape.yaml:render.escape"}

@@ -20,27 +20,27 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func sample() *Report {
 	schemaErr := &diag.Finding{
 		Severity: diag.Error, Rule: "schema.type", Message: "expected string, got number",
-		Pos:   diag.Position{File: "overrides/env-production.yaml", Line: 4, Col: 3},
-		Chain: []diag.Position{{File: "app.yaml", Line: 22}},
-		Root:  "app.yaml", Namespace: "production", Release: "1.24",
+		Pos:      diag.Position{File: "overrides/env-production.yaml", Line: 4, Col: 3},
+		Chain:    []diag.Position{{File: "app.yaml", Line: 22}},
+		Template: "app.yaml", Namespace: "production", Release: "1.24",
 		Object: "Deployment/web", Field: "spec.template.spec.containers[0].env[1].value",
 	}
 	unset := &diag.Finding{
 		Severity: diag.Warning, Rule: "render.unset-variable", Message: "variable TAG is not set",
-		Pos:  diag.Position{File: "app.yaml", Line: 9, Col: 14},
-		Root: "app.yaml", Namespace: "staging", Release: "1.29",
+		Pos:      diag.Position{File: "app.yaml", Line: 9, Col: 14},
+		Template: "app.yaml", Namespace: "staging", Release: "1.29",
 	}
 	missing := &diag.Finding{
 		Severity: diag.Error, Rule: "render.load-missing", Message: "load!: none of the candidates exist: x.yaml, y.yaml",
-		Pos:  diag.Position{File: "app.yaml", Line: 3, Col: 9},
-		Root: "app.yaml", Namespace: "staging", Release: "1.29",
+		Pos:      diag.Position{File: "app.yaml", Line: 3, Col: 9},
+		Template: "app.yaml", Namespace: "staging", Release: "1.29",
 	}
 	r := &Report{
 		Findings: diag.Findings{schemaErr, missing, unset},
-		Cases: []Case{
-			{Root: "app.yaml", Namespace: "production", Release: "1.24", Objects: []string{"Deployment/web", "Service/web"}, Findings: diag.Findings{schemaErr}},
-			{Root: "app.yaml", Namespace: "staging", Release: "1.29", Findings: diag.Findings{missing, unset}},
-			{Root: "cron.yaml", Namespace: "production", Release: "1.24", Objects: []string{"CronJob/backup"}},
+		Checks: []diag.Check{
+			{Template: "app.yaml", Namespace: "production", Release: "1.24", Objects: []string{"Deployment/web", "Service/web"}, Findings: diag.Findings{schemaErr}},
+			{Template: "app.yaml", Namespace: "staging", Release: "1.29", Findings: diag.Findings{missing, unset}},
+			{Template: "cron.yaml", Namespace: "production", Release: "1.24", Objects: []string{"CronJob/backup"}},
 		},
 		FailOn:  diag.Error,
 		Summary: Summary{Templates: 2, Namespaces: 2, Objects: 3},
@@ -212,7 +212,7 @@ func TestJUnitParses(t *testing.T) {
 
 func TestJUnitEscapes(t *testing.T) {
 	f := &diag.Finding{Severity: diag.Error, Rule: "r", Message: `bad <value> & "quote" ]]>` + "\x1b", Pos: diag.Position{File: "a&b.yaml", Line: 1}}
-	r := &Report{Findings: diag.Findings{f}, Cases: []Case{{Root: "a&b.yaml", Namespace: "x", Findings: diag.Findings{f}}}}
+	r := &Report{Findings: diag.Findings{f}, Checks: []diag.Check{{Template: "a&b.yaml", Namespace: "x", Findings: diag.Findings{f}}}}
 	var buf bytes.Buffer
 	if err := (JUnit{}).Write(&buf, r); err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func (g GitHub) withSlashPaths(f *diag.Finding) *diag.Finding {
 	toSlash := func(path string) string { return strings.ReplaceAll(path, string(sep), "/") }
 	c := *f
 	c.Pos.File = toSlash(f.Pos.File)
-	c.Root = toSlash(f.Root)
+	c.Template = toSlash(f.Template)
 	if f.Chain != nil {
 		c.Chain = make([]diag.Position, len(f.Chain))
 		for i, p := range f.Chain {

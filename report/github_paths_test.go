@@ -15,21 +15,21 @@ import (
 func windowsReport() *Report {
 	inRoot := &diag.Finding{
 		Severity: diag.Error, Rule: "render.load-missing", Message: "load!: none of the candidates exist: x.yaml",
-		Pos:  diag.Position{File: `apps\web\app.yaml`, Line: 3, Col: 9},
-		Root: `apps\web\app.yaml`, Namespace: "staging", Release: "1.29",
+		Pos:      diag.Position{File: `apps\web\app.yaml`, Line: 3, Col: 9},
+		Template: `apps\web\app.yaml`, Namespace: "staging", Release: "1.29",
 	}
 	inPartial := &diag.Finding{
 		Severity: diag.Error, Rule: "schema.type", Message: "expected string, got number",
-		Pos:   diag.Position{File: `apps\web\partials\env.yaml`, Line: 4, Col: 3},
-		Chain: []diag.Position{{File: `apps\web\app.yaml`, Line: 22}},
-		Root:  `apps\web\app.yaml`, Namespace: "production", Release: "1.29",
+		Pos:      diag.Position{File: `apps\web\partials\env.yaml`, Line: 4, Col: 3},
+		Chain:    []diag.Position{{File: `apps\web\app.yaml`, Line: 22}},
+		Template: `apps\web\app.yaml`, Namespace: "production", Release: "1.29",
 		Object: "Deployment/web", Field: "spec.template.spec.containers[0].env[1].value",
 	}
 	r := &Report{
 		Findings: diag.Findings{inRoot, inPartial},
-		Cases: []Case{
-			{Root: `apps\web\app.yaml`, Namespace: "staging", Release: "1.29", Findings: diag.Findings{inRoot}},
-			{Root: `apps\web\app.yaml`, Namespace: "production", Release: "1.29", Objects: []string{"Deployment/web"}, Findings: diag.Findings{inPartial}},
+		Checks: []diag.Check{
+			{Template: `apps\web\app.yaml`, Namespace: "staging", Release: "1.29", Findings: diag.Findings{inRoot}},
+			{Template: `apps\web\app.yaml`, Namespace: "production", Release: "1.29", Objects: []string{"Deployment/web"}, Findings: diag.Findings{inPartial}},
 		},
 		FailOn:  diag.Error,
 		Summary: Summary{Templates: 1, Namespaces: 2, Objects: 1},
@@ -89,7 +89,7 @@ func TestWritersOnWindowsPaths(t *testing.T) {
 			}
 			// The writer converts a copy: the caller's findings, which
 			// other writers may still format, keep their paths.
-			if got := r.Findings[1]; got.Pos.File != `apps\web\partials\env.yaml` || got.Chain[0].File != `apps\web\app.yaml` || got.Root != `apps\web\app.yaml` {
+			if got := r.Findings[1]; got.Pos.File != `apps\web\partials\env.yaml` || got.Chain[0].File != `apps\web\app.yaml` || got.Template != `apps\web\app.yaml` {
 				t.Errorf("writer changed the finding: %+v", got)
 			}
 		})

@@ -107,8 +107,8 @@ func TestHostileMachineFormats(t *testing.T) {
 		for _, f := range hostileFindings(s) {
 			fs = append(fs, f)
 		}
-		r := &Report{Findings: fs, FailOn: diag.Warning, Cases: []Case{
-			{Root: "app" + s + ".yaml", Namespace: "ns" + s, Release: "1.29" + s, Objects: []string{"Deployment/" + s}, Findings: fs},
+		r := &Report{Findings: fs, FailOn: diag.Warning, Checks: []diag.Check{
+			{Template: "app" + s + ".yaml", Namespace: "ns" + s, Release: "1.29" + s, Objects: []string{"Deployment/" + s}, Findings: fs},
 		}}
 		var js bytes.Buffer
 		if err := (JSON{}).Write(&js, r); err != nil {

@@ -99,6 +99,6 @@ func toJSON(f *diag.Finding) jsonFinding {
 	return jsonFinding{
 		Severity: f.Severity.String(), Rule: f.Rule, Message: f.Message,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col, Chain: chain,
-		Root: f.Root, Namespace: f.Namespace, Release: f.Release, Object: f.Object, Field: f.Field,
+		Root: f.Template, Namespace: f.Namespace, Release: f.Release, Object: f.Object, Field: f.Field,
 	}
 }

@@ -49,9 +49,9 @@ type junitFailure struct {
 // Write implements Writer.
 func (JUnit) Write(w io.Writer, r *Report) error {
 	out := junitSuites{Name: "eastern lint"}
-	for _, c := range r.Cases {
-		if len(out.Suites) == 0 || out.Suites[len(out.Suites)-1].Name != c.Root {
-			out.Suites = append(out.Suites, junitSuite{Name: c.Root})
+	for _, c := range r.Checks {
+		if len(out.Suites) == 0 || out.Suites[len(out.Suites)-1].Name != c.Template {
+			out.Suites = append(out.Suites, junitSuite{Name: c.Template})
 		}
 		suite := &out.Suites[len(out.Suites)-1]
 		for _, tc := range junitCases(c, r.FailOn) {
@@ -81,7 +81,7 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 // junitCases turns one template × namespace check into its test cases:
 // the render first, then each object, every finding in the case of its
 // object (or of the render when it names none).
-func junitCases(c Case, failOn diag.Severity) []junitCase {
+func junitCases(c diag.Check, failOn diag.Severity) []junitCase {
 	title := c.Namespace
 	if c.Release != "" {
 		title += " (k8s " + c.Release + ")"
@@ -95,14 +95,14 @@ func junitCases(c Case, failOn diag.Severity) []junitCase {
 			own = append(own, f)
 		}
 	}
-	cases := []junitCase{newJUnitCase(title, c.Root, own, failOn)}
+	cases := []junitCase{newJUnitCase(title, c.Template, own, failOn)}
 	seen := map[string]bool{}
 	for _, obj := range c.Objects {
 		if seen[obj] {
 			continue
 		}
 		seen[obj] = true
-		cases = append(cases, newJUnitCase(c.Namespace+": "+obj, c.Root, byObject[obj], failOn))
+		cases = append(cases, newJUnitCase(c.Namespace+": "+obj, c.Template, byObject[obj], failOn))
 	}
 	return cases
 }

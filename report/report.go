@@ -12,21 +12,13 @@ import (
 type Report struct {
 	// Findings in the order they are to be shown.
 	Findings diag.Findings
-	// Cases are the template × namespace checks, for formats that list
+	// Checks are the template × namespace checks, for formats that list
 	// every check (JUnit); each holds its share of Findings.
-	Cases []Case
+	Checks []diag.Check
 	// FailOn is the lowest severity that fails the run: JUnit reports
 	// such findings as failures and the rest as output.
 	FailOn  diag.Severity
 	Summary Summary
-}
-
-// Case is one root template rendered and checked for one namespace.
-type Case struct {
-	Root, Namespace, Release string
-	// Objects name the rendered objects, "Deployment/web".
-	Objects  []string
-	Findings diag.Findings
 }
 
 // Summary counts what a lint run looked at and found.

@@ -58,9 +58,9 @@ type Options struct {
 	// WorkDir is where relative paths start; the process's working
 	// directory when empty.
 	WorkDir string
-	// Root, Strict, MaxLoads and MaxOutput are passed to the engine as
+	// RootDir, Strict, MaxLoads and MaxOutput are passed to the engine as
 	// they are.
-	Root      string
+	RootDir   string
 	Strict    bool
 	MaxLoads  int
 	MaxOutput int64
@@ -442,7 +442,7 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 		return attempt{res: &engine.Result{}, err: &diag.Finding{Severity: diag.Error, Rule: "watch.vars", Message: varsErr.Error()}}
 	}
 	res, err := engine.RenderFile(s.opts.Template, engine.Options{
-		Namespace: t.ns, Vars: vars, Root: s.opts.Root, Strict: s.opts.Strict,
+		Namespace: t.ns, Vars: vars, RootDir: s.opts.RootDir, Strict: s.opts.Strict,
 		MaxLoads: s.opts.MaxLoads, MaxOutput: s.opts.MaxOutput, WorkDir: s.cwd,
 	})
 	deps := []string{s.template}

@@ -63,8 +63,8 @@ func start(t *testing.T, dir string, opts Options) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	opts.Template = h.path(opts.Template)
-	if opts.Root == "" {
-		opts.Root = dir
+	if opts.RootDir == "" {
+		opts.RootDir = dir
 	}
 	if opts.Output != "" {
 		opts.Output = h.path(opts.Output)

@@ -106,7 +106,7 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	}
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
-		Vars: vars, Root: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
+		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
 		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput),
 	}
 	if c.kubeVersion != "" {
@@ -130,15 +130,9 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		return 0, err
 	}
 	findings := res.Findings()
-	r := &report.Report{Findings: findings, FailOn: failOn}
+	r := &report.Report{Findings: findings, Checks: res.Checks, FailOn: failOn}
 	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}
 	r.Summary.CountFindings(findings)
-	r.Cases = make([]report.Case, len(res.Checks))
-	for i, ch := range res.Checks {
-		// A conversion, not a copy field by field: it stops compiling the
-		// day lint.Check and report.Case differ.
-		r.Cases[i] = report.Case(ch)
-	}
 	// One write per finding would cost a system call each; thousands of
 	// findings are common on a first lint of a large repository.
 	out := bufio.NewWriterSize(a.stdout, 64*1024)

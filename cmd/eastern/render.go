@@ -87,7 +87,7 @@ func (c *renderCmd) run(a *app, args []string) error {
 		return err
 	}
 	opts := engine.Options{
-		Namespace: ns, Vars: vars, Root: c.root, BaseDir: c.baseDir, Strict: c.strict,
+		Namespace: ns, Vars: vars, RootDir: c.root, BaseDir: c.baseDir, Strict: c.strict,
 		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
 	}
 

@@ -124,7 +124,7 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		Namespaces: namespaces,
 		Vars:       func() (map[string]string, error) { return c.vars(a.workDir) },
 		WorkDir:    a.workDir,
-		Root:       c.root,
+		RootDir:    c.root,
 		Strict:     c.strict,
 		MaxLoads:   c.maxLoads,
 		MaxOutput:  int64(c.maxOutput),

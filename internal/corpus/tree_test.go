@@ -29,7 +29,7 @@ func TestWriteTreeRenders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := engine.RenderFile(tree.Root, engine.Options{Namespace: tt.namespace, Vars: tree.Vars, Root: dir, Strict: true})
+		res, err := engine.RenderFile(tree.Template, engine.Options{Namespace: tt.namespace, Vars: tree.Vars, RootDir: dir, Strict: true})
 		if err != nil {
 			t.Fatalf("%+v: %v", tt.spec, err)
 		}

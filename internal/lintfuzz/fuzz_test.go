@@ -45,17 +45,17 @@ func checkLint(t *testing.T, out []byte) {
 		if err := inside(out, fs); err != nil {
 			t.Fatalf("at %s: %v", release, err)
 		}
-		c := report.Case{Root: "app.yaml", Namespace: "default", Release: release, Findings: fs}
+		c := diag.Check{Template: "app.yaml", Namespace: "default", Release: release, Findings: fs}
 		for _, o := range objects {
 			c.Objects = append(c.Objects, o.Label())
 		}
 		for _, f := range fs {
 			// What lint adds; the source map of a real render would
 			// move Pos to template lines.
-			f.Pos.File, f.Root, f.Namespace = "app.yaml", "app.yaml", "default"
+			f.Pos.File, f.Template, f.Namespace = "app.yaml", "app.yaml", "default"
 		}
 		r.Findings = append(r.Findings, fs...)
-		r.Cases = append(r.Cases, c)
+		r.Checks = append(r.Checks, c)
 		r.Summary.Objects += len(objects)
 	}
 	r.Summary.CountFindings(r.Findings)

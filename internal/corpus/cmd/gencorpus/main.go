@@ -115,6 +115,6 @@ func writeTree(dir string, spec corpus.TreeSpec, stdout io.Writer) error {
 	if err := os.WriteFile(filepath.Join(dir, "vars.args"), []byte(strings.Join(args, " ")+"\n"), 0o644); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "%s (%d output lines)\n", tree.Root, tree.Lines)
+	_, err = fmt.Fprintf(stdout, "%s (%d output lines)\n", tree.Template, tree.Lines)
 	return err
 }
