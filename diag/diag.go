@@ -150,8 +150,12 @@ func (fs Findings) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// RuleInternal is the rule of an error that is not a finding, as Collect
+// makes it one.
+const RuleInternal = "internal"
+
 // Collect returns the findings inside err: a Findings, a single *Finding,
-// or any other error as one error-severity finding with rule "internal".
+// or any other error as one error-severity finding with rule RuleInternal.
 func Collect(err error) Findings {
 	if err == nil {
 		return nil
@@ -163,7 +167,7 @@ func Collect(err error) Findings {
 	if errors.As(err, &f) {
 		return Findings{f}
 	}
-	return Findings{{Severity: Error, Rule: "internal", Message: err.Error()}}
+	return Findings{{Severity: Error, Rule: RuleInternal, Message: err.Error()}}
 }
 
 // HasErrors reports whether any finding has error severity.

@@ -76,7 +76,7 @@ func (r *renderer) unset(ref reference, inc *Include, pos diag.Position) {
 	r.warned[key] = true
 	f := &diag.Finding{
 		Severity: diag.Warning,
-		Rule:     "render.unset-variable",
+		Rule:     RuleUnsetVariable,
 		Message:  fmt.Sprintf("variable %s is not set", ref.name),
 		Pos:      pos,
 		Chain:    inc.Chain(),

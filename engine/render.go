@@ -228,7 +228,7 @@ func Render(in io.Reader, name string, opts Options) (*Result, error) {
 		base = "."
 	}
 	if info, err := os.Stat(fspath.Abs(cwd, base)); err != nil || !info.IsDir() {
-		return &Result{}, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: fmt.Sprintf("base directory %s does not exist or is not a directory", base)}
+		return &Result{}, &diag.Finding{Severity: diag.Error, Rule: RuleRoot, Message: fmt.Sprintf("base directory %s does not exist or is not a directory", base)}
 	}
 	root := opts.RootDir
 	if root == "" {
@@ -306,7 +306,7 @@ func rootError(path string, err error) error {
 	case errors.As(err, &esc):
 		msg = "template is outside " + esc.rootPhrase()
 	}
-	return &diag.Finding{Severity: diag.Error, Rule: "render.read", Message: msg, Pos: diag.Position{File: path}}
+	return &diag.Finding{Severity: diag.Error, Rule: RuleRead, Message: msg, Pos: diag.Position{File: path}}
 }
 
 // renderer is the emitter: it walks sources line by line, writes the output
@@ -357,7 +357,7 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 	}
 	res, err := newResolver(cwd, filepath.Clean(root), filepath.Clean(shown), opts.MaxOutput, opts.Cache)
 	if err != nil {
-		return nil, &diag.Finding{Severity: diag.Error, Rule: "render.root", Message: err.Error()}
+		return nil, &diag.Finding{Severity: diag.Error, Rule: RuleRoot, Message: err.Error()}
 	}
 	ns := opts.Namespace
 	if ns == "" {
@@ -465,7 +465,7 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 		word = "load!"
 	}
 	if len(d.Candidates) == 0 {
-		r.fail(inc, pos, "render.no-candidates", word+" names no file to load")
+		r.fail(inc, pos, RuleNoCandidates, word+" names no file to load")
 		return
 	}
 	tried := make([]string, 0, len(d.Candidates))
@@ -485,20 +485,20 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 		var notFile *notFileError
 		switch {
 		case errors.As(err, &esc):
-			r.fail(inc, pos, "render.escape", word+": "+esc.describe(c))
+			r.fail(inc, pos, RuleEscape, word+": "+esc.describe(c))
 			return
 		case errors.As(err, &notFile):
-			r.fail(inc, pos, "render.not-a-file", fmt.Sprintf("%s: %v", word, notFile))
+			r.fail(inc, pos, RuleNotAFile, fmt.Sprintf("%s: %v", word, notFile))
 			return
 		case err != nil:
-			r.fail(inc, pos, "render.read", fmt.Sprintf("%s: cannot read %s: %v", word, display, unwrapPath(err)))
+			r.fail(inc, pos, RuleRead, fmt.Sprintf("%s: cannot read %s: %v", word, display, unwrapPath(err)))
 			return
 		}
 		r.include(d, display, real, inc, pos, prefix, depth)
 		return
 	}
 	if d.Required {
-		r.fail(inc, pos, "render.load-missing", fmt.Sprintf("load!: none of the candidates exist: %s", strings.Join(tried, ", ")))
+		r.fail(inc, pos, RuleLoadMissing, fmt.Sprintf("load!: none of the candidates exist: %s", strings.Join(tried, ", ")))
 		return
 	}
 	var interpolated []string
@@ -525,12 +525,12 @@ func (r *renderer) include(d Directive, display, real string, inc *Include, pos 
 				steps = append(steps, fmt.Sprintf("%s:%d", g.display, g.line))
 			}
 			steps = append(steps, display)
-			r.fail(inc, pos, "render.cycle", "load cycle: "+strings.Join(steps, " → "))
+			r.fail(inc, pos, RuleCycle, "load cycle: "+strings.Join(steps, " → "))
 			return
 		}
 	}
 	if depth+1 > MaxDepth {
-		r.fail(inc, pos, "render.depth", fmt.Sprintf("loads nest deeper than %d levels", MaxDepth))
+		r.fail(inc, pos, RuleDepth, fmt.Sprintf("loads nest deeper than %d levels", MaxDepth))
 		return
 	}
 	if r.loads++; r.loads > r.opts.MaxLoads {
@@ -540,7 +540,7 @@ func (r *renderer) include(d Directive, display, real string, inc *Include, pos 
 	src, err := r.res.read(display, real)
 	r.addFile(display)
 	if err != nil {
-		r.fail(inc, pos, "render.read", err.Error())
+		r.fail(inc, pos, RuleRead, err.Error())
 		return
 	}
 	child := r.newInclude(&Include{File: display, Parent: inc, Line: d.Line})
@@ -566,7 +566,7 @@ func (r *renderer) newInclude(inc *Include) *Include {
 // stop records that a limit was reached at pos and ends the render: one
 // error, however many directives would go on to pass the same limit.
 func (r *renderer) stop(inc *Include, pos diag.Position, msg string) {
-	r.fail(inc, pos, "render.limit", msg)
+	r.fail(inc, pos, RuleLimit, msg)
 	r.stopped = true
 }
 

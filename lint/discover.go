@@ -55,7 +55,7 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 	for _, f := range files {
 		if info, err := fd.stat(f); err == nil && !info.Mode().IsRegular() {
 			notes = append(notes, &diag.Finding{
-				Severity: diag.Info, Rule: ruleSkipped, Pos: diag.Position{File: f},
+				Severity: diag.Info, Rule: RuleSkipped, Pos: diag.Position{File: f},
 				Message: fmt.Sprintf("skipped: a %s, not a regular file", input.Kind(info.Mode())),
 			})
 			continue
@@ -65,8 +65,7 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 	return regular, bases, notes, nil
 }
 
-// ruleSkipped is the note on a matched file that is not a template file.
-const ruleSkipped = "lint.skipped"
+
 
 // finder looks at the file system from workDir.
 type finder struct{ workDir string }

@@ -50,8 +50,6 @@ type LiveOptions struct {
 	StrictKinds bool
 }
 
-// ruleLiveConfig is a configuration that a LiveCheck could not read again.
-const ruleLiveConfig = "watch.config"
 
 // NewLiveCheck reads the configuration once: a mistake in it now is a
 // *diag.UsageError, as for eastern lint.
@@ -83,7 +81,7 @@ func (l *LiveCheck) Check(res *engine.Result, renderErr error, template, namespa
 	var problems diag.Findings
 	if fresh, err := ReadConfig(l.opts.WorkDir, l.opts.Config, l.opts.RootDir); err != nil {
 		problems = append(problems, &diag.Finding{
-			Severity: diag.Error, Rule: ruleLiveConfig, Namespace: namespace,
+			Severity: diag.Error, Rule: RuleLiveConfig, Namespace: namespace,
 			Message: fmt.Sprintf("%v (still using the previous configuration)", err),
 		})
 	} else {

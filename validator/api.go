@@ -61,35 +61,35 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 	}
 	switch {
 	case removed != "" && schema.CompareReleases(target, removed) >= 0:
-		return apiVerdict{notes: []apiNote{{diag.Error, "api.removed",
+		return apiVerdict{notes: []apiNote{{diag.Error, RuleRemoved,
 			fmt.Sprintf("%s was removed in Kubernetes %s%s", gvk, removed, use)}}}
 	case introduced != "" && schema.CompareReleases(target, introduced) < 0:
-		return apiVerdict{notes: []apiNote{{diag.Error, "api.not-yet",
+		return apiVerdict{notes: []apiNote{{diag.Error, RuleNotYet,
 			fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, introduced)}}}
 	case node == nil && len(present) > 0 && schema.CompareReleases(present[0], target) > 0:
-		return apiVerdict{notes: []apiNote{{diag.Error, "api.not-yet",
+		return apiVerdict{notes: []apiNote{{diag.Error, RuleNotYet,
 			fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, present[0])}}}
 	}
 
 	var v apiVerdict
 	v.node = node
 	if lc.Deprecated != "" && schema.CompareReleases(target, lc.Deprecated) >= 0 {
-		v.notes = append(v.notes, apiNote{diag.Warning, "api.deprecated",
+		v.notes = append(v.notes, apiNote{diag.Warning, RuleDeprecated,
 			fmt.Sprintf("%s is deprecated since Kubernetes %s%s", gvk, lc.Deprecated, use)})
 	}
 	switch {
 	case strings.Contains(gvk.Version, "alpha"):
-		v.notes = append(v.notes, apiNote{diag.Warning, "api.feature-gated",
+		v.notes = append(v.notes, apiNote{diag.Warning, RuleFeatureGated,
 			fmt.Sprintf("%s is an alpha API: Kubernetes %s serves it only when its feature gate is enabled", gvk, target)})
 	case strings.Contains(gvk.Version, "beta") && introduced != "" && schema.CompareReleases(introduced, betaOffByDefault) >= 0 &&
 		!servedBefore(cat, gvk, betaOffByDefault):
 		// Since 1.24 new beta APIs are off by default (KEP-3136).
-		v.notes = append(v.notes, apiNote{diag.Warning, "api.feature-gated",
+		v.notes = append(v.notes, apiNote{diag.Warning, RuleFeatureGated,
 			fmt.Sprintf("%s is a beta API introduced in Kubernetes %s, off by default: Kubernetes %s serves it only when enabled", gvk, introduced, target)})
 	}
 	if node == nil {
 		// Served by the lifecycle's account, yet this release's data lacks it.
-		v.notes = append(v.notes, apiNote{diag.Info, "schema.unknown-kind",
+		v.notes = append(v.notes, apiNote{diag.Info, RuleUnknownKind,
 			fmt.Sprintf("no schema for %s in Kubernetes %s: skipped", gvk, target)})
 	}
 	return v

@@ -12,20 +12,6 @@ import (
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
 )
 
-// Rule ids of the findings that stand for what the validator left out of a
-// document.
-const (
-	// RuleAliasBudget: aliases and merge keys expand the document past
-	// aliasBudget nodes; the rest of it is not checked.
-	RuleAliasBudget = "yaml.alias-budget"
-	// RuleDepth: the document nests deeper than maxWalkDepth; nothing
-	// deeper is checked.
-	RuleDepth = "yaml.depth"
-	// RuleTruncated: the document has more than maxDocumentFindings
-	// findings; one finding of this rule counts the rest.
-	RuleTruncated = "lint.truncated"
-)
-
 // aliasBudget bounds how many nodes aliases and merge keys may add to the
 // walk of one document: 1,000 aliases of a 1,000-field anchor fit in 22 KB.
 // Ordinary documents stay far below; one built to explode stops being

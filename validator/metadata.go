@@ -30,7 +30,7 @@ func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
 			if s, ok := stringValue(v); ok && root && s != "" {
 				c.push(segment{name: k.Value})
 				for _, msg := range nameErrors(gvk, c.opts.Release, s, k.Value == "generateName") {
-					c.add(diag.Error, "metadata.name", v, fmt.Sprintf("invalid %s %q: %s", k.Value, s, msg))
+					c.add(diag.Error, RuleName, v, fmt.Sprintf("invalid %s %q: %s", k.Value, s, msg))
 				}
 				c.pop()
 			}
@@ -38,7 +38,7 @@ func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
 			if s, ok := stringValue(v); ok && root && s != "" {
 				c.push(segment{name: k.Value})
 				if err := manifest.CheckNamespace(s); err != nil {
-					c.add(diag.Error, "metadata.namespace", v, "invalid "+err.Error())
+					c.add(diag.Error, RuleNamespace, v, "invalid "+err.Error())
 				}
 				c.pop()
 			}
@@ -63,11 +63,11 @@ func (c *checker) checkLabels(m *yaml.Node) {
 		k, v := pairs[i], c.resolve(pairs[i+1])
 		c.push(segment{kind: keySeg, name: k.Value})
 		for _, msg := range content.IsLabelKey(k.Value) {
-			c.add(diag.Error, "metadata.label", k, fmt.Sprintf("invalid label key %q: %s", k.Value, manifest.PlainMessage(msg)))
+			c.add(diag.Error, RuleLabel, k, fmt.Sprintf("invalid label key %q: %s", k.Value, manifest.PlainMessage(msg)))
 		}
 		if s, ok := stringValue(v); ok {
 			for _, msg := range content.IsLabelValue(s) {
-				c.add(diag.Error, "metadata.label", v, fmt.Sprintf("invalid label value %q: %s", s, manifest.PlainMessage(msg)))
+				c.add(diag.Error, RuleLabel, v, fmt.Sprintf("invalid label value %q: %s", s, manifest.PlainMessage(msg)))
 			}
 		}
 		c.pop()
@@ -85,7 +85,7 @@ func (c *checker) checkAnnotations(m *yaml.Node) {
 		c.push(segment{kind: keySeg, name: k.Value})
 		// The API server lower-cases annotation keys before this check.
 		for _, msg := range content.IsLabelKey(strings.ToLower(k.Value)) {
-			c.add(diag.Error, "metadata.annotation", k, fmt.Sprintf("invalid annotation key %q: %s", k.Value, manifest.PlainMessage(msg)))
+			c.add(diag.Error, RuleAnnotation, k, fmt.Sprintf("invalid annotation key %q: %s", k.Value, manifest.PlainMessage(msg)))
 		}
 		c.pop()
 		size += len(k.Value)
@@ -94,7 +94,7 @@ func (c *checker) checkAnnotations(m *yaml.Node) {
 		}
 	}
 	if size > totalAnnotationSizeLimit {
-		c.add(diag.Error, "metadata.annotation", m, fmt.Sprintf("annotations total %d bytes, more than the %d Kubernetes allows", size, totalAnnotationSizeLimit))
+		c.add(diag.Error, RuleAnnotation, m, fmt.Sprintf("annotations total %d bytes, more than the %d Kubernetes allows", size, totalAnnotationSizeLimit))
 	}
 }
 

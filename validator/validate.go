@@ -61,13 +61,13 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 		// write them ("v1.29", "1.29.3"), else one eastern does not know.
 		var err error
 		if release, err = schema.ParseRelease(release); err != nil {
-			c.add(diag.Error, "schema.release", nil, err.Error())
+			c.add(diag.Error, RuleRelease, nil, err.Error())
 		}
 	}
 	if release != "" {
 		c.opts.Release = release
 		if rel, err := cat.load(release); err != nil {
-			c.add(diag.Error, "schema.unavailable", nil, err.Error())
+			c.add(diag.Error, RuleUnavailable, nil, err.Error())
 		} else {
 			c.rel = rel
 		}
@@ -180,7 +180,7 @@ func (c *checker) checkBody(d document) {
 	}
 	if body.Kind != yaml.MappingNode {
 		c.duplicateKeys(body, nil)
-		c.add(diag.Error, "object.shape", body, "a manifest must be a mapping of fields, got "+typeOf(body))
+		c.add(diag.Error, RuleShape, body, "a manifest must be a mapping of fields, got "+typeOf(body))
 		return
 	}
 	if items, listGVK, ok := c.listItems(body); ok {
@@ -223,7 +223,7 @@ func (o Object) Label() string { return manifest.Label(o.GVK.Kind, o.Name) }
 // count), and neither does an unknown alias, which is found by its text.
 func (c *checker) syntaxError(d document, err error) {
 	line, msg := yamlerr.Position(err, d.text) // in \n-separated lines already
-	c.record(&diag.Finding{Severity: diag.Error, Rule: "yaml.syntax", Message: msg,
+	c.record(&diag.Finding{Severity: diag.Error, Rule: RuleSyntax, Message: msg,
 		Pos: diag.Position{Line: d.start + line - 1}, Release: c.opts.Release})
 }
 
@@ -273,7 +273,7 @@ func (c *checker) listItems(m *yaml.Node) (items *yaml.Node, itemGVK schema.GVK,
 // checkList checks a List's items, each as an object of its own.
 func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
 	if v, ok := stringValue(c.lookup(m, "apiVersion")); !ok || v == "" {
-		c.add(diag.Error, "object.shape", m, "missing apiVersion")
+		c.add(diag.Error, RuleShape, m, "missing apiVersion")
 	}
 	if items == nil || isNull(items) {
 		return // an empty list
@@ -281,7 +281,7 @@ func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
 	c.push(segment{name: "items"})
 	defer c.pop()
 	if items.Kind != yaml.SequenceNode {
-		c.add(diag.Error, "object.shape", items, "items must be an array, got "+typeOf(items))
+		c.add(diag.Error, RuleShape, items, "items must be an array, got "+typeOf(items))
 		return
 	}
 	for i, it := range items.Content {
@@ -293,7 +293,7 @@ func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
 		c.object = ""
 		if it.Kind != yaml.MappingNode {
 			c.duplicateKeys(it, nil)
-			c.add(diag.Error, "object.shape", it, "a list item must be a mapping of fields, got "+typeOf(it))
+			c.add(diag.Error, RuleShape, it, "a list item must be a mapping of fields, got "+typeOf(it))
 		} else {
 			c.object = c.identify(it, itemGVK)
 			c.duplicateKeys(it, nil)
@@ -327,7 +327,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	c.objects = append(c.objects, obj)
 	if name == "" {
 		c.pushFields("metadata", "name")
-		c.add(diag.Error, "object.shape", m, "missing metadata.name (or metadata.generateName)")
+		c.add(diag.Error, RuleShape, m, "missing metadata.name (or metadata.generateName)")
 		c.popN(2)
 	}
 
@@ -342,7 +342,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 		key := manifest.Key{Group: obj.GVK.Group, Kind: kind, Namespace: ns, Name: name}
 		if c.seen[key] {
 			c.pushFields("metadata", "name")
-			c.add(diag.Error, "object.duplicate", nameNode, c.object+" is defined twice in this output")
+			c.add(diag.Error, RuleDuplicateObject, nameNode, c.object+" is defined twice in this output")
 			c.popN(2)
 		}
 		c.seen[key] = true
@@ -384,7 +384,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 			// Not skipped: under StrictKinds the object is an error.
 			msg = fmt.Sprintf("no schema for %s, and strict kinds allow only kinds with a schema", obj.GVK)
 		}
-		c.add(sev, "schema.unknown-kind", kindNode, msg)
+		c.add(sev, RuleUnknownKind, kindNode, msg)
 		c.pop()
 		return
 	}
@@ -404,16 +404,16 @@ func (c *checker) shapeString(m *yaml.Node, field, def string) (string, *yaml.No
 		if def != "" {
 			return def, nil, true
 		}
-		c.add(diag.Error, "object.shape", m, "missing "+field)
+		c.add(diag.Error, RuleShape, m, "missing "+field)
 		return "", nil, false
 	}
 	s, ok := stringValue(n)
 	if !ok {
-		c.add(diag.Error, "object.shape", n, field+" must be a string, got "+typeOf(n))
+		c.add(diag.Error, RuleShape, n, field+" must be a string, got "+typeOf(n))
 		return "", n, false
 	}
 	if s == "" {
-		c.add(diag.Error, "object.shape", n, field+" must not be empty")
+		c.add(diag.Error, RuleShape, n, field+" must not be empty")
 		return "", n, false
 	}
 	return s, n, true

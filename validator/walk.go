@@ -68,7 +68,7 @@ func (c *checker) walkNode(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 			c.typeError(y, s.Type)
 		} else if s.Type == schema.Quantity && isStringTag(tagOf(y)) && !validQuantity(y.Value) {
 			// Numbers are always quantities; strings must parse as one.
-			c.add(diag.Error, "schema.quantity", y, fmt.Sprintf("invalid quantity %q: use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3", y.Value))
+			c.add(diag.Error, RuleQuantity, y, fmt.Sprintf("invalid quantity %q: use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3", y.Value))
 		}
 	}
 }
@@ -114,7 +114,7 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 				at = key
 			}
 			c.push(segment{name: f.Name})
-			c.add(diag.Error, "schema.required", at, fmt.Sprintf("missing required field %q", f.Name))
+			c.add(diag.Error, RuleRequired, at, fmt.Sprintf("missing required field %q", f.Name))
 			c.pop()
 		}
 	}
@@ -152,16 +152,16 @@ func (c *checker) unknownField(k *yaml.Node) {
 	target := c.opts.Release
 	switch {
 	case len(rels) > 0 && schema.CompareReleases(rels[0], target) > 0:
-		c.add(diag.Error, "schema.field-release", k, fmt.Sprintf("field %s was added in Kubernetes %s", k.Value, rels[0]))
+		c.add(diag.Error, RuleFieldRelease, k, fmt.Sprintf("field %s was added in Kubernetes %s", k.Value, rels[0]))
 	case len(rels) > 0 && schema.CompareReleases(rels[len(rels)-1], target) < 0:
-		c.add(diag.Error, "schema.field-release", k, fmt.Sprintf("field %s was removed in Kubernetes %s", k.Value, nextRelease(c.cat, rels[len(rels)-1])))
+		c.add(diag.Error, RuleFieldRelease, k, fmt.Sprintf("field %s was removed in Kubernetes %s", k.Value, nextRelease(c.cat, rels[len(rels)-1])))
 	default:
-		c.add(diag.Error, "schema.unknown-field", k, fmt.Sprintf("unknown field %q", k.Value))
+		c.add(diag.Error, RuleUnknownField, k, fmt.Sprintf("unknown field %q", k.Value))
 	}
 }
 
 func (c *checker) typeError(y *yaml.Node, want schema.Type) {
-	c.add(diag.Error, "schema.type", y, fmt.Sprintf("expected %s, got %s", want, typeOf(y)))
+	c.add(diag.Error, RuleType, y, fmt.Sprintf("expected %s, got %s", want, typeOf(y)))
 }
 
 // accepts reports whether scalar y fits a primitive schema type, by its
@@ -384,7 +384,7 @@ func (c *checker) checkDuplicateKeys(y, skip *yaml.Node) {
 				if repeated && !isMergeKey(k) {
 					// No line number: output lines mean nothing to users, and the
 					// caller maps only this finding's own position to the template.
-					c.add(diag.Error, "yaml.duplicate-key", k, fmt.Sprintf("key %q is already defined in this mapping", k.Value))
+					c.add(diag.Error, RuleDuplicateKey, k, fmt.Sprintf("key %q is already defined in this mapping", k.Value))
 				}
 			}
 			c.checkDuplicateKeys(y.Content[i+1], skip)

@@ -55,7 +55,7 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 		r.Written, writeErr = writeOutput(t.out, r.Output)
 		if writeErr != nil {
 			findings = append(findings, &diag.Finding{
-				Severity: diag.Error, Rule: "watch.write", Namespace: t.ns,
+				Severity: diag.Error, Rule: RuleWrite, Namespace: t.ns,
 				Message: fmt.Sprintf("writing %s: %v", s.display(t.out), writeErr),
 			})
 		}

@@ -265,7 +265,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 				timer.Reset(w.opts.Debounce)
 				fire = timer.C
 			}
-			s.printFindings(diag.Findings{{Severity: diag.Warning, Rule: "watch.events", Message: err.Error()}})
+			s.printFindings(diag.Findings{{Severity: diag.Warning, Rule: RuleEvents, Message: err.Error()}})
 		case <-fire:
 			fire = nil
 			targets, trigger := s.takePending()
@@ -439,7 +439,7 @@ func (s *session) vars() (map[string]string, error) {
 func (s *session) render(t *target, vars map[string]string, varsErr error) attempt {
 	if varsErr != nil {
 		// The template was not read: its dependencies are as they were.
-		return attempt{res: &engine.Result{}, err: &diag.Finding{Severity: diag.Error, Rule: "watch.vars", Message: varsErr.Error()}}
+		return attempt{res: &engine.Result{}, err: &diag.Finding{Severity: diag.Error, Rule: RuleVars, Message: varsErr.Error()}}
 	}
 	res, err := engine.RenderFile(s.opts.Template, engine.Options{
 		Namespace: t.ns, Vars: vars, RootDir: s.opts.RootDir, Strict: s.opts.Strict,
@@ -514,7 +514,7 @@ func (s *session) reconcile() (added bool) {
 				continue
 			}
 			problems = append(problems, &diag.Finding{
-				Severity: diag.Warning, Rule: "watch.add",
+				Severity: diag.Warning, Rule: RuleAdd,
 				Message: fmt.Sprintf("cannot watch %s: %v", d, err),
 			})
 			continue

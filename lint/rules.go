@@ -1,0 +1,13 @@
+package lint
+
+// The rule ids of lint's own findings; docs/rules.md lists them. The
+// checks of rendered manifests are the validator's (validator.Rules).
+const (
+	RuleSkipped    = "lint.skipped" // a matched file is a named pipe, device or other special file, and is not read
+	RuleLiveConfig = "watch.config" // a configuration changed mid-watch cannot be read; the previous one stays in use
+)
+
+// Rules returns the rule ids lint reports itself.
+func Rules() []string {
+	return []string{RuleSkipped, RuleLiveConfig}
+}

@@ -1,0 +1,59 @@
+package validator
+
+// The rule ids of the validator's findings; the package documentation says
+// what each means. They never change once released: docs/rules.md lists
+// every rule of eastern, and a test holds it to Rules.
+const (
+	RuleSyntax          = "yaml.syntax"
+	RuleDuplicateKey    = "yaml.duplicate-key"
+	RuleAliasBudget     = "yaml.alias-budget"
+	RuleDepth           = "yaml.depth"
+	RuleTruncated       = "lint.truncated"
+	RuleShape           = "object.shape"
+	RuleDuplicateObject = "object.duplicate"
+	RuleUnknownField    = "schema.unknown-field"
+	RuleFieldRelease    = "schema.field-release"
+	RuleRequired        = "schema.required"
+	RuleType            = "schema.type"
+	RuleQuantity        = "schema.quantity"
+	RuleUnknownKind     = "schema.unknown-kind"
+	RuleRelease         = "schema.release"
+	RuleUnavailable     = "schema.unavailable"
+	RuleDeprecated      = "api.deprecated"
+	RuleRemoved         = "api.removed"
+	RuleNotYet          = "api.not-yet"
+	RuleFeatureGated    = "api.feature-gated"
+	RuleName            = "metadata.name"
+	RuleNamespace       = "metadata.namespace"
+	RuleLabel           = "metadata.label"
+	RuleAnnotation      = "metadata.annotation"
+)
+
+// Rules returns the rule ids the validator reports.
+func Rules() []string {
+	return []string{
+		RuleSyntax,
+		RuleDuplicateKey,
+		RuleAliasBudget,
+		RuleDepth,
+		RuleTruncated,
+		RuleShape,
+		RuleDuplicateObject,
+		RuleUnknownField,
+		RuleFieldRelease,
+		RuleRequired,
+		RuleType,
+		RuleQuantity,
+		RuleUnknownKind,
+		RuleRelease,
+		RuleUnavailable,
+		RuleDeprecated,
+		RuleRemoved,
+		RuleNotYet,
+		RuleFeatureGated,
+		RuleName,
+		RuleNamespace,
+		RuleLabel,
+		RuleAnnotation,
+	}
+}
