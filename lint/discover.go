@@ -65,8 +65,6 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 	return regular, bases, notes, nil
 }
 
-
-
 // finder looks at the file system from workDir.
 type finder struct{ workDir string }
 

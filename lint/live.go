@@ -50,7 +50,6 @@ type LiveOptions struct {
 	StrictKinds bool
 }
 
-
 // NewLiveCheck reads the configuration once: a mistake in it now is a
 // *diag.UsageError, as for eastern lint.
 func NewLiveCheck(opts LiveOptions) (*LiveCheck, error) {
