@@ -309,59 +309,87 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	c.rootDepth = len(c.path)
 	defer func() { c.rootDepth = 0 }()
 
-	meta := c.resolve(c.lookup(m, "metadata"))
-	if meta != nil && meta.Kind != yaml.MappingNode {
-		meta = nil // schema.type says so when the kind is known
+	o := c.readObject(m, def)
+	c.objects = append(c.objects, o.Object)
+	c.checkIdentity(m, o)
+	if o.okAPI && o.okKind && c.rel != nil {
+		c.checkAgainstRelease(m, o)
 	}
-	name, nameNode, _ := stringField(c, meta, "name")
-	generated := false
+}
+
+// objectFields is an object's identity as written, with the nodes that
+// findings about it point at.
+type objectFields struct {
+	Object
+	kind              string // as written, "" when missing
+	generated         bool   // named by metadata.generateName
+	meta              *yaml.Node
+	nameNode          *yaml.Node
+	apiNode, kindNode *yaml.Node
+	okAPI, okKind     bool // apiVersion and kind are present strings
+}
+
+// readObject reads m's apiVersion, kind and metadata; def stands in for
+// what items of a typed list leave out.
+func (c *checker) readObject(m *yaml.Node, def schema.GVK) objectFields {
+	var o objectFields
+	o.meta = c.resolve(c.lookup(m, "metadata"))
+	if o.meta != nil && o.meta.Kind != yaml.MappingNode {
+		o.meta = nil // schema.type says so when the kind is known
+	}
+	name, nameNode, _ := stringField(c, o.meta, "name")
 	if name == "" {
-		name, nameNode, _ = stringField(c, meta, "generateName")
-		generated = name != ""
+		name, nameNode, _ = stringField(c, o.meta, "generateName")
+		o.generated = name != ""
 	}
-	namespace, _, _ := stringField(c, meta, "namespace")
+	namespace, _, _ := stringField(c, o.meta, "namespace")
 	apiVersion, apiNode, okAPI := c.shapeString(m, "apiVersion", def.APIVersion())
 	kind, kindNode, okKind := c.shapeString(m, "kind", def.Kind)
+	o.Object = Object{GVK: schema.ParseGVK(apiVersion, kind), Namespace: namespace, Name: name, Line: c.objectLine(m)}
+	o.kind, o.nameNode, o.apiNode, o.kindNode, o.okAPI, o.okKind = kind, nameNode, apiNode, kindNode, okAPI, okKind
+	return o
+}
 
-	obj := Object{GVK: schema.ParseGVK(apiVersion, kind), Namespace: namespace, Name: name, Line: c.objectLine(m)}
-	c.objects = append(c.objects, obj)
-	if name == "" {
+// checkIdentity checks what names the object: a name, no second object of
+// the same key in the output, valid metadata.
+func (c *checker) checkIdentity(m *yaml.Node, o objectFields) {
+	if o.Name == "" {
 		c.pushFields("metadata", "name")
 		c.add(diag.Error, RuleShape, m, "missing metadata.name (or metadata.generateName)")
 		c.popN(2)
 	}
-
-	if kind != "" && name != "" && !generated {
-		ns := namespace
+	if o.kind != "" && o.Name != "" && !o.generated {
+		ns := o.Namespace
 		if ns == "" {
 			// Where kubectl apply -n puts it. Cluster-scoped kinds ignore
 			// the namespace, but the schemas do not say which kinds those
 			// are, and two copies of one are duplicates either way.
 			ns = c.opts.Namespace
 		}
-		key := manifest.Key{Group: obj.GVK.Group, Kind: kind, Namespace: ns, Name: name}
+		key := manifest.Key{Group: o.GVK.Group, Kind: o.kind, Namespace: ns, Name: o.Name}
 		if c.seen[key] {
 			c.pushFields("metadata", "name")
-			c.add(diag.Error, RuleDuplicateObject, nameNode, c.object+" is defined twice in this output")
+			c.add(diag.Error, RuleDuplicateObject, o.nameNode, c.object+" is defined twice in this output")
 			c.popN(2)
 		}
 		c.seen[key] = true
 	}
-	if meta != nil {
+	if o.meta != nil {
 		c.push(segment{name: "metadata"})
-		c.checkMetadata(meta, obj.GVK, true)
+		c.checkMetadata(o.meta, o.GVK, true)
 		c.pop()
 	}
+}
 
-	if !okAPI || !okKind || c.rel == nil {
-		return
-	}
-	v, ok := c.verdicts[obj.GVK]
+// checkAgainstRelease judges the object's apiVersion at the release and
+// walks it against its kind's schema.
+func (c *checker) checkAgainstRelease(m *yaml.Node, o objectFields) {
+	v, ok := c.verdicts[o.GVK]
 	if !ok {
-		v = judgeAPI(c.cat, c.rel, obj.GVK)
-		c.verdicts[obj.GVK] = v
+		v = judgeAPI(c.cat, c.rel, o.GVK)
+		c.verdicts[o.GVK] = v
 	}
-	at := apiNode
+	at := o.apiNode
 	if at == nil {
 		at = m
 	}
@@ -371,27 +399,30 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 		c.pop()
 	}
 	if v.unknown {
-		sev := diag.Info
-		if c.opts.StrictKinds {
-			sev = diag.Error
-		}
-		if kindNode == nil {
-			kindNode = m
-		}
-		c.pushFields("kind")
-		msg := fmt.Sprintf("no schema for %s: skipped", obj.GVK)
-		if c.opts.StrictKinds {
-			// Not skipped: under StrictKinds the object is an error.
-			msg = fmt.Sprintf("no schema for %s, and strict kinds allow only kinds with a schema", obj.GVK)
-		}
-		c.add(sev, RuleUnknownKind, kindNode, msg)
-		c.pop()
+		c.unknownKind(m, o)
 		return
 	}
 	if v.node != nil {
-		c.gvk = obj.GVK
+		c.gvk = o.GVK
 		c.walk(m, v.node, nil)
 	}
+}
+
+// unknownKind reports a kind that no release has a schema for: a note, or
+// an error under StrictKinds.
+func (c *checker) unknownKind(m *yaml.Node, o objectFields) {
+	sev, msg := diag.Info, fmt.Sprintf("no schema for %s: skipped", o.GVK)
+	if c.opts.StrictKinds {
+		// Not skipped: under StrictKinds the object is an error.
+		sev, msg = diag.Error, fmt.Sprintf("no schema for %s, and strict kinds allow only kinds with a schema", o.GVK)
+	}
+	at := o.kindNode
+	if at == nil {
+		at = m
+	}
+	c.pushFields("kind")
+	c.add(sev, RuleUnknownKind, at, msg)
+	c.pop()
 }
 
 // shapeString checks that a top-level identity field is a non-empty
