@@ -149,7 +149,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		case "namespaces":
 			return c.parseNamespaces(name, v)
 		}
-		return fmt.Errorf("%s:%d: unknown key %q (want kubeVersion or namespaces)", name, k.Line, key)
+		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion or namespaces)", name, k.Line, yamlerr.Excerpt(key))
 	})
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
 			}
 			err := eachKey(name, v, func(key string, k, v *yaml.Node) error {
 				if key != "kubeVersion" {
-					return fmt.Errorf("%s:%d: namespace %s: unknown key %q (want kubeVersion)", name, k.Line, ns, key)
+					return fmt.Errorf("%s:%d: namespace %s: unknown key \"%s\" (want kubeVersion)", name, k.Line, ns, yamlerr.Excerpt(key))
 				}
 				rel, err := releaseValue(name, v)
 				entry.KubeVersion = rel

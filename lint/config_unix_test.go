@@ -77,3 +77,13 @@ func symlinkTo(t *testing.T, target, link string) {
 		t.Fatal(err)
 	}
 }
+
+// TestConfigMessagesQuoteExcerpts: a key of 900 bytes with an ESC in it is
+// quoted short and escaped.
+func TestConfigMessagesQuoteExcerpts(t *testing.T) {
+	t.Parallel()
+	_, err := ParseConfig("c.yaml", []byte(`"\e[2J`+strings.Repeat("k", 900)+"\": 1\n"))
+	if err == nil || len(err.Error()) > 200 || strings.Contains(err.Error(), "\x1b") || !strings.Contains(err.Error(), `\x1b[2Jkkk`) {
+		t.Errorf("error %q: want a short, escaped excerpt of the key", err)
+	}
+}
