@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/eastern-k8s/eastern/internal/input"
 )
@@ -21,6 +22,24 @@ type Cache struct {
 	dirs  memo[string]     // absolute directory → real directory
 	paths memo[located]    // root + NUL + display path → locate's answer
 	roots memo[*input.Dir] // real root directory → opened for reading beneath it
+	// held counts the bytes of files: past MaxCached, files are read
+	// again by each render instead, so that a tree of huge files costs
+	// time, not memory without bound.
+	held    atomic.Int64
+	maxHeld int64 // MaxCached; smaller in tests
+}
+
+// MaxCached is how many bytes of file contents a Cache keeps: far more
+// than the templates of a large repository, far less than memory.
+const MaxCached = 128 << 20
+
+// hold reports whether n more bytes of contents fit, and counts them.
+func (c *Cache) hold(n int) bool {
+	if c.held.Add(int64(n)) <= c.maxHeld {
+		return true
+	}
+	c.held.Add(-int64(n))
+	return false
 }
 
 // located is what resolver.locate found for one candidate.
@@ -30,7 +49,7 @@ type located struct {
 }
 
 // NewCache returns an empty Cache.
-func NewCache() *Cache { return &Cache{} }
+func NewCache() *Cache { return &Cache{maxHeld: MaxCached} }
 
 // Close releases the root directories the Cache holds open. Renders and
 // Trees that use it must be done.

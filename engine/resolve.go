@@ -284,11 +284,16 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	return src, nil
 }
 
-// readFile reads real, once per Cache.
+// readFile reads real, once per Cache while the Cache has room for it.
 func (rs *resolver) readFile(real string) ([]byte, error) {
-	return rs.cache.files.do(real, func() ([]byte, error) {
-		return rs.dir.ReadFile(rs.inRoot(real), rs.maxSize)
-	})
+	if data, ok := rs.cache.files.get(real); ok {
+		return data, nil
+	}
+	data, err := rs.dir.ReadFile(rs.inRoot(real), rs.maxSize)
+	if err == nil && rs.cache.hold(len(data)) {
+		rs.cache.files.put(real, data)
+	}
+	return data, err
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")

@@ -104,3 +104,19 @@ func TestSpecialFilesAreSkippedWithANote(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobDoesNotFollowSymlinkedDirectories: ** walks the tree, not where
+// a symlinked directory in it leads, nor round a link to itself.
+func TestGlobDoesNotFollowSymlinkedDirectories(t *testing.T) {
+	t.Parallel()
+	outside := t.TempDir()
+	writeFile(t, filepath.Join(outside, "deep", "secret-name.yaml"), "a: 1\n")
+	repo := t.TempDir()
+	writeFile(t, filepath.Join(repo, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
+	symlinkTo(t, outside, filepath.Join(repo, "out"))
+	symlinkTo(t, ".", filepath.Join(repo, "loop"))
+	res := runWithin(t, Options{Paths: []string{"**/*.yaml"}, WorkDir: repo})
+	if !reflect.DeepEqual(res.Templates, []string{"app.yaml"}) {
+		t.Errorf("templates %v, want only app.yaml", res.Templates)
+	}
+}

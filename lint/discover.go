@@ -98,7 +98,10 @@ func (fd finder) expandGlob(arg, base string) ([]string, error) {
 		return nil, diag.Usagef("%s: malformed glob pattern", arg)
 	}
 	_, rest := doublestar.SplitPattern(filepath.ToSlash(arg))
-	found, err := doublestar.Glob(os.DirFS(fd.abs(base)), rest, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors())
+	// WithNoFollow: a symlinked directory inside the tree may lead
+	// anywhere, and ** must not walk there (nor loop through "loop -> .");
+	// walking a directory argument does not follow them either.
+	found, err := doublestar.Glob(os.DirFS(fd.abs(base)), rest, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors(), doublestar.WithNoFollow())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", arg, err)
 	}

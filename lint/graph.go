@@ -280,11 +280,19 @@ func matchSegment(seg engine.PatternSegment, name, ns string) (string, bool) {
 		}
 		return "", false
 	}
+	// ${NAMESPACE} again later in the segment: each value must be tried.
+	// That is cubic in the name's length, so it is bounded: past the
+	// budget the segment matches nothing, which only ever leaves a
+	// namespace unimplied. Real names are short; this is for hostile ones.
+	budget := matchBudget
 	for s := range starts {
 		if !starts[s] {
 			continue
 		}
 		for e := s; e <= len(name); e++ {
+			if budget -= (len(name) - e + 1) * len(rest); budget < 0 {
+				return "", false
+			}
 			if matches(rest, name[e:], name[s:e]) {
 				return name[s:e], true
 			}
@@ -292,6 +300,11 @@ func matchSegment(seg engine.PatternSegment, name, ns string) (string, bool) {
 	}
 	return "", false
 }
+
+// matchBudget bounds the positions matchSegment may visit for one name
+// when ${NAMESPACE} stands twice in a segment: a 40-character name takes
+// about a hundredth of it.
+const matchBudget = 1 << 18
 
 func isNamespace(t engine.PatternPart) bool { return t.Var && t.Text == "NAMESPACE" }
 
@@ -327,10 +340,15 @@ func reach(seg engine.PatternSegment, name, ns string, from []bool) []bool {
 			if t.Var {
 				lit = ns
 			}
+			reached := false
 			for p, ok := range cur {
 				if ok && strings.HasPrefix(name[p:], lit) {
 					next[p+len(lit)] = true
+					reached = true
 				}
+			}
+			if !reached {
+				return next // nothing left to reach: the rest cannot match
 			}
 		}
 		cur = next

@@ -111,6 +111,10 @@ func TestMatchSegment(t *testing.T) {
 		{"${A}${B}${C}${D}${E}${F}.yaml", strings.Repeat("a", 200), "", false},
 		{"${A}${B}${C}${NAMESPACE}${E}${F}.yaml", strings.Repeat("a", 200) + ".yml", "", false},
 		{"${A}${B}${C}${NAMESPACE}${E}${F}.yaml", strings.Repeat("a", 200) + ".yaml", "", true},
+		// ${NAMESPACE} twice: every value is tried, within a budget that
+		// a hostile 240-character name exhausts and real names never do.
+		{"${A}${NAMESPACE}${B}${NAMESPACE}${C}${D}1.yaml", strings.Repeat("a", 240) + "7", "", false},
+		{"${A}-${NAMESPACE}-${B}-${NAMESPACE}.yaml", "web-production-eu-west-production.yaml", "production", true},
 	}
 	for _, tt := range tests {
 		ns, ok := matchSegment(onlySegment(t, tt.pattern), tt.name, "")

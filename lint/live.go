@@ -17,7 +17,13 @@ import (
 // *diag.UsageError: the user fixes them.
 func ReadConfig(workDir, path, rootDir string) (*Config, error) {
 	if path == "" {
-		return FindConfig(workDir, rootDir)
+		cfg, err := FindConfig(workDir, rootDir)
+		if _, usage := errors.AsType[*diag.UsageError](err); err != nil && !usage {
+			// A .eastern.yaml that is a symlink out of the root or a
+			// named pipe is the user's to fix, as a broken one is.
+			return nil, diag.Usagef("%v", err)
+		}
+		return cfg, err
 	}
 	cfg, err := LoadConfig(workDir, path)
 	var usage *diag.UsageError
