@@ -1,35 +1,21 @@
 package validator
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/lintfuzz"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
-// checkInside fails t for a finding whose position is not in input: a
-// line of the \n-separated ones (or none) and a column in it, at most one
-// past its last character (or none).
+// checkInside fails t for a finding whose position is not in input.
 func checkInside(t *testing.T, input []byte, fs diag.Findings) {
 	t.Helper()
-	lines := bytes.SplitAfter(input, []byte("\n"))
-	if len(lines[len(lines)-1]) == 0 {
-		lines = lines[:len(lines)-1]
-	}
-	for _, f := range fs {
-		p := f.Pos
-		switch {
-		case p.Line == 0 && p.Col == 0:
-		case p.Line < 1 || p.Line > max(len(lines), 1) || p.Col < 0:
-			t.Errorf("position outside the input's %d lines: %s", len(lines), formatFinding(f))
-		case p.Col > 0 && (len(lines) == 0 || p.Col > utf8.RuneCount(bytes.TrimRight(lines[p.Line-1], "\r\n"))+1):
-			t.Errorf("column past the end of line %q: %s", lines[p.Line-1], formatFinding(f))
-		}
+	if err := lintfuzz.Inside(input, fs); err != nil {
+		t.Error(err)
 	}
 }
 

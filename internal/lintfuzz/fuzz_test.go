@@ -1,8 +1,8 @@
-// Package lintfuzz fuzzes eastern lint's path after the render: a rendered
-// stream through validator.Validate and every report format. It is a
-// package of its own, holding only this test, so that the validator's
-// tests do not depend on package report.
-package lintfuzz
+// FuzzLint fuzzes eastern lint's path after the render: a rendered stream
+// through validator.Validate and every report format. It lives in a
+// package of its own so that the validator's tests do not depend on
+// package report.
+package lintfuzz_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/lintfuzz"
 	"github.com/eastern-k8s/eastern/report"
 	"github.com/eastern-k8s/eastern/schema"
 	"github.com/eastern-k8s/eastern/validator"
@@ -42,7 +43,7 @@ func checkLint(t *testing.T, out []byte) {
 	r := &report.Report{FailOn: diag.Error, Summary: report.Summary{Templates: 1, Namespaces: 1}}
 	for _, release := range []string{schema.Newest(), "1.16"} {
 		fs, objects := validator.Validate(out, validator.Options{Release: release, Namespace: "default"})
-		if err := inside(out, fs); err != nil {
+		if err := lintfuzz.Inside(out, fs); err != nil {
 			t.Fatalf("at %s: %v", release, err)
 		}
 		c := diag.Check{Template: "app.yaml", Namespace: "default", Release: release, Findings: fs}
@@ -72,27 +73,6 @@ func checkLint(t *testing.T, out []byte) {
 			t.Errorf("%s output: %v\n%.2000s", format, err, buf.Bytes())
 		}
 	}
-}
-
-// inside reports a finding whose position is not in out: a line of the
-// \n-separated ones (or none), and a column in it, at most one past its
-// last character (or none).
-func inside(out []byte, fs diag.Findings) error {
-	lines := bytes.SplitAfter(out, []byte("\n"))
-	if len(lines[len(lines)-1]) == 0 {
-		lines = lines[:len(lines)-1]
-	}
-	for _, f := range fs {
-		p := f.Pos
-		switch {
-		case p.Line == 0 && p.Col == 0:
-		case p.Line < 1 || p.Line > max(len(lines), 1) || p.Col < 0:
-			return fmt.Errorf("finding at %d:%d, outside the output's %d lines: %v", p.Line, p.Col, len(lines), f)
-		case p.Col > 0 && (len(lines) == 0 || p.Col > utf8.RuneCount(bytes.TrimRight(lines[p.Line-1], "\r\n"))+1):
-			return fmt.Errorf("finding at %d:%d, past the end of line %q: %v", p.Line, p.Col, lines[p.Line-1], f)
-		}
-	}
-	return nil
 }
 
 // checkFormat checks one format's output for a report of n findings.
