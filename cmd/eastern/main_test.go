@@ -9,13 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eastern-k8s/eastern/internal/testbin"
 )
 
 // The end-to-end tests run the real binary, built once by TestMain with
 // these link-time values so that --version has something known to print.
 const (
-	testVersion = "v0.0.0-e2e"
-	testCommit  = "e2e0123456789abcdef"
+	testVersion = testbin.Version
+	testCommit  = testbin.Commit
 )
 
 // easternPath is the binary TestMain built. It is set once, before any test
@@ -33,11 +35,10 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	easternPath = filepath.Join(dir, "eastern")
-	build := exec.Command("go", "build", "-trimpath", "-o", easternPath,
-		"-ldflags", "-X main.version="+testVersion+" -X main.commit="+testCommit, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building eastern for the end-to-end tests: %v\n%s", err, out)
+	// internal/doctest runs the same build; whichever comes second reuses
+	// the first's binary (see testbin).
+	if easternPath, err = testbin.Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "building eastern for the end-to-end tests:", err)
 		return 1
 	}
 	return m.Run()

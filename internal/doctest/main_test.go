@@ -10,14 +10,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/eastern-k8s/eastern/internal/testbin"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/example")
 
 // repoRoot is the repository's top directory, where the worked example,
-// README.md and docs/ live; binDir holds the eastern binary TestMain built.
-// Both are set once by TestMain, before any test runs.
-var repoRoot, binDir string
+// README.md and docs/ live; easternBin is the eastern binary TestMain built,
+// and binDir the directory that holds it. All are set once by TestMain,
+// before any test runs.
+var repoRoot, binDir, easternBin string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -38,10 +41,11 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "eastern"+exeSuffix()), "./cmd/eastern")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building eastern for the doc tests: %v\n%s", err, out)
+	// The binary cmd/eastern's tests run, built once for both packages (see
+	// testbin): documented commands run `eastern` from binDir, put first on
+	// their PATH.
+	if easternBin, err = testbin.Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "building eastern for the doc tests:", err)
 		return 1
 	}
 	return m.Run()
@@ -55,7 +59,7 @@ func exeSuffix() string {
 }
 
 // eastern returns the path of the built binary.
-func eastern() string { return filepath.Join(binDir, "eastern"+exeSuffix()) }
+func eastern() string { return easternBin }
 
 // runEastern runs the built binary in dir and returns its standard output,
 // standard error and exit code.
