@@ -103,17 +103,7 @@ func TestLintHostileFormats(t *testing.T) {
 // its findings on standard error escape what the -o path and values hold.
 func TestWatchHostileBytesEscaped(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n# load! ${X}.yaml\n"})
-	cmd := easternCommand(dir, "watch", "app.yaml", "--no-lint", "-s", "X=a\x1b[2J\nb", "-o", "out\x1b]0;t\a.yaml")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr lockedBuilder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "--no-lint", "-s", "X=a\x1b[2J\nb", "-o", "out\x1b]0;t\a.yaml")
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(stdout).ReadString('\n')
@@ -125,7 +115,7 @@ func TestWatchHostileBytesEscaped(t *testing.T) {
 	case <-time.After(watchWait):
 		t.Fatalf("no status line within %v", watchWait)
 	}
-	waitForText(t, &stderr, "[render.load-missing]")
+	waitForText(t, stderr, "[render.load-missing]")
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()
 	if want := `default failed, 1 error: out\x1b]0;t\a.yaml not written` + "\n"; !strings.HasSuffix(status, want) {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -173,16 +175,7 @@ func TestWatchEndToEnd(t *testing.T) {
 	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := easternCommand(dir, "watch", "app.yaml", "production", "-o", "rendered/production.yaml")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr lockedBuilder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "production", "-o", "rendered/production.yaml")
 	exited := make(chan error, 1)
 	status := make(chan string, 100)
 	go func() {
@@ -193,7 +186,6 @@ func TestWatchEndToEnd(t *testing.T) {
 		close(status)
 		exited <- cmd.Wait()
 	}()
-	t.Cleanup(func() { cmd.Process.Kill() })
 	nextStatus := func(want string) {
 		t.Helper()
 		select {
@@ -244,7 +236,7 @@ func TestWatchEndToEnd(t *testing.T) {
 	if got := readFileString(t, out); got != green {
 		t.Errorf("after a failed render the file holds %q, want the last good %q", got, green)
 	}
-	waitForText(t, &stderr, "partials/data.yaml:1:9: error: load!: none of the candidates exist: partials/gone.yaml [render.load-missing] (in production, ")
+	waitForText(t, stderr, "partials/data.yaml:1:9: error: load!: none of the candidates exist: partials/gone.yaml [render.load-missing] (in production, ")
 	if !strings.Contains(stderr.String(), "via app.yaml:6 → partials/data.yaml:1)\n") {
 		t.Errorf("stderr lacks the include chain:\n%s", stderr.String())
 	}
@@ -253,7 +245,7 @@ func TestWatchEndToEnd(t *testing.T) {
 	writeTree(t, dir, map[string]string{"partials/data.yaml": "color: [blue"})
 	waitForFile(t, out, "invalid YAML render", func(s string) bool { return strings.Contains(s, "color: [blue") })
 	nextStatus("wrote rendered/production.yaml")
-	waitForText(t, &stderr, "[yaml.syntax] (in production, k8s ")
+	waitForText(t, stderr, "[yaml.syntax] (in production, k8s ")
 	if !strings.Contains(stderr.String(), "partials/data.yaml:1: error: ") {
 		t.Errorf("stderr lacks lint's finding at the partial's line:\n%s", stderr.String())
 	}
@@ -261,7 +253,7 @@ func TestWatchEndToEnd(t *testing.T) {
 	// Creating .eastern.yaml re-renders and checks against its release.
 	writeTree(t, dir, map[string]string{".eastern.yaml": "kubeVersion: \"1.29\"\n"})
 	nextStatus("production ok, 1 error: rendered/production.yaml unchanged")
-	waitForText(t, &stderr, "[yaml.syntax] (in production, k8s 1.29, ")
+	waitForText(t, stderr, "[yaml.syntax] (in production, k8s 1.29, ")
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -362,4 +354,23 @@ func readFileString(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// startEastern starts the built binary in dir with args, for tests that
+// read its output while it runs (eastern watch): its standard output as a
+// pipe, its standard error collected. The test's end kills it.
+func startEastern(t *testing.T, dir string, args ...string) (*exec.Cmd, io.Reader, *lockedBuilder) {
+	t.Helper()
+	cmd := easternCommand(dir, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &lockedBuilder{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stdout, stderr
 }
