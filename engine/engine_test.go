@@ -308,3 +308,16 @@ func TestNamespaceIsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestRootItselfIsADirectory: a candidate naming the root directory is a
+// directory, not an escape.
+func TestRootItselfIsADirectory(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{"app.yaml": "a:\n  # load! .\n", "sub/app.yaml": "a:\n  # load! ..\n"})
+	for _, tmpl := range []string{"app.yaml", "sub/app.yaml"} {
+		fs, _ := renderErrors(t, tmpl, engine.Options{WorkDir: dir})
+		if len(fs) != 1 || fs[0].Rule != engine.RuleNotAFile || !strings.Contains(fs[0].Message, "is a directory") {
+			t.Errorf("%s: got %v, want one render.not-a-file error saying it is a directory", tmpl, fs)
+		}
+	}
+}

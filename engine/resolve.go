@@ -153,6 +153,11 @@ func (rs *resolver) lookup(display string) (string, error) {
 	if !fspath.Within(rs.root, abs) {
 		return "", &escapeError{path: display, root: rs.rootShown}
 	}
+	if abs == rs.root {
+		// The root itself: its parent, where the steps below look it
+		// up, lies outside.
+		return "", &notFileError{display, fs.ModeDir}
+	}
 	dir, err := rs.realDir(filepath.Dir(abs))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

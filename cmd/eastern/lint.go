@@ -107,7 +107,7 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
 		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
-		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput),
+		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput),
 	}
 	if c.kubeVersion != "" {
 		if opts.KubeVersion, err = schema.ParseRelease(c.kubeVersion); err != nil {

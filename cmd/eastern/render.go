@@ -88,7 +88,7 @@ func (c *renderCmd) run(a *app, args []string) error {
 	}
 	opts := engine.Options{
 		Namespace: ns, Vars: vars, RootDir: c.root, BaseDir: c.baseDir, Strict: c.strict,
-		MaxLoads: c.maxLoads, MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
+		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
 	}
 
 	var res *engine.Result

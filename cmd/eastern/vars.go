@@ -25,7 +25,7 @@ type renderFlags struct {
 	values     string
 	root       string
 	strict     bool
-	maxLoads   int
+	maxLoads   count
 	maxOutput  byteSize
 }
 
@@ -43,9 +43,25 @@ func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
 	fs.StringVar(&f.values, "values", "", "read variables from `FILE`: a flat YAML map or KEY=VALUE lines (-s wins)")
 	fs.StringVar(&f.root, "root", "", "every file read must lie inside `DIR` (default: the working directory, or the template's directory when it lies outside)")
 	fs.BoolVar(&f.strict, "strict", false, "treat unset variables as errors")
-	fs.IntVar(&f.maxLoads, "max-loads", engine.DefaultMaxLoads, "stop a render that loads more than `N` files, repeats counted")
+	f.maxLoads = engine.DefaultMaxLoads
+	fs.Var(&f.maxLoads, "max-loads", "stop a render that loads more than `N` files, repeats counted")
 	f.maxOutput = engine.DefaultMaxOutput
 	fs.Var(&f.maxOutput, "max-output", "stop a render whose output passes `SIZE` (bytes, or with KiB, MiB, GiB); files larger than that are not read")
+}
+
+// count is a flag value that must be a positive whole number.
+type count int
+
+func (c *count) String() string { return strconv.Itoa(int(*c)) }
+func (c *count) Type() string   { return "N" }
+
+func (c *count) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n <= 0 {
+		return fmt.Errorf("want a positive whole number")
+	}
+	*c = count(n)
+	return nil
 }
 
 // byteSize is a flag value of bytes, written as a number with an optional
@@ -92,9 +108,6 @@ func (l nonEmptyList) Set(s string) error {
 // vars merges --values and -s into one map; -s wins. A relative --values
 // path starts from workDir (the process's working directory when empty).
 func (f *renderFlags) vars(workDir string) (map[string]string, error) {
-	if f.maxLoads < 0 {
-		return nil, diag.Usagef("--max-loads %d: want a positive number", f.maxLoads)
-	}
 	vars := map[string]string{}
 	if f.values != "" {
 		data, err := input.ReadFile(workDir, f.values, input.ConfigLimit)

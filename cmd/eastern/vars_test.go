@@ -71,3 +71,28 @@ func TestNamespaceArg(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitFlags: --max-loads and --max-output take positive values only,
+// in the units they state.
+func TestLimitFlags(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		ok   bool
+		want int
+	}{{"3", true, 3}, {"0", false, 0}, {"-1", false, 0}, {"x", false, 0}} {
+		var c count
+		if err := c.Set(tt.in); (err == nil) != tt.ok || int(c) != tt.want {
+			t.Errorf("count.Set(%q) = %d, %v", tt.in, c, err)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		ok   bool
+		want int64
+	}{{"1048576", true, 1 << 20}, {"512KiB", true, 512 << 10}, {"2GiB", true, 2 << 30}, {"0", false, 0}, {"1GB", false, 0}} {
+		var b byteSize
+		if err := b.Set(tt.in); (err == nil) != tt.ok || int64(b) != tt.want {
+			t.Errorf("byteSize.Set(%q) = %d, %v", tt.in, b, err)
+		}
+	}
+}

@@ -126,7 +126,7 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		WorkDir:    a.workDir,
 		RootDir:    c.root,
 		Strict:     c.strict,
-		MaxLoads:   c.maxLoads,
+		MaxLoads:   int(c.maxLoads),
 		MaxOutput:  int64(c.maxOutput),
 		Output:     c.output,
 		Stdout:     a.stdout,
