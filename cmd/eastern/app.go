@@ -101,6 +101,9 @@ func commands() []command {
 		{name: "render", aliases: []string{"generate"}, summary: "render a template for a namespace", run: (*app).render},
 		{name: "lint", summary: "check templates against the Kubernetes schemas of each namespace", run: (*app).lint},
 		{name: "watch", summary: "render again whenever the template or a file it loads changes", run: (*app).watch},
+		{name: "deploy", summary: "apply a template to a cluster and wait for the rollout", run: (*app).deploy},
+		{name: "job", summary: "run a template's Job once for an image tag, stream its log, delete it", run: (*app).job},
+		{name: "diff", summary: "show what deploy would change in the cluster (--live)", run: (*app).diff},
 	}
 }
 

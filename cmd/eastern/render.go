@@ -87,23 +87,12 @@ func (c *renderCmd) run(a *app, args []string) error {
 		return err
 	}
 	opts := engine.Options{
-		Namespace: ns, Vars: vars, RootDir: c.root, BaseDir: c.baseDir, Strict: c.strict,
+		Namespace: ns, Vars: vars, RootDir: c.root, Strict: c.strict,
 		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
 	}
 
-	var res *engine.Result
-	if template == "" || template == "-" {
-		if template == "" && a.stdinTerminal {
-			return diag.Usagef("no TEMPLATE given and standard input is a terminal")
-		}
-		res, err = engine.Render(a.stdin, engine.StdinName, opts)
-	} else {
-		if c.baseDir != "" {
-			return diag.Usagef("--base-dir applies only to a template read from standard input")
-		}
-		res, err = engine.RenderFile(template, opts)
-	}
-	if !c.quiet {
+	res, err := a.renderFor(template, c.baseDir, opts)
+	if !c.quiet && res != nil {
 		report.WriteText(a.stderr, res.Warnings, a.color())
 	}
 	if err != nil {
@@ -127,4 +116,19 @@ func isFindings(err error) bool {
 	_, many := errors.AsType[diag.Findings](err)
 	_, one := errors.AsType[*diag.Finding](err)
 	return many || one
+}
+
+// renderFor renders template (or standard input for "" and "-") with opts.
+func (a *app) renderFor(template, baseDir string, opts engine.Options) (*engine.Result, error) {
+	if template == "" || template == "-" {
+		if template == "" && a.stdinTerminal {
+			return nil, diag.Usagef("no TEMPLATE given and standard input is a terminal")
+		}
+		opts.BaseDir = baseDir
+		return engine.Render(a.stdin, engine.StdinName, opts)
+	}
+	if baseDir != "" {
+		return nil, diag.Usagef("--base-dir applies only to a template read from standard input")
+	}
+	return engine.RenderFile(template, opts)
 }

@@ -47,21 +47,33 @@ func init() {
 }
 
 // Build writes the eastern binary into dir, named eastern (eastern.exe on
-// Windows) so that dir can go first on a PATH, and returns its path.
+// Windows) so that dir can go first on a PATH, and returns its path. Beside
+// it goes eastern-cluster, eastern built with -tags cluster, to which
+// eastern hands the commands that talk to a cluster, as a release has them.
 func Build(dir string) (string, error) {
 	path := filepath.Join(dir, "eastern"+exeSuffix())
+	if err := build(path); err != nil {
+		return "", err
+	}
+	if err := build(filepath.Join(dir, "eastern-cluster"+exeSuffix()), "-tags", "cluster"); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func build(path string, flags ...string) error {
 	// With -exec, go run hands the built binary to cp (`cp BINARY path`)
 	// instead of running it: the copy is ours to run, whatever later
 	// happens to the cache. cp is POSIX, as is the sh the tests use.
 	// The `go` on PATH is the toolchain that runs the tests: go test puts
 	// its GOROOT/bin first on the test binaries' PATH.
-	cmd := exec.Command("go", "run", "-exec", "cp",
-		"-ldflags", "-X main.version="+Version+" -X main.commit="+Commit,
-		mainPackage, path)
+	args := append([]string{"run", "-exec", "cp"}, flags...)
+	args = append(args, "-ldflags", "-X main.version="+Version+" -X main.commit="+Commit, mainPackage, path)
+	cmd := exec.Command("go", args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building %s: %w\n%s", mainPackage, err, out)
+		return fmt.Errorf("building %s: %w\n%s", mainPackage, err, out)
 	}
-	return path, nil
+	return nil
 }
 
 func exeSuffix() string {

@@ -1,0 +1,72 @@
+//go:build cluster
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+
+	"github.com/eastern-k8s/eastern/cluster"
+	"github.com/eastern-k8s/eastern/deploy"
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/schema"
+)
+
+// clusterFlags are how deploy, job and diff --live find the cluster, as
+// kubectl's flags of the same names do.
+type clusterFlags struct {
+	kubeconfig string
+	context    string
+}
+
+func (f *clusterFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig `FILE` (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account)")
+	fs.StringVar(&f.context, "context", "", "kubeconfig `CONTEXT` to use (default: the current context)")
+}
+
+func (f *clusterFlags) connect(a *app) (*cluster.Client, error) {
+	kubeconfig := f.kubeconfig
+	if kubeconfig != "" && a.workDir != "" {
+		kubeconfig = fspath.Abs(a.workDir, kubeconfig)
+	}
+	return cluster.Connect(cluster.Options{
+		Kubeconfig: kubeconfig, Context: f.context, Getenv: a.getenv,
+		UserAgent: "eastern/" + versionNumber(),
+	})
+}
+
+// lintRelease is the release whose schemas check a render for a cluster
+// that runs release: the cluster's own, or eastern's newest when the
+// cluster is newer than eastern knows (said in a note).
+func lintRelease(release string) (string, *diag.Finding) {
+	if schema.Known(release) {
+		return release, nil
+	}
+	if schema.CompareReleases(release, schema.Newest()) > 0 {
+		return schema.Newest(), &diag.Finding{Severity: diag.Info, Rule: deploy.RuleRelease,
+			Message: fmt.Sprintf("the cluster runs Kubernetes %s, newer than eastern knows: linting with %s's schemas", release, schema.Newest())}
+	}
+	return schema.Releases()[0], &diag.Finding{Severity: diag.Info, Rule: deploy.RuleRelease,
+		Message: fmt.Sprintf("the cluster runs Kubernetes %s, older than eastern knows: linting with %s's schemas", release, schema.Releases()[0])}
+}
+
+// interruptible is ctx cancelled by Ctrl-C or SIGTERM (Jenkins' abort),
+// so that a command can clean up and say what it had done.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// versionNumber is the version alone, "v0.1.0" or "dev", for user agents.
+func versionNumber() string {
+	if f := strings.Fields(versionString()); len(f) > 1 {
+		return f[1]
+	}
+	return "dev"
+}

@@ -1,0 +1,66 @@
+//go:build !cluster
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+)
+
+// The commands that talk to a cluster live in eastern-cluster, eastern
+// built with -tags cluster: client-go's packages would add two
+// milliseconds of start-up to every render, which pipelines run by the
+// hundred. eastern hands those commands over to it, found next to eastern
+// or on PATH, with the same arguments, streams and environment.
+const clusterBinary = "eastern-cluster"
+
+func (a *app) deploy(args []string) int { return a.delegate("deploy", args) }
+func (a *app) job(args []string) int    { return a.delegate("job", args) }
+func (a *app) diff(args []string) int   { return a.delegate("diff", args) }
+
+func (a *app) delegate(cmd string, args []string) int {
+	path, err := findClusterBinary()
+	if err != nil {
+		a.failed(cmd, err)
+		return exitUsage
+	}
+	code, err := handOver(path, append([]string{"eastern", cmd}, args...))
+	if err != nil {
+		a.failed(cmd, fmt.Errorf("running %s: %w", path, err))
+		return exitUsage
+	}
+	return code
+}
+
+// findClusterBinary looks beside the running executable first, so that an
+// unpacked release works without a PATH change, then on PATH.
+func findClusterBinary() (string, error) {
+	name := clusterBinary + exeSuffix()
+	if self, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(self); err == nil {
+			self = real
+		}
+		candidate := filepath.Join(filepath.Dir(self), name)
+		if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+			return candidate, nil
+		}
+	}
+	if path, err := exec.LookPath(name); err == nil {
+		return path, nil
+	} else if !errors.Is(err, exec.ErrNotFound) {
+		return "", err
+	}
+	return "", fmt.Errorf("this command is in %s, which is neither next to eastern nor on PATH; "+
+		"install it with the release archive or `make build`, or build eastern with -tags cluster", name)
+}
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}

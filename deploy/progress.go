@@ -1,0 +1,47 @@
+package deploy
+
+import (
+	"fmt"
+	"io"
+	"slices"
+)
+
+// progress shows where each rollout stands: on a terminal a block of one
+// line per object, redrawn in place; elsewhere (a CI log) a line each time
+// an object's line changes.
+type progress struct {
+	out   io.Writer
+	live  bool
+	drawn int      // lines of the block on screen
+	last  []string // the lines last shown
+}
+
+func newProgress(out io.Writer, live bool, n int) *progress {
+	if out == nil {
+		out = io.Discard
+	}
+	return &progress{out: out, live: live, last: make([]string, n)}
+}
+
+func (p *progress) draw(lines []string) {
+	if slices.Equal(lines, p.last) {
+		return
+	}
+	if !p.live {
+		for i, l := range lines {
+			if l != p.last[i] {
+				fmt.Fprintln(p.out, l)
+			}
+		}
+		copy(p.last, lines)
+		return
+	}
+	if p.drawn > 0 {
+		fmt.Fprintf(p.out, "\x1b[%dA", p.drawn) // back to the block's first line
+	}
+	for _, l := range lines {
+		fmt.Fprintf(p.out, "\x1b[2K%s\n", l)
+	}
+	p.drawn = len(lines)
+	copy(p.last, lines)
+}
