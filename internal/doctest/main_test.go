@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/eastern-k8s/eastern/internal/testbin"
@@ -48,7 +49,49 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "building eastern for the doc tests:", err)
 		return 1
 	}
+	if err := cluster.setUp(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "the cluster for the doc tests:", err)
+		return 1
+	}
 	return m.Run()
+}
+
+// cluster is where documented deploy, job and diff --live commands run.
+// Under make e2e (EASTERN_E2E_KUBECONFIG set) it is the end-to-end control
+// plane, with the namespaces the docs deploy to; otherwise a kubeconfig
+// whose server cannot be reached, so that such commands are checked up to
+// the point where they would talk to it.
+var cluster docCluster
+
+type docCluster struct {
+	live       bool
+	kubeconfig string
+	mu         sync.Mutex
+}
+
+// docNamespaces are the namespaces documented cluster commands use.
+var docNamespaces = []string{"staging", "production"}
+
+func (c *docCluster) setUp(dir string) error {
+	if c.kubeconfig = os.Getenv("EASTERN_E2E_KUBECONFIG"); c.kubeconfig != "" {
+		c.live = true
+		kubectl := filepath.Join(os.Getenv("EASTERN_E2E_BIN"), "kubectl")
+		for _, ns := range docNamespaces {
+			out, err := exec.Command(kubectl, "--kubeconfig", c.kubeconfig, "create", "namespace", ns).CombinedOutput()
+			if err != nil && !bytes.Contains(out, []byte("AlreadyExists")) {
+				return fmt.Errorf("creating namespace %s: %v: %s", ns, err, out)
+			}
+		}
+		return nil
+	}
+	c.kubeconfig = filepath.Join(dir, "unreachable.kubeconfig")
+	return os.WriteFile(c.kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: none, user: {token: none}}]
+contexts: [{name: none, context: {cluster: none, user: none}}]
+current-context: none
+`), 0o600)
 }
 
 func exeSuffix() string {
