@@ -342,3 +342,43 @@ func TestDeployNoWait(t *testing.T) {
 		t.Fatalf("--no-wait returns after apply: %s", r)
 	}
 }
+
+// TestDeployExecCredentialPlugin: a kubeconfig whose user is an exec
+// credential plugin (as EKS, GKE and OIDC logins are) works as with kubectl.
+func TestDeployExecCredentialPlugin(t *testing.T) {
+	token := kubectl(t, "config", "view", "--raw", "--minify", "-o", "jsonpath={.users[0].user.token}")
+	server := kubectl(t, "config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}")
+	ca := kubectl(t, "config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}")
+	if token == "" || server == "" {
+		t.Fatal("the admin kubeconfig has no token or server")
+	}
+	dir := t.TempDir()
+	plugin := filepath.Join(dir, "credential-plugin")
+	calls := filepath.Join(dir, "calls")
+	os.WriteFile(plugin, []byte(`#!/bin/sh
+echo called >> `+calls+`
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "`+token+`"
+`), 0o755)
+	config := filepath.Join(dir, "kubeconfig")
+	os.WriteFile(config, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: e2e, cluster: {server: "`+server+`", certificate-authority-data: "`+ca+`"}}]
+users:
+  - name: plugin
+    user:
+      exec:
+        apiVersion: client.authentication.k8s.io/v1
+        command: `+plugin+`
+        interactiveMode: Never
+contexts: [{name: through-plugin, context: {cluster: e2e, user: plugin}}]
+current-context: through-plugin
+`), 0o600)
+	app, ns := webApp(t), namespace(t)
+	r := run(t, app, []string{"KUBECONFIG=" + config}, "deploy", "app.yaml", ns, "-s", "IMAGE_TAG=1", "--no-wait")
+	if r.code != 0 {
+		t.Fatalf("deploy through an exec credential plugin: %s", r)
+	}
+	if data, err := os.ReadFile(calls); err != nil || !strings.Contains(string(data), "called") {
+		t.Errorf("the credential plugin was not run (%v)", err)
+	}
+}
