@@ -175,7 +175,7 @@ func tail(ctx context.Context, c *cluster.Client, ns, pod string, opts cluster.L
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<10)
 	n := 0
 	for sc.Scan() {
-		b.WriteString("  | " + textsafe.Escape(sc.Text()) + "\n")
+		b.WriteString("  | " + textsafe.EscapeKeepTabs(sc.Text()) + "\n")
 		n++
 	}
 	if n == 0 {

@@ -567,7 +567,7 @@ func (f *jobFollower) open(r *jobRun, l *containerLog, id string, previous, foll
 					skip--
 					return
 				}
-				f.out.line(l.prefix + escapeLogLine(line))
+				f.out.line(l.prefix + textsafe.EscapeKeepTabs(line))
 				n++
 				l.last.Store(time.Now().UnixNano())
 				select {
@@ -915,17 +915,4 @@ func runeStart(b []byte, n int) int {
 		}
 	}
 	return n
-}
-
-// escapeLogLine makes a log line safe to print, as tail does, but keeps
-// its tabs: stack traces indent with them.
-func escapeLogLine(s string) string {
-	if !strings.Contains(s, "\t") {
-		return textsafe.Escape(s)
-	}
-	parts := strings.Split(s, "\t")
-	for i, p := range parts {
-		parts[i] = textsafe.Escape(p)
-	}
-	return strings.Join(parts, "\t")
 }

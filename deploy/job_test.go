@@ -347,17 +347,3 @@ func TestReadLinesError(t *testing.T) {
 		t.Errorf("lines = %q, want %q", got, want)
 	}
 }
-
-func TestEscapeLogLine(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"\tat main.go:42", "\tat main.go:42"},
-		{"red \x1b[31mERROR\x1b[0m\tx", `red \x1b[31mERROR\x1b[0m` + "\tx"},
-		{"bell\a", `bell\a`},
-	}
-	for _, tt := range tests {
-		if got := escapeLogLine(tt.in); got != tt.want {
-			t.Errorf("escapeLogLine(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -267,17 +267,11 @@ type rendered struct {
 }
 
 func (c *deployCmd) renderAndEdit(a *app, template, ns string) (*rendered, error) {
-	vars, err := c.vars(a.workDir)
+	opts, err := c.options(a.workDir, ns)
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.renderFor(template, c.baseDir, engine.Options{
-		Namespace: ns, Vars: vars, RootDir: c.root, Strict: c.strict,
-		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
-	})
-	if !c.quiet && res != nil {
-		report.WriteText(a.stderr, res.Warnings, a.color())
-	}
+	res, err := a.renderTemplate(template, c.baseDir, opts, c.quiet)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
-	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/report"
 )
 
@@ -117,17 +116,11 @@ func (c *diffCmd) run(a *app, args []string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	vars, err := c.vars(a.workDir)
+	renderOpts, err := c.options(a.workDir, ns)
 	if err != nil {
 		return false, err
 	}
-	res, err := a.renderFor(template, c.baseDir, engine.Options{
-		Namespace: ns, Vars: vars, RootDir: c.root, Strict: c.strict,
-		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
-	})
-	if !c.quiet && res != nil {
-		report.WriteText(a.stderr, res.Warnings, a.color())
-	}
+	res, err := a.renderTemplate(template, c.baseDir, renderOpts, c.quiet)
 	if err != nil {
 		return false, err
 	}

@@ -17,8 +17,6 @@ import (
 	"github.com/eastern-k8s/eastern/cluster"
 	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
-	"github.com/eastern-k8s/eastern/engine"
-	"github.com/eastern-k8s/eastern/report"
 )
 
 const jobUsage = `Run a template's Job once for an image tag: apply it, stream its log, delete it.
@@ -162,21 +160,15 @@ func (c *jobCmd) prepare(a *app, args []string) (*jobPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	vars, err := c.vars(a.workDir)
+	opts, err := c.options(a.workDir, ns)
 	if err != nil {
 		return nil, err
 	}
-	if old, ok := vars["IMAGE_TAG"]; ok && old != tag && !c.quiet {
+	if old, ok := opts.Vars["IMAGE_TAG"]; ok && old != tag && !c.quiet {
 		a.failed("job", fmt.Errorf("warning: TAG %q replaces IMAGE_TAG=%q given with -s or --values", tag, old))
 	}
-	vars["IMAGE_TAG"] = tag
-	res, err := a.renderFor(template, "", engine.Options{
-		Namespace: ns, Vars: vars, RootDir: c.root, Strict: c.strict,
-		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
-	})
-	if !c.quiet && res != nil {
-		report.WriteText(a.stderr, res.Warnings, a.color())
-	}
+	opts.Vars["IMAGE_TAG"] = tag
+	res, err := a.renderTemplate(template, "", opts, c.quiet)
 	if err != nil {
 		return nil, err
 	}

@@ -82,19 +82,11 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	vars, err := c.vars(a.workDir)
+	opts, err := c.options(a.workDir, ns)
 	if err != nil {
 		return err
 	}
-	opts := engine.Options{
-		Namespace: ns, Vars: vars, RootDir: c.root, Strict: c.strict,
-		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), WorkDir: a.workDir,
-	}
-
-	res, err := a.renderFor(template, c.baseDir, opts)
-	if !c.quiet && res != nil {
-		report.WriteText(a.stderr, res.Warnings, a.color())
-	}
+	res, err := a.renderTemplate(template, c.baseDir, opts, c.quiet)
 	if err != nil {
 		return err
 	}
@@ -116,6 +108,28 @@ func isFindings(err error) bool {
 	_, many := errors.AsType[diag.Findings](err)
 	_, one := errors.AsType[*diag.Finding](err)
 	return many || one
+}
+
+// options are the engine options the render flags give for namespace ns.
+func (f *renderFlags) options(workDir, ns string) (engine.Options, error) {
+	vars, err := f.vars(workDir)
+	if err != nil {
+		return engine.Options{}, err
+	}
+	return engine.Options{
+		Namespace: ns, Vars: vars, RootDir: f.root, Strict: f.strict,
+		MaxLoads: int(f.maxLoads), MaxOutput: int64(f.maxOutput), WorkDir: workDir,
+	}, nil
+}
+
+// renderTemplate is renderFor that prints the render's warnings to
+// standard error, unless quiet.
+func (a *app) renderTemplate(template, baseDir string, opts engine.Options, quiet bool) (*engine.Result, error) {
+	res, err := a.renderFor(template, baseDir, opts)
+	if !quiet && res != nil {
+		report.WriteText(a.stderr, res.Warnings, a.color())
+	}
+	return res, err
 }
 
 // renderFor renders template (or standard input for "" and "-") with opts.

@@ -60,13 +60,13 @@ func Write(w io.Writer, from, to string, a, b []string, edits []Edit, f Format) 
 	}
 	line := func(color, prefix, text string) {
 		content, newline := strings.CutSuffix(text, "\n")
-		paint(color, prefix+escape(content))
+		paint(color, prefix+textsafe.EscapeKeepTabs(content))
 		if !newline {
 			out.WriteString("\\ No newline at end of file\n")
 		}
 	}
-	paint(colorHeader, "--- "+escape(from))
-	paint(colorHeader, "+++ "+escape(to))
+	paint(colorHeader, "--- "+textsafe.EscapeKeepTabs(from))
+	paint(colorHeader, "+++ "+textsafe.EscapeKeepTabs(to))
 	for _, h := range hunks(len(a), len(b), edits, f.Context) {
 		paint(colorHunk, "@@ -"+span(h.a0, h.a1-h.a0)+" +"+span(h.b0, h.b1-h.b0)+" @@")
 		i := h.a0
@@ -128,16 +128,4 @@ func span(start, n int) string {
 		return strconv.Itoa(start + 1)
 	}
 	return strconv.Itoa(start+1) + "," + strconv.Itoa(n)
-}
-
-// escape is textsafe.Escape but for tabs, which terminals only move over.
-func escape(s string) string {
-	if !strings.Contains(s, "\t") {
-		return textsafe.Escape(s)
-	}
-	parts := strings.Split(s, "\t")
-	for i, p := range parts {
-		parts[i] = textsafe.Escape(p)
-	}
-	return strings.Join(parts, "\t")
 }

@@ -20,6 +20,24 @@ import (
 // unquoting: doubling it would garble every Windows path, and a literal
 // "\x1b" in the input can only ever look like an escape, never act as one.
 func Escape(s string) string {
+	return escape(s)
+}
+
+// EscapeKeepTabs is Escape but for tabs, which a terminal only moves over:
+// for lines shown as they were written, such as logs and diffs, whose
+// stack traces and YAML indent with them.
+func EscapeKeepTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return escape(s)
+	}
+	parts := strings.Split(s, "\t")
+	for i, p := range parts {
+		parts[i] = escape(p)
+	}
+	return strings.Join(parts, "\t")
+}
+
+func escape(s string) string {
 	i := firstUnsafe(s)
 	if i < 0 {
 		return s

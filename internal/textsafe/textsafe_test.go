@@ -45,3 +45,17 @@ func TestEscapeUnchanged(t *testing.T) {
 		t.Errorf("Escape of safe text allocates %v times, want 0", allocs)
 	}
 }
+
+func TestEscapeKeepTabs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"\tat main.go:42", "\tat main.go:42"},
+		{"red \x1b[31mERROR\x1b[0m\tx", `red \x1b[31mERROR\x1b[0m` + "\tx"},
+		{"bell\a", `bell\a`},
+	}
+	for _, tt := range tests {
+		if got := EscapeKeepTabs(tt.in); got != tt.want {
+			t.Errorf("EscapeKeepTabs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
