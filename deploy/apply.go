@@ -227,6 +227,9 @@ func rejection(o *Object, err error) (diag.Findings, bool) {
 		return nil, false
 	}
 	st := status.Status()
+	if f, ok := typedPatchError(o, st.Message); ok {
+		return diag.Findings{f}, true
+	}
 	switch st.Reason {
 	case metav1.StatusReasonInvalid, metav1.StatusReasonBadRequest, metav1.StatusReasonConflict,
 		metav1.StatusReasonRequestEntityTooLarge, metav1.StatusReasonAlreadyExists:
@@ -256,6 +259,30 @@ func rejection(o *Object, err error) (diag.Findings, bool) {
 			Message: "the API server rejected it: " + oneLine(msg)})
 	}
 	return fs, true
+}
+
+// typedPatchError reads the API server's answer to an apply whose field
+// has the wrong type for the schema, "failed to create typed patch object
+// (ns/name; /v1, Kind=ConfigMap): .data.key: expected string, got
+// &value.valueUnstructured{Value:123}", as a finding at that field.
+func typedPatchError(o *Object, msg string) (*diag.Finding, bool) {
+	const prefix = "failed to create typed patch object"
+	rest, ok := strings.CutPrefix(msg, prefix)
+	if !ok {
+		return nil, false
+	}
+	_, detail, ok := strings.Cut(rest, "): ")
+	field, why, found := strings.Cut(detail, ": ")
+	if !ok || !found || !strings.HasPrefix(field, ".") {
+		return nil, false
+	}
+	if i := strings.Index(why, ", got &value."); i >= 0 {
+		why = why[:i] // Go syntax of the server's internals: noise
+	}
+	field = strings.TrimPrefix(field, ".")
+	pos, chain := o.Position(field)
+	return &diag.Finding{Severity: diag.Error, Rule: RuleServer, Pos: pos, Chain: chain, Object: o.Label(), Field: field,
+		Message: "the API server rejected it: " + oneLine(why)}, true
 }
 
 func oneLine(s string) string {

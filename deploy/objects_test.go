@@ -131,3 +131,17 @@ just text
 		}
 	}
 }
+
+func TestTypedPatchError(t *testing.T) {
+	objs, err := Parse([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: num\ndata:\n  key: 123\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := typedPatchError(objs[0], `failed to create typed patch object (default/num; /v1, Kind=ConfigMap): .data.key: expected string, got &value.valueUnstructured{Value:123}`)
+	if !ok || f.Pos.Line != 6 || f.Field != "data.key" || f.Message != "the API server rejected it: expected string" {
+		t.Errorf("typedPatchError = %+v, %v", f, ok)
+	}
+	if _, ok := typedPatchError(objs[0], "something else"); ok {
+		t.Error("another message was read as a typed patch error")
+	}
+}
