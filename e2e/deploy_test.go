@@ -177,6 +177,12 @@ spec:
 			t.Errorf("the timeout report lacks %q:\n%s", want, r.stderr)
 		}
 	}
+
+	// Without an idle timeout, the deadline ends the wait.
+	r = run(t, dir, nil, "deploy", "app.yaml", ns, "--timeout", "0", "--deadline", "3s")
+	if r.code != 2 || !strings.Contains(r.stderr, "timed out: the rollouts did not finish within 3s (--deadline); waiting for Deployment/stuck") {
+		t.Fatalf("--deadline: want exit 2 naming it, got %s", r)
+	}
 }
 
 func TestDeployDryRunServerRejectsAtTemplateLine(t *testing.T) {
