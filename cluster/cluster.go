@@ -56,6 +56,9 @@ type Client struct {
 	// context ("in-cluster" without one) and the server's URL.
 	Context string
 	Server  string
+	// Namespace is the context's namespace, as kubectl takes it when no
+	// -n is given: "default" when the context names none.
+	Namespace string
 
 	dynamic dynamic.Interface
 	rest    rest.Interface
@@ -101,7 +104,10 @@ func Connect(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, configError(err)
 	}
-	c := &Client{Context: "in-cluster", Server: cfg.Host, resources: map[schema.GroupVersion]*resourceList{}}
+	c := &Client{Context: "in-cluster", Server: cfg.Host, Namespace: "default", resources: map[schema.GroupVersion]*resourceList{}}
+	if ns, _, err := loader.Namespace(); err == nil && ns != "" {
+		c.Namespace = ns
+	}
 	if raw, err := loader.RawConfig(); err == nil && len(raw.Contexts) > 0 {
 		c.Context = raw.CurrentContext
 		if opts.Context != "" {
@@ -165,6 +171,14 @@ func (c *Client) Where() string {
 func (c *Client) wrap(err error) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return context.Canceled // interrupted: the caller says so
+	}
+	if msg := err.Error(); strings.Contains(msg, "getting credentials: ") {
+		// An exec credential plugin (aws eks get-token, kubelogin) failed.
+		_, why, _ := strings.Cut(msg, "getting credentials: ")
+		return &Error{Err: err, msg: fmt.Sprintf("the kubeconfig's credential plugin failed, %s: %s", c.Where(), oneLine(why))}
 	}
 	if _, ok := errors.AsType[*url.Error](err); ok {
 		return &Error{Err: err, msg: fmt.Sprintf("cannot reach the cluster, %s: %s", c.Where(), rootCause(err))}

@@ -37,7 +37,17 @@ type ApplyOptions struct {
 	Labels map[string]string
 	// Progress is told about each object applied; nil: nothing.
 	Progress func(Applied)
+	// Skipped is told about each object a dry run cannot check, and why:
+	// its CustomResourceDefinition or Namespace is created by this very
+	// deploy. nil: nothing.
+	Skipped func(o *Object, why string)
 }
+
+// requestTimeout bounds one apply request. Requests are not cancelled
+// when the caller's context is (Ctrl-C, SIGTERM): one the server may
+// already have carried out would leave the caller not knowing whether the
+// object was applied. Apply stops before the next object instead.
+const requestTimeout = time.Minute
 
 // Applied is an object the server accepted, with its answer.
 type Applied struct {
@@ -47,14 +57,17 @@ type Applied struct {
 }
 
 // Label names the applied object the way kubectl does: "deployment.apps/web".
-func (a Applied) Label() string { return kindLabel(a.Object.GVK(), a.Object.GetName()) }
+func (a Applied) Label() string { return a.Object.KubectlName() }
+
+// KubectlName names the object as kubectl's messages do: "deployment.apps/web".
+func (o *Object) KubectlName() string { return kindLabel(o.GVK().GroupKind(), o.GetName()) }
 
 // kindLabel is kubectl's name for an object: its kind in lower case, its
 // group, its name.
-func kindLabel(gvk schema.GroupVersionKind, name string) string {
-	kind := strings.ToLower(gvk.Kind)
-	if gvk.Group != "" {
-		kind += "." + gvk.Group
+func kindLabel(gk schema.GroupKind, name string) string {
+	kind := strings.ToLower(gk.Kind)
+	if gk.Group != "" {
+		kind += "." + gk.Group
 	}
 	return kind + "/" + name
 }
@@ -77,13 +90,26 @@ func Apply(ctx context.Context, c *cluster.Client, objs []*Object, opts ApplyOpt
 	if err != nil {
 		return nil, err
 	}
+	createdNamespaces := map[string]bool{}
+	for _, step := range plan {
+		if step.obj.GVK().GroupKind() == namespaceGVK.GroupKind() {
+			createdNamespaces[step.obj.GetName()] = true
+		}
+	}
+	skip := func(o *Object, why string) {
+		if opts.Skipped != nil {
+			opts.Skipped(o, why)
+		}
+	}
 	var applied []Applied
 	var rejected diag.Findings
 	for _, step := range plan {
+		if err := ctx.Err(); err != nil {
+			return applied, err
+		}
 		if step.deferred {
 			if opts.DryRun {
-				// Its CustomResourceDefinition is created by this very
-				// deploy: a dry run cannot have the server check it.
+				skip(step.obj, "its CustomResourceDefinition is created by this deploy")
 				continue
 			}
 			m, err := servedMapping(ctx, c, step.obj.GVK())
@@ -94,6 +120,10 @@ func Apply(ctx context.Context, c *cluster.Client, objs []*Object, opts ApplyOpt
 			setNamespace(step.obj, m.Namespaced, opts.Namespace)
 		}
 		live, err := applyOne(ctx, c, step, opts)
+		if opts.DryRun && createdNamespaces[step.obj.GetNamespace()] && namespaceNotFound(err) {
+			skip(step.obj, "its Namespace is created by this deploy")
+			continue
+		}
 		if err != nil {
 			fs, ok := rejection(step.obj, err)
 			if !ok {
@@ -215,7 +245,20 @@ func applyOne(ctx context.Context, c *cluster.Client, s step, opts ApplyOptions)
 	if opts.DryRun {
 		ao.DryRun = []string{metav1.DryRunAll}
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+	defer cancel()
 	return c.Resource(s.mapping, s.obj.GetNamespace()).Apply(ctx, s.obj.GetName(), s.obj.Unstructured, ao)
+}
+
+// namespaceNotFound reports whether err says the object's namespace does
+// not exist.
+func namespaceNotFound(err error) bool {
+	var status apierrors.APIStatus
+	if !apierrors.IsNotFound(err) || !errors.As(err, &status) {
+		return false
+	}
+	d := status.Status().Details
+	return d != nil && d.Kind == "namespaces"
 }
 
 // rejection turns the server's refusal of an object into findings at the
@@ -249,8 +292,11 @@ func rejection(o *Object, err error) (diag.Findings, bool) {
 				continue
 			}
 			pos, chain := o.Position(strings.TrimPrefix(cause.Field, "."))
-			fs = append(fs, &diag.Finding{Severity: diag.Error, Rule: RuleServer, Pos: pos, Chain: chain, Object: o.Label(), Field: cause.Field,
-				Message: "the API server rejected it: " + oneLine(cause.Message)})
+			msg := "the API server rejected it: " + oneLine(cause.Message)
+			if st.Reason == metav1.StatusReasonConflict {
+				msg += " (--force-conflicts takes the fields over)"
+			}
+			fs = append(fs, &diag.Finding{Severity: diag.Error, Rule: RuleServer, Pos: pos, Chain: chain, Object: o.Label(), Field: cause.Field, Message: msg})
 		}
 	}
 	if len(fs) == 0 {

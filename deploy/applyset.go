@@ -497,11 +497,7 @@ type member struct {
 // label names the member the way kubectl prints it, "deployment.apps/web",
 // with its namespace when it is not the set's.
 func (m member) label(home string) string {
-	l := strings.ToLower(m.gk.Kind)
-	if m.gk.Group != "" {
-		l += "." + m.gk.Group
-	}
-	l += "/" + m.obj.GetName()
+	l := kindLabel(m.gk, m.obj.GetName())
 	if ns := m.obj.GetNamespace(); ns != "" && ns != home {
 		l += " in namespace " + ns
 	}
@@ -517,8 +513,9 @@ func (m member) label(home string) string {
 // to delete has owner references (the specification calls that an
 // ownership conflict) or is the namespace that holds the parent. With dryRun
 // the server checks each deletion without making it, and the parent stays
-// as it is. Prune must follow Begin.
-func (s *ApplySet) Prune(ctx context.Context, c *cluster.Client, applied []Applied, dryRun bool, deleted func(label string)) error {
+// as it is. Prune must follow Begin. deleted is told each member deleted,
+// with a note when its deletion waits for finalizers.
+func (s *ApplySet) Prune(ctx context.Context, c *cluster.Client, applied []Applied, dryRun bool, deleted func(label, note string)) error {
 	if !s.begun {
 		return errors.New("the ApplySet's Prune was called before Begin")
 	}
@@ -531,6 +528,16 @@ func (s *ApplySet) Prune(ctx context.Context, c *cluster.Client, applied []Appli
 	}
 	background := metav1.DeletePropagationBackground
 	for _, m := range stale {
+		var note string
+		if f := m.obj.GetFinalizers(); len(f) > 0 {
+			note = "its deletion waits for the finalizers " + strings.Join(f, ", ")
+		}
+		if m.obj.GetDeletionTimestamp() != nil {
+			if deleted != nil && !dryRun {
+				deleted(m.label(s.namespace), strings.TrimSuffix("already being deleted; "+note, "; "))
+			}
+			continue
+		}
 		uid := m.obj.GetUID()
 		opts := metav1.DeleteOptions{PropagationPolicy: &background, Preconditions: &metav1.Preconditions{UID: &uid}}
 		if dryRun {
@@ -546,7 +553,7 @@ func (s *ApplySet) Prune(ctx context.Context, c *cluster.Client, applied []Appli
 			return fmt.Errorf("pruning %s: %w", m.label(s.namespace), c.Wrap(err))
 		}
 		if deleted != nil {
-			deleted(m.label(s.namespace))
+			deleted(m.label(s.namespace), note)
 		}
 	}
 	if dryRun {
@@ -665,3 +672,36 @@ func (s *ApplySet) checkStale(stale []member) error {
 
 // compareKinds orders group-kinds by their written form.
 func compareKinds(a, b schema.GroupKind) int { return strings.Compare(a.String(), b.String()) }
+
+// Pruned is what a --prune deploy of objs would delete, as deletions for a
+// diff. Nothing changes: the parent's update is a dry run.
+func (s *ApplySet) Pruned(ctx context.Context, c *cluster.Client, objs []*Object, opts ApplyOptions) ([]Change, error) {
+	steps, err := prepare(ctx, c, objs, opts)
+	if err != nil {
+		return nil, err
+	}
+	var applied []Applied
+	for _, st := range steps {
+		if !st.deferred {
+			applied = append(applied, Applied{Object: st.obj, Mapping: st.mapping})
+		}
+	}
+	if err := s.Begin(ctx, c, objs, true); err != nil {
+		return nil, err
+	}
+	stale, err := s.stale(ctx, c, applied)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	for _, m := range stale {
+		ch, err := Compare(m.obj, nil)
+		if err != nil {
+			return nil, err
+		}
+		ch.Namespace, ch.Label, ch.From, ch.To = opts.Namespace, m.label(s.namespace), sideLive, sideEastern
+		ch.Note = "pruned by --prune"
+		changes = append(changes, ch)
+	}
+	return changes, nil
+}

@@ -88,7 +88,7 @@ func Diff(ctx context.Context, c *cluster.Client, objs []*Object, opts ApplyOpti
 	var changes []Change
 	var rejected diag.Findings
 	for _, s := range plan {
-		ch := Change{Namespace: opts.Namespace, Label: kindLabel(s.obj.GVK(), s.obj.GetName()), From: sideLive, To: sideEastern}
+		ch := Change{Namespace: opts.Namespace, Label: s.obj.KubectlName(), From: sideLive, To: sideEastern}
 		var live, planned *unstructured.Unstructured
 		if s.deferred {
 			gvk := s.obj.GVK()
@@ -401,6 +401,8 @@ func WriteDiff(w io.Writer, changes []Change, color bool) error {
 			from, to = from+" (does not exist)", to+" (new: "+ch.Note+")"
 		case ch.Action == Created:
 			from, to = from+" (does not exist)", to+" (new)"
+		case ch.Action == Deleted && ch.Note != "":
+			to += " (deleted: " + ch.Note + ")"
 		case ch.Action == Deleted:
 			to += " (deleted)"
 		}

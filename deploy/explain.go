@@ -121,6 +121,18 @@ func podState(p *unstructured.Unstructured) string {
 func warnings(ctx context.Context, c *cluster.Client, ns string, names map[string]bool) []string {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	// A rollout fails as soon as a pod's state says so; the kubelet's
+	// event about it is often a moment behind.
+	for range 2 {
+		if events := warningsNow(ctx, c, ns, names); len(events) > 0 || ctx.Err() != nil {
+			return events
+		}
+		sleep(ctx, time.Second)
+	}
+	return warningsNow(ctx, c, ns, names)
+}
+
+func warningsNow(ctx context.Context, c *cluster.Client, ns string, names map[string]bool) []string {
 	list, err := c.Resource(eventMapping, ns).List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
 	if err != nil {
 		return []string{"(events could not be read: " + c.Wrap(err).Error() + ")"}

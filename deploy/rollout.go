@@ -27,6 +27,9 @@ type WaitOptions struct {
 	// (a terminal) instead of printing a line per change (a CI log).
 	Out  io.Writer
 	Live bool
+	// Width is the terminal's width: a live line longer than that is cut,
+	// since a line that wraps breaks the redraw. 0: unknown.
+	Width int
 	// LogLines is how many log lines of each failing container a failure
 	// shows; 0 is 50.
 	LogLines int
@@ -83,7 +86,7 @@ func Wait(ctx context.Context, c *cluster.Client, applied []Applied, opts WaitOp
 	if len(ws) == 0 {
 		return nil
 	}
-	show := newProgress(opts.Out, opts.Live, len(ws))
+	show := newProgress(opts.Out, opts.Live, opts.Width, len(ws))
 	var idle <-chan time.Time
 	var timer *time.Timer
 	if opts.Timeout > 0 {
@@ -231,7 +234,10 @@ func (w *workload) status() (rolloutStatus, error) {
 	default:
 		st = daemonSetStatus(u)
 	}
-	if st.failed == "" && !st.done {
+	// Until the controller has seen the new spec, the revision it names
+	// is the old one: its pods (perhaps the crash loop this deploy fixes)
+	// say nothing about the new rollout.
+	if st.failed == "" && !st.done && observed(u) {
 		pods, err := w.newPods(u)
 		if err != nil {
 			return rolloutStatus{}, err

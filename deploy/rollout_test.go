@@ -140,7 +140,7 @@ status:
 
 func TestProgressLines(t *testing.T) {
 	var log bytes.Buffer
-	p := newProgress(&log, false, 2)
+	p := newProgress(&log, false, 0, 2)
 	p.draw([]string{"a: 0 of 2", ""})
 	p.draw([]string{"a: 0 of 2", "b: 1 of 1"})
 	p.draw([]string{"a: 0 of 2", "b: 1 of 1"})
@@ -150,7 +150,7 @@ func TestProgressLines(t *testing.T) {
 	}
 
 	var term bytes.Buffer
-	p = newProgress(&term, true, 2)
+	p = newProgress(&term, true, 0, 2)
 	p.draw([]string{"a: 0 of 2", "b: 0 of 1"})
 	p.draw([]string{"a: 1 of 2", "b: 0 of 1"})
 	want := "\x1b[2Ka: 0 of 2\n\x1b[2Kb: 0 of 1\n" + "\x1b[2A\x1b[2Ka: 1 of 2\n\x1b[2Kb: 0 of 1\n"
@@ -159,5 +159,13 @@ func TestProgressLines(t *testing.T) {
 	}
 	if strings.Count(term.String(), "\x1b[2A") != 1 {
 		t.Error("the first draw must not move the cursor up")
+	}
+
+	var narrow bytes.Buffer
+	p = newProgress(&narrow, true, 10, 1)
+	p.draw([]string{"Deployment/a-long-name: 1 of 2 updated"})
+	p.draw([]string{"short"})
+	if got, want := narrow.String(), "\x1b[2KDeployme…\n\x1b[1A\x1b[2Kshort\n"; got != want {
+		t.Errorf("a line wider than the terminal:\n got %q\nwant %q", got, want)
 	}
 }

@@ -268,7 +268,7 @@ spec:
 	if crd < 0 || widget < 0 || crd > widget {
 		t.Errorf("want the CRD applied before its resource:\n%s", r.stdout)
 	}
-	if got := kubectl(t, "get", "widget", "gear", "-n", ns, "-o", "jsonpath={.spec.size}"); got != "3" {
+	if got := kubectl(t, "get", "widgets.example.com", "gear", "-n", ns, "-o", "jsonpath={.spec.size}"); got != "3" {
 		t.Errorf("widget spec.size = %q", got)
 	}
 }
@@ -386,5 +386,11 @@ current-context: through-plugin
 	}
 	if data, err := os.ReadFile(calls); err != nil || !strings.Contains(string(data), "called") {
 		t.Errorf("the credential plugin was not run (%v)", err)
+	}
+
+	os.WriteFile(plugin, []byte("#!/bin/sh\necho 'token expired' >&2\nexit 1\n"), 0o755)
+	r = run(t, app, []string{"KUBECONFIG=" + config}, "deploy", "app.yaml", ns, "-s", "IMAGE_TAG=1", "--no-wait")
+	if want := `eastern deploy: the kubeconfig's credential plugin failed, context "through-plugin"`; r.code != 1 || !strings.Contains(r.stderr, "token expired\n"+want) {
+		t.Errorf("a failing credential plugin: want exit 1 and a line starting %q, got %s", want, r)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/eastern-k8s/eastern/cluster"
 	"github.com/eastern-k8s/eastern/deploy"
@@ -69,4 +70,32 @@ func versionNumber() string {
 		return f[1]
 	}
 	return "dev"
+}
+
+// stdoutWidth is the width of the terminal on standard output, 0 when it
+// is none or does not say.
+func (a *app) stdoutWidth() int {
+	if !a.stdoutTerminal {
+		return 0
+	}
+	w, _, err := term.GetSize(int(os.Stdout.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// namespace is the NAMESPACE argument or -n, as for render; without
+// either, the kubeconfig context's namespace, as kubectl takes it. The
+// client is returned when it had to be made for that, else nil.
+func (f *clusterFlags) namespace(a *app, positional, flag []string) (string, *cluster.Client, error) {
+	if len(positional) > 0 || len(flag) > 0 {
+		ns, err := namespaceArg(positional, flag)
+		return ns, nil, err
+	}
+	client, err := f.connect(a)
+	if err != nil {
+		return "", nil, err
+	}
+	return client.Namespace, client, nil
 }

@@ -30,7 +30,8 @@ Usage:
 
 Every object is applied with server-side apply (field manager "eastern"):
 Namespaces and CustomResourceDefinitions first, then the rest in manifest
-order. Objects that name no namespace go into NAMESPACE. Then eastern waits
+order. Objects that name no namespace go into NAMESPACE, by default the
+kubeconfig context's namespace, as with kubectl. Then eastern waits
 for every Deployment, StatefulSet and DaemonSet to finish rolling out, and
 when one fails or stalls it shows the pods that are not ready, the Warning
 events and the last log lines of the failing containers.
@@ -74,6 +75,7 @@ func (a *app) deploy(args []string) int {
 	fs := pflag.NewFlagSet("deploy", pflag.ContinueOnError)
 	c.renderFlags.register(fs, false)
 	c.clusterFlags.register(fs)
+	fs.Lookup("namespace").Usage = "`NAMESPACE` to deploy to, the value of ${NAMESPACE} (default: the kubeconfig context's namespace, as for kubectl)"
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR`")
 	fs.BoolVar(&c.noLint, "no-lint", false, "apply without linting the render first")
 	fs.BoolVar(&c.force, "force-conflicts", false, "take over fields that another field manager owns instead of failing")
@@ -152,7 +154,10 @@ func (c *deployCmd) run(a *app, args []string) error {
 		return diag.Usagef("--dry-run: want server, not %q", c.dryRun)
 	}
 	dryRun := c.dryRun == "server"
-	ns, err := namespaceArg(args[1:], c.namespaces)
+	if c.timeout < 0 || c.deadline < 0 {
+		return diag.Usagef("--timeout and --deadline take a duration of 0 or more")
+	}
+	ns, client, err := c.clusterFlags.namespace(a, args[1:], c.namespaces)
 	if err != nil {
 		return err
 	}
@@ -165,9 +170,10 @@ func (c *deployCmd) run(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	client, err := c.connect(a)
-	if err != nil {
-		return err
+	if client == nil {
+		if client, err = c.connect(a); err != nil {
+			return err
+		}
 	}
 	ctx, stop := interruptible()
 	defer stop()
@@ -183,11 +189,13 @@ func (c *deployCmd) run(a *app, args []string) error {
 		opts.Labels = set.Labels()
 	}
 	if c.diff {
-		changes, err := deploy.Diff(ctx, client, objs, opts)
+		changes, err := diffAll(ctx, client, objs, opts, set)
 		if err != nil {
 			return err
 		}
-		deploy.WriteDiff(a.stdout, changes, a.stdoutColor())
+		if err := deploy.WriteDiff(a.stdout, changes, a.stdoutColor()); err != nil {
+			return fmt.Errorf("writing standard output: %w", err)
+		}
 	}
 	if set != nil {
 		if err := set.Begin(ctx, client, objs, dryRun); err != nil {
@@ -199,7 +207,13 @@ func (c *deployCmd) run(a *app, args []string) error {
 		verb = "valid (server dry run)"
 	}
 	opts.Progress = func(o deploy.Applied) { fmt.Fprintf(a.stdout, "%s %s\n", o.Label(), verb) }
+	opts.Skipped = func(o *deploy.Object, why string) {
+		fmt.Fprintf(a.stdout, "%s not checked: %s\n", o.KubectlName(), why)
+	}
 	applied, err := deploy.Apply(ctx, client, objs, opts)
+	if errors.Is(err, context.Canceled) {
+		err = errors.New("interrupted while applying")
+	}
 	if err != nil {
 		if dryRun {
 			return err
@@ -211,9 +225,18 @@ func (c *deployCmd) run(a *app, args []string) error {
 		if dryRun {
 			pruned = "would be pruned (server dry run)"
 		}
-		err := set.Prune(ctx, client, applied, dryRun, func(label string) {
-			fmt.Fprintf(a.stdout, "%s %s\n", label, pruned)
+		err := set.Prune(ctx, client, applied, dryRun, func(label, note string) {
+			if note != "" {
+				note = " (" + note + ")"
+			}
+			fmt.Fprintf(a.stdout, "%s %s%s\n", label, pruned, note)
 		})
+		if errors.Is(err, context.Canceled) {
+			err = errors.New("interrupted while pruning")
+		}
+		if err != nil && dryRun {
+			return err
+		}
 		if err != nil {
 			return &partialError{err: err, applied: applied}
 		}
@@ -222,7 +245,8 @@ func (c *deployCmd) run(a *app, args []string) error {
 		return nil
 	}
 	err = deploy.Wait(ctx, client, applied, deploy.WaitOptions{
-		Timeout: c.timeout, Deadline: c.deadline, Out: a.stdout, Live: a.stdoutTerminal && a.getenv("TERM") != "dumb",
+		Timeout: c.timeout, Deadline: c.deadline, Out: a.stdout,
+		Live: a.stdoutTerminal && a.getenv("TERM") != "dumb", Width: a.stdoutWidth(),
 	})
 	if errors.Is(err, context.Canceled) {
 		return &partialError{err: errors.New("interrupted while waiting for the rollouts"), applied: applied}

@@ -3,11 +3,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/pflag"
 
+	"github.com/eastern-k8s/eastern/cluster"
 	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/report"
@@ -74,6 +76,7 @@ func (a *app) diff(args []string) int {
 	fs.BoolVar(&c.live, "live", false, "compare with the objects in the cluster (required)")
 	c.renderFlags.register(fs, false)
 	c.clusterFlags.register(fs)
+	fs.Lookup("namespace").Usage = "`NAMESPACE` to deploy to, the value of ${NAMESPACE} (default: the kubeconfig context's namespace, as for kubectl)"
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR`")
 	fs.BoolVar(&c.prune, "prune", false, "compare as deploy --prune applies: with the ApplySet's label on every object")
 	fs.StringVar(&c.applyset, "applyset", "", "`NAME` of the ApplySet parent Secret for --prune (default: from the template's path)")
@@ -106,7 +109,7 @@ func (c *diffCmd) run(a *app, args []string) (bool, error) {
 	if len(args) < 1 || len(args) > 2 {
 		return false, diag.Usagef("want TEMPLATE [NAMESPACE]")
 	}
-	ns, err := namespaceArg(args[1:], c.namespaces)
+	ns, client, err := c.clusterFlags.namespace(a, args[1:], c.namespaces)
 	if err != nil {
 		return false, err
 	}
@@ -128,9 +131,10 @@ func (c *diffCmd) run(a *app, args []string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	client, err := c.connect(a)
-	if err != nil {
-		return false, err
+	if client == nil {
+		if client, err = c.connect(a); err != nil {
+			return false, err
+		}
 	}
 	ctx, stop := interruptible()
 	defer stop()
@@ -138,7 +142,7 @@ func (c *diffCmd) run(a *app, args []string) (bool, error) {
 	if set != nil {
 		opts.Labels = set.Labels()
 	}
-	changes, err := deploy.Diff(ctx, client, objs, opts)
+	changes, err := diffAll(ctx, client, objs, opts, set)
 	if err != nil {
 		return false, err
 	}
@@ -151,4 +155,15 @@ func (c *diffCmd) run(a *app, args []string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// diffAll is what a deploy of objs would change, with the objects its
+// --prune would delete when set is not nil.
+func diffAll(ctx context.Context, client *cluster.Client, objs []*deploy.Object, opts deploy.ApplyOptions, set *deploy.ApplySet) ([]deploy.Change, error) {
+	changes, err := deploy.Diff(ctx, client, objs, opts)
+	if err != nil || set == nil {
+		return changes, err
+	}
+	pruned, err := set.Pruned(ctx, client, objs, opts)
+	return append(changes, pruned...), err
 }

@@ -136,6 +136,9 @@ func (c *jobCmd) run(a *app, args []string) int {
 	}
 	if out.err != nil {
 		a.failed("job", fmt.Errorf("writing standard output: %v; log lines were lost", out.err))
+		if code == exitOK {
+			code = exitFailed
+		}
 	}
 	return code
 }
