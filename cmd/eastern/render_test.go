@@ -210,6 +210,7 @@ func TestRenderValues(t *testing.T) {
 		// YAML would turn these into 1.1, true and 123; eastern keeps the text.
 		"values.yaml": "VERSION: 1.10\nENABLED: yes\nZIP: \"0123\"\nEMPTY:\nNAME: 'web app'\n",
 		"values.env":  "# comment\nVERSION=1.10\n\nENABLED=yes\nZIP=0123\nEMPTY=\nNAME=web app\n",
+		"prod.env":    "VERSION=3.0\nNAME=prod app\n",
 	})
 	want := "version: 1.10\nenabled: yes\nzip: 0123\nempty: ''\nname: web app\n"
 	tests := []struct {
@@ -221,6 +222,10 @@ func TestRenderValues(t *testing.T) {
 		{"KEY=VALUE lines", []string{"--values", "values.env"}, want},
 		{"-s wins over --values", []string{"--values", "values.yaml", "-s", "VERSION=2.0"}, strings.Replace(want, "1.10", "2.0", 1)},
 		{"-s wins whatever the order", []string{"-s", "VERSION=2.0", "--values", "values.env"}, strings.Replace(want, "1.10", "2.0", 1)},
+		{"-f is --values, and a later file wins", []string{"-f", "values.yaml", "-f", "prod.env"},
+			strings.NewReplacer("1.10", "3.0", "web app", "prod app").Replace(want)},
+		{"-s wins over every file", []string{"-f", "values.yaml", "-s", "NAME=x", "--values", "prod.env"},
+			strings.NewReplacer("1.10", "3.0", "web app", "x").Replace(want)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

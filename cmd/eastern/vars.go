@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ import (
 type renderFlags struct {
 	namespaces []string
 	sets       []string
-	values     string
+	values     []string
 	root       string
 	strict     bool
 	maxLoads   count
@@ -40,7 +41,7 @@ func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
 		fs.StringArrayVarP(&f.namespaces, "namespace", "n", nil, "`NAMESPACE` to render for, the value of ${NAMESPACE} (default \"default\")")
 	}
 	fs.StringArrayVarP(&f.sets, "set", "s", nil, "set a variable: `KEY=VALUE` (repeatable; KEY= sets it empty)")
-	fs.StringVar(&f.values, "values", "", "read variables from `FILE`: a flat YAML map or KEY=VALUE lines (-s wins)")
+	fs.StringArrayVarP(&f.values, "values", "f", nil, "read variables from `FILE`: a flat YAML map or KEY=VALUE lines (repeatable: later files win; -s wins over all)")
 	fs.StringVar(&f.root, "root", "", "every file read must lie inside `DIR` (default: the working directory, or the template's directory when it lies outside)")
 	fs.BoolVar(&f.strict, "strict", false, "treat unset variables as errors")
 	f.maxLoads = engine.DefaultMaxLoads
@@ -105,20 +106,22 @@ func (l nonEmptyList) Set(s string) error {
 	return l.Value.Set(s)
 }
 
-// vars merges --values and -s into one map; -s wins. A relative --values
-// path starts from workDir (the process's working directory when empty).
+// vars merges the --values files, in order, and -s into one map: a later
+// file wins over an earlier one, as with Helm's -f, and -s over all. A
+// relative --values path starts from workDir (the process's working
+// directory when empty).
 func (f *renderFlags) vars(workDir string) (map[string]string, error) {
 	vars := map[string]string{}
-	if f.values != "" {
-		data, err := input.ReadFile(workDir, f.values, input.ConfigLimit)
+	for _, name := range f.values {
+		data, err := input.ReadFile(workDir, name, input.ConfigLimit)
 		if err != nil {
 			return nil, diag.Usagef("--values: %v", err)
 		}
-		fromFile, err := parseValues(f.values, data)
+		fromFile, err := parseValues(name, data)
 		if err != nil {
 			return nil, diag.Usagef("%v", err)
 		}
-		vars = fromFile
+		maps.Copy(vars, fromFile)
 	}
 	for _, s := range f.sets {
 		key, value, ok := strings.Cut(s, "=")

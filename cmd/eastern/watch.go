@@ -135,9 +135,7 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		Color:      a.color(),
 		Debounce:   c.debounce,
 	}
-	if c.values != "" {
-		opts.Inputs = append(opts.Inputs, c.values)
-	}
+	opts.Inputs = append(opts.Inputs, c.values...)
 	if c.noLint {
 		if c.kubeVersion != "" || c.config != "" || c.strictKinds {
 			return opts, diag.Usagef("--kube-version, --config and --strict-kinds have no effect with --no-lint")
