@@ -34,6 +34,9 @@ type Config struct {
 	KubeVersion string
 	// Namespaces are listed in file order.
 	Namespaces []NamespaceConfig
+	// Notes are warnings about the file that do not stop a run: a
+	// kubeVersion newer than eastern knows.
+	Notes diag.Findings
 }
 
 // NamespaceConfig is one entry of the namespaces map.
@@ -143,7 +146,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	err := eachKey(name, root, func(key string, k, v *yaml.Node) error {
 		switch key {
 		case "kubeVersion":
-			rel, err := releaseValue(name, v)
+			rel, err := c.releaseValue(name, v)
 			c.KubeVersion = rel
 			return err
 		case "namespaces":
@@ -177,7 +180,7 @@ func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
 				if key != "kubeVersion" {
 					return fmt.Errorf("%s:%d: namespace %s: unknown key \"%s\" (want kubeVersion)", name, k.Line, ns, yamlerr.Excerpt(key))
 				}
-				rel, err := releaseValue(name, v)
+				rel, err := c.releaseValue(name, v)
 				entry.KubeVersion = rel
 				return err
 			})
@@ -215,15 +218,24 @@ func eachKey(name string, m *yaml.Node, fn func(key string, k, v *yaml.Node) err
 
 // releaseValue reads a kubeVersion scalar as written, so that an unquoted
 // 1.30 stays "1.30" rather than becoming the float 1.3.
-func releaseValue(name string, v *yaml.Node) (string, error) {
+func (c *Config) releaseValue(name string, v *yaml.Node) (string, error) {
 	if v.Kind != yaml.ScalarNode || isNull(v) {
 		return "", fmt.Errorf("%s:%d: kubeVersion: want a release such as \"1.29\"", name, v.Line)
 	}
-	rel, err := schema.ParseRelease(v.Value)
+	rel, newer, err := schema.ResolveRelease(v.Value)
 	if err != nil {
 		return "", fmt.Errorf("%s:%d: kubeVersion: %v", name, v.Line, err)
 	}
+	if newer {
+		c.Notes = append(c.Notes, NewerRelease(v.Value, diag.Position{File: name, Line: v.Line, Col: v.Column}))
+	}
 	return rel, nil
+}
+
+// NewerRelease is the warning that release is newer than eastern knows, at
+// pos (the zero Position for a flag).
+func NewerRelease(release string, pos diag.Position) *diag.Finding {
+	return &diag.Finding{Severity: diag.Warning, Rule: RuleRelease, Pos: pos, Message: schema.NewerNote(release)}
 }
 
 func isNull(n *yaml.Node) bool {

@@ -134,6 +134,9 @@ func Run(opts Options) (*Result, error) {
 	opts.WorkDir = cwd
 	runChecks(checks, opts, rootDirs, cache)
 
+	if opts.Config != nil {
+		notes = append(notes, opts.Config.Notes...)
+	}
 	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks, Notes: notes}
 	for i := range checks {
 		res.Objects += len(checks[i].Objects)

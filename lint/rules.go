@@ -5,9 +5,10 @@ package lint
 const (
 	RuleSkipped    = "lint.skipped" // a matched file is a named pipe, device or other special file, and is not read
 	RuleLiveConfig = "watch.config" // a configuration changed mid-watch cannot be read; the previous one stays in use
+	RuleRelease    = "lint.release" // a release newer than eastern knows: the newest known is used instead
 )
 
 // Rules returns the rule ids lint reports itself.
 func Rules() []string {
-	return []string{RuleSkipped, RuleLiveConfig}
+	return []string{RuleSkipped, RuleLiveConfig, RuleRelease}
 }

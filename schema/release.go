@@ -51,6 +51,32 @@ func ParseRelease(s string) (string, error) {
 	return v, nil
 }
 
+// ResolveRelease is ParseRelease for a release newer than eastern knows
+// (a cluster upgraded before eastern was): it returns the newest release
+// eastern has, with newer true, so that checks go on with the schemas
+// nearest to the cluster's. Releases older than the oldest known, and text
+// that is no release, are errors as with ParseRelease.
+func ResolveRelease(s string) (release string, newer bool, err error) {
+	if release, err = ParseRelease(s); err == nil {
+		return release, false, nil
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(s), "v")
+	major, rest, ok := strings.Cut(v, ".")
+	minor, patch, hasPatch := strings.Cut(rest, ".")
+	if !ok || !isDigits(major) || !isDigits(minor) || (hasPatch && !isDigits(patch)) {
+		return "", false, err
+	}
+	if CompareReleases(major+"."+minor, Newest()) > 0 {
+		return Newest(), true, nil
+	}
+	return "", false, err
+}
+
+// NewerNote is the one wording of "release is newer than eastern knows".
+func NewerNote(release string) string {
+	return fmt.Sprintf("Kubernetes %s is newer than eastern knows: checking with %s's schemas, the newest it has", strings.TrimSpace(release), Newest())
+}
+
 func unknownRelease(s string) error {
 	return fmt.Errorf("unknown Kubernetes release %q (eastern knows %s to %s)", s, releases[0], Newest())
 }

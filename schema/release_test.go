@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -22,5 +24,33 @@ func TestParseRelease(t *testing.T) {
 	// Load speaks of unknown releases in the same words.
 	if _, err := Load("1.99"); err == nil || err.Error() != `unknown Kubernetes release "1.99" (eastern knows 1.16 to 1.37)` {
 		t.Errorf("Load(1.99) error = %v", err)
+	}
+}
+
+func TestResolveRelease(t *testing.T) {
+	newest := Newest()
+	major, minor, _ := strings.Cut(newest, ".")
+	n, _ := strconv.Atoi(minor)
+	future := fmt.Sprintf("%s.%d", major, n+3)
+	tests := []struct {
+		in          string
+		want        string
+		newer, fail bool
+	}{
+		{newest, newest, false, false},
+		{"v" + newest + ".4", newest, false, false},
+		{future, newest, true, false},
+		{"v" + future + ".1", newest, true, false},
+		{"2.0", newest, true, false},
+		{"1.15", "", false, true},
+		{"1.x", "", false, true},
+		{"latest", "", false, true},
+		{future + ".beta", "", false, true},
+	}
+	for _, tt := range tests {
+		got, newer, err := ResolveRelease(tt.in)
+		if got != tt.want || newer != tt.newer || (err != nil) != tt.fail {
+			t.Errorf("ResolveRelease(%q) = %q, %v, %v; want %q, %v, error %v", tt.in, got, newer, err, tt.want, tt.newer, tt.fail)
+		}
 	}
 }

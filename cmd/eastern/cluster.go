@@ -50,12 +50,11 @@ func lintRelease(release string) (string, *diag.Finding) {
 	if schema.Known(release) {
 		return release, nil
 	}
-	if schema.CompareReleases(release, schema.Newest()) > 0 {
-		return schema.Newest(), &diag.Finding{Severity: diag.Info, Rule: deploy.RuleRelease,
-			Message: fmt.Sprintf("the cluster runs Kubernetes %s, newer than eastern knows: linting with %s's schemas", release, schema.Newest())}
+	if resolved, newer, err := schema.ResolveRelease(release); err == nil && newer {
+		return resolved, &diag.Finding{Severity: diag.Info, Rule: deploy.RuleRelease, Message: "the cluster runs " + schema.NewerNote(release)}
 	}
 	return schema.Releases()[0], &diag.Finding{Severity: diag.Info, Rule: deploy.RuleRelease,
-		Message: fmt.Sprintf("the cluster runs Kubernetes %s, older than eastern knows: linting with %s's schemas", release, schema.Releases()[0])}
+		Message: fmt.Sprintf("the cluster runs Kubernetes %s, older than eastern knows: checking with %s's schemas", release, schema.Releases()[0])}
 }
 
 // interruptible is ctx cancelled by Ctrl-C or SIGTERM (Jenkins' abort),

@@ -65,7 +65,7 @@ func (a *app) lint(args []string) int {
 	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
 	c.register(fs, true)
 	fs.StringArrayVar(&c.templates, "template", nil, "root template `GLOB` (repeatable): lint these instead of inferring roots from PATHs")
-	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 … newest) for every namespace (default: .eastern.yaml, else the newest)")
+	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 or newer) for every namespace (default: .eastern.yaml, else the newest); one newer than eastern knows is checked with the newest schemas, with a warning")
 	fs.StringVar(&c.config, "config", "", "read `FILE` instead of .eastern.yaml in the working directory")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
 	fs.StringVar(&c.failOn, "fail-on", "error", "exit 1 on findings of this `SEVERITY` or worse: error or warning")
@@ -109,8 +109,9 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
 		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput),
 	}
+	var newer bool
 	if c.kubeVersion != "" {
-		if opts.KubeVersion, err = schema.ParseRelease(c.kubeVersion); err != nil {
+		if opts.KubeVersion, newer, err = schema.ResolveRelease(c.kubeVersion); err != nil {
 			return 0, diag.Usagef("--kube-version: %v", err)
 		}
 	}
@@ -133,6 +134,9 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	res, err := lint.Run(opts)
 	if err != nil {
 		return 0, err
+	}
+	if newer {
+		res.Notes = append(diag.Findings{lint.NewerRelease(c.kubeVersion, diag.Position{})}, res.Notes...)
 	}
 	findings := res.Findings()
 	r := &report.Report{Findings: findings, Checks: res.Checks, FailOn: failOn}

@@ -13,6 +13,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/lint"
+	"github.com/eastern-k8s/eastern/report"
 	"github.com/eastern-k8s/eastern/schema"
 	"github.com/eastern-k8s/eastern/watch"
 )
@@ -145,8 +146,12 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	var release string
 	if c.kubeVersion != "" {
 		var err error
-		if release, err = schema.ParseRelease(c.kubeVersion); err != nil {
+		var newer bool
+		if release, newer, err = schema.ResolveRelease(c.kubeVersion); err != nil {
 			return opts, diag.Usagef("--kube-version: %v", err)
+		}
+		if newer {
+			report.WriteText(a.stderr, diag.Findings{lint.NewerRelease(c.kubeVersion, diag.Position{})}, a.color())
 		}
 	}
 	live, err := lint.NewLiveCheck(lint.LiveOptions{
