@@ -45,6 +45,8 @@ type app struct {
 	// workDir is where relative paths start; the process's working
 	// directory when empty.
 	workDir string
+	// colorMode is --color: "auto" (or empty), "always" or "never".
+	colorMode string
 }
 
 func newApp(stdin *os.File, stdout, stderr *os.File) *app {
@@ -84,8 +86,37 @@ func (a *app) stdoutColor() bool { return a.colorOn(a.stdoutTerminal) }
 // colorOn is every command's colour rule for a stream: only on a terminal,
 // never under NO_COLOR, and never on a terminal that says it is dumb. TERM
 // names are case-sensitive terminfo entries, so only "dumb" is dumb.
+//
+// --color always and never override all of that: Jenkins' AnsiColor plugin
+// shows colours although its log is no terminal.
 func (a *app) colorOn(terminal bool) bool {
+	switch a.colorMode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
 	return terminal && a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
+}
+
+// colorFlag is --color's value: auto, always or never.
+type colorFlag struct{ mode *string }
+
+func (f colorFlag) String() string {
+	if *f.mode == "" {
+		return "auto"
+	}
+	return *f.mode
+}
+func (f colorFlag) Type() string { return "WHEN" }
+
+func (f colorFlag) Set(s string) error {
+	switch s {
+	case "auto", "always", "never":
+		*f.mode = s
+		return nil
+	}
+	return fmt.Errorf("want auto, always or never")
 }
 
 // command is one subcommand.
@@ -237,6 +268,7 @@ func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done b
 	// global flag, so it stays out of each command's flag table.
 	showVersion := fs.Bool("version", false, "print the version")
 	fs.MarkHidden("version")
+	fs.Var(colorFlag{&a.colorMode}, "color", "colour the findings: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		fmt.Fprint(a.stdout, commandHelp(fs, usage))

@@ -76,3 +76,30 @@ func TestRenderColorOnTerminal(t *testing.T) {
 		}
 	}
 }
+
+// --color always colours where auto would not (a pipe, NO_COLOR); never
+// keeps a terminal plain.
+func TestColorFlag(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: ${X}\n"})
+	cmd := easternCommand(dir, "render", "app.yaml", "--color", "always")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	_, stderr, code := runCommand(t, cmd, "")
+	if code != exitOK || !strings.Contains(stderr, "\x1b[") {
+		t.Errorf("--color always into a pipe under NO_COLOR: exit %d, stderr %q", code, stderr)
+	}
+
+	pty, tty := openPTY(t)
+	defer pty.Close()
+	cmd = easternCommand(dir, "render", "app.yaml", "--color=never")
+	cmd.Env = append(os.Environ(), "TERM=xterm")
+	cmd.Stderr = tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	shown, _ := io.ReadAll(pty)
+	cmd.Wait()
+	if !bytes.Contains(shown, []byte("app.yaml:1:4: warning")) || bytes.Contains(shown, []byte("\x1b[")) {
+		t.Errorf("--color never on a terminal: %q", shown)
+	}
+}
