@@ -38,6 +38,9 @@ var (
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 
 func runTests(m *testing.M) int {
+	// What eastern prints is checked as a UTF-8 terminal shows it (→, ×),
+	// whatever locale runs the tests.
+	os.Setenv("LC_ALL", "C.UTF-8")
 	kubeconfig = os.Getenv("EASTERN_E2E_KUBECONFIG")
 	devConfig = os.Getenv("EASTERN_E2E_DEV_KUBECONFIG")
 	bin := os.Getenv("EASTERN_E2E_BIN")

@@ -47,6 +47,9 @@ type app struct {
 	workDir string
 	// colorMode is --color: "auto" (or empty), "always" or "never".
 	colorMode string
+	// utf8 says the locale shows UTF-8; without, eastern's own text is
+	// written with ASCII symbols (see text).
+	utf8 bool
 }
 
 func newApp(stdin *os.File, stdout, stderr *os.File) *app {
@@ -54,7 +57,7 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 	if closedAtStart(stdout) {
 		out = closedStream{}
 	}
-	return &app{
+	a := &app{
 		stdin:          stdin,
 		stdout:         out,
 		stderr:         stderr,
@@ -62,7 +65,11 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 		stdoutTerminal: isTerminal(stdout),
 		stderrTerminal: isTerminal(stderr),
 		getenv:         os.Getenv,
+		utf8:           utf8Locale(os.Getenv),
 	}
+	// Standard error only ever carries eastern's messages for people.
+	a.stderr = a.text(stderr)
+	return a
 }
 
 // closedStream stands in for a standard output that was closed when the
@@ -271,7 +278,7 @@ func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done b
 	fs.Var(colorFlag{&a.colorMode}, "color", "colour the findings: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fmt.Fprint(a.stdout, commandHelp(fs, usage))
+		fmt.Fprint(a.text(a.stdout), commandHelp(fs, usage))
 		return true, exitOK
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"runtime/debug"
 
 	"github.com/spf13/pflag"
@@ -145,7 +146,11 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	// One write per finding would cost a system call each; thousands of
 	// findings are common on a first lint of a large repository.
 	out := bufio.NewWriterSize(a.stdout, 64*1024)
-	err = writer.Write(out, r)
+	var w io.Writer = out
+	if c.output == "text" || c.output == "github" {
+		w = a.text(out) // for people; JSON and JUnit stay UTF-8, as their readers expect
+	}
+	err = writer.Write(w, r)
 	if err == nil {
 		err = out.Flush()
 	}

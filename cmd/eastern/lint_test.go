@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -357,4 +358,48 @@ func containsPrefix(lines []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// Under a locale that is not UTF-8 (Jenkins agents in the C locale),
+// eastern's own symbols are ASCII: on standard error, in text reports and
+// help; JSON stays UTF-8, and rendered manifests are never touched.
+func TestASCIILocale(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  # load! p.yaml\n",
+		"p.yaml":   "arrow: \"→\"\nx: ${X}\n",
+	})
+	for _, tt := range []struct {
+		locale []string
+		ascii  bool
+	}{
+		{[]string{"LC_ALL=C"}, true},
+		{[]string{"LC_ALL=", "LC_CTYPE=", "LANG="}, true},
+		{[]string{"LC_ALL=", "LC_CTYPE=", "LANG=en_US.UTF-8"}, false},
+		{[]string{"LC_ALL=", "LC_CTYPE=en_US.utf8", "LANG=C"}, false},
+		{[]string{"LC_ALL=POSIX", "LANG=en_US.UTF-8"}, true},
+	} {
+		run := func(args ...string) (string, string) {
+			cmd := easternCommand(dir, args...)
+			cmd.Env = append(os.Environ(), tt.locale...)
+			stdout, stderr, _ := runCommand(t, cmd, "")
+			return stdout, stderr
+		}
+		stdout, _ := run("lint", "app.yaml")
+		if got := strings.Contains(stdout, "1 template x 1 namespace") && strings.Contains(stdout, "via app.yaml:6 -> p.yaml:2"); got != tt.ascii {
+			t.Errorf("%v: lint's text in ASCII = %v, want %v:\n%s", tt.locale, got, tt.ascii, stdout)
+		}
+		if !tt.ascii && !strings.Contains(stdout, "1 template × 1 namespace") {
+			t.Errorf("%v: lint's text lost its ×:\n%s", tt.locale, stdout)
+		}
+		if json, _ := run("lint", "app.yaml", "-o", "json"); strings.Contains(json, "->") {
+			t.Errorf("%v: JSON changed: %s", tt.locale, json)
+		}
+		manifest, stderr := run("render", "app.yaml")
+		if !strings.Contains(manifest, `arrow: "→"`) {
+			t.Errorf("%v: the rendered manifest changed:\n%s", tt.locale, manifest)
+		}
+		if got := strings.Contains(stderr, "(via app.yaml:6 -> p.yaml:2)"); got != tt.ascii {
+			t.Errorf("%v: standard error in ASCII = %v, want %v: %s", tt.locale, got, tt.ascii, stderr)
+		}
+	}
 }

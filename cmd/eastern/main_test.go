@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	// What eastern prints is checked as a UTF-8 terminal shows it (→, ×),
+	// whatever locale runs the tests; TestASCIILocale checks the other.
+	os.Setenv("LC_ALL", "C.UTF-8")
 	dir, err := os.MkdirTemp("", "eastern-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "creating a directory for the test binary:", err)

@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	// What eastern prints is checked as a UTF-8 terminal shows it (→, ×),
+	// whatever locale runs the tests.
+	os.Setenv("LC_ALL", "C.UTF-8")
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
