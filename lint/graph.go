@@ -38,22 +38,46 @@ type expandKey struct {
 // the set variables (vars) allow: with -s REGION=eu, r-${NAMESPACE}-${REGION}.yaml
 // finds namespaces in r-*-eu.yaml alone.
 func scanLoads(files []string, vars map[string]string, treeOf func(string) *engine.Tree) *loadGraph {
-	g := &loadGraph{
+	g := newLoadGraph()
+	var queue []scanItem
+	for _, f := range files {
+		if t := treeOf(f); t != nil {
+			queue = append(queue, scanItem{f, t})
+		}
+	}
+	g.walk(queue, vars)
+	return g
+}
+
+// scanDirectives is scanLoads for a template that is no file (one read
+// from standard input): its directives, with load paths from dir.
+func scanDirectives(directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) *loadGraph {
+	g := newLoadGraph()
+	var queue []scanItem
+	for _, target := range g.follow(directives, dir, vars, t) {
+		queue = append(queue, scanItem{target, t})
+	}
+	g.walk(queue, vars)
+	return g
+}
+
+func newLoadGraph() *loadGraph {
+	return &loadGraph{
 		loads:      map[string][]string{},
 		namespaces: map[string]bool{},
 		disk:       &diskIndex{lists: map[dirKey][]engine.Entry{}},
 		expanded:   map[expandKey][]expansion{},
 	}
-	type item struct {
-		file string
-		tree *engine.Tree
-	}
-	var queue []item
-	for _, f := range files {
-		if t := treeOf(f); t != nil {
-			queue = append(queue, item{f, t})
-		}
-	}
+}
+
+// scanItem is a file to scan and the tree it is read from.
+type scanItem struct {
+	file string
+	tree *engine.Tree
+}
+
+// walk scans the files of queue and every file they may load.
+func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
@@ -67,29 +91,33 @@ func scanLoads(files []string, vars map[string]string, treeOf func(string) *engi
 			g.loads[it.file] = nil
 			continue
 		}
-		var targets []string
-		dir := filepath.Dir(it.file)
-		for _, d := range directives {
-			for _, c := range d.Candidates {
-				for _, e := range g.expand(it.tree, engine.CandidatePattern(dir, c, nil)) {
-					targets = append(targets, e.path)
-				}
-				for _, e := range g.expand(it.tree, engine.CandidatePattern(dir, c, vars)) {
-					if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
-						g.namespaces[e.namespace] = true
-					}
-				}
-			}
-		}
-		targets = uniquePaths(targets)
+		targets := g.follow(directives, filepath.Dir(it.file), vars, it.tree)
 		g.loads[it.file] = targets
 		for _, t := range targets {
 			if _, done := g.loads[t]; !done {
-				queue = append(queue, item{t, it.tree})
+				queue = append(queue, scanItem{t, it.tree})
 			}
 		}
 	}
-	return g
+}
+
+// follow returns the files directives (in a file of dir) may load, and
+// records the namespaces their ${NAMESPACE} candidates imply.
+func (g *loadGraph) follow(directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) []string {
+	var targets []string
+	for _, d := range directives {
+		for _, c := range d.Candidates {
+			for _, e := range g.expand(t, engine.CandidatePattern(dir, c, nil)) {
+				targets = append(targets, e.path)
+			}
+			for _, e := range g.expand(t, engine.CandidatePattern(dir, c, vars)) {
+				if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
+					g.namespaces[e.namespace] = true
+				}
+			}
+		}
+	}
+	return uniquePaths(targets)
 }
 
 func (g *loadGraph) expand(t *engine.Tree, p engine.Pattern) []expansion {

@@ -9,6 +9,7 @@
 package lint
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"os"
@@ -58,6 +59,12 @@ type Options struct {
 	// MaxLoads and MaxOutput bound each render, as in engine.Options.
 	MaxLoads  int
 	MaxOutput int64
+	// Stdin, when not nil, is the one template to lint (eastern lint -),
+	// read from standard input and named engine.StdinName; its load!
+	// paths resolve from BaseDir (the working directory when empty), as
+	// for eastern render -. Paths and Templates must then be empty.
+	Stdin   []byte
+	BaseDir string
 }
 
 // Result is everything one lint run found.
@@ -148,6 +155,28 @@ func Run(opts Options) (*Result, error) {
 // file's renders ("" for the engine's default) and the load graph; notes
 // say which matched files it skipped.
 func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, rootDirs map[string]string, graph *loadGraph, notes diag.Findings, err error) {
+	if opts.Stdin != nil {
+		if len(opts.Templates) > 0 || len(opts.Paths) > 0 {
+			return nil, nil, nil, nil, diag.Usagef("a template on standard input is linted alone: no PATH or --template with it")
+		}
+		base := opts.BaseDir
+		if base == "" {
+			base = "."
+		}
+		root := opts.RootDir
+		if root == "" {
+			root = base
+		}
+		graph = newLoadGraph()
+		if t, err := cache.Tree(cwd, fspath.Abs(cwd, root), opts.MaxOutput); err == nil {
+			// A root that cannot be opened is the render's to report.
+			graph = scanDirectives(engine.Directives(opts.Stdin), base, opts.Vars, t)
+		}
+		return []string{engine.StdinName}, map[string]string{engine.StdinName: opts.RootDir}, graph, nil, nil
+	}
+	if opts.BaseDir != "" {
+		return nil, nil, nil, nil, diag.Usagef("--base-dir applies only to a template read from standard input")
+	}
 	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
 		return nil, nil, nil, nil, diag.Usagef("give either PATH arguments or --template, not both")
 	}
@@ -283,10 +312,18 @@ func runChecks(checks []diag.Check, opts Options, roots map[string]string, cache
 }
 
 func runCheck(c *diag.Check, opts Options, root string, cache *engine.Cache) {
-	res, err := engine.RenderFile(c.Template, engine.Options{
+	eo := engine.Options{
 		Namespace: c.Namespace, Vars: opts.Vars, RootDir: root, Strict: opts.Strict, Cache: cache, WorkDir: opts.WorkDir,
 		MaxLoads: opts.MaxLoads, MaxOutput: opts.MaxOutput,
-	})
+	}
+	var res *engine.Result
+	var err error
+	if opts.Stdin != nil {
+		eo.BaseDir = opts.BaseDir
+		res, err = engine.Render(bytes.NewReader(opts.Stdin), engine.StdinName, eo)
+	} else {
+		res, err = engine.RenderFile(c.Template, eo)
+	}
 	*c = CheckRender(res, err, c.Template, c.Namespace, c.Release, opts.StrictKinds)
 }
 

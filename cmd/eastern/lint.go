@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/pflag"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/lint"
 	"github.com/eastern-k8s/eastern/report"
 	"github.com/eastern-k8s/eastern/schema"
@@ -19,6 +22,7 @@ const lintUsage = `Check templates offline against the schemas of each namespace
 
 Usage:
   eastern lint [PATH|GLOB ...] [flags]
+  eastern lint - [flags]            (one template from standard input; loads from --base-dir)
 
 Directories are searched recursively for .yaml and .yml files; globs may use
 ** (quote them). Hidden files and directories are skipped. A file that another
@@ -59,6 +63,7 @@ type lintCmd struct {
 	failOn      string
 	output      string
 	workers     int
+	baseDir     string
 }
 
 func (a *app) lint(args []string) int {
@@ -72,6 +77,7 @@ func (a *app) lint(args []string) int {
 	fs.StringVar(&c.failOn, "fail-on", "error", "exit 1 on findings of this `SEVERITY` or worse: error or warning")
 	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit or github")
 	fs.IntVar(&c.workers, "jobs", 0, "run `N` renders at once (default: one per CPU)")
+	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input (PATH -) resolve, `DIR` (default: the working directory)")
 	if done, code := a.parseFlags(fs, lintUsage, args); done {
 		return code
 	}
@@ -109,6 +115,22 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
 		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
 		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput),
+	}
+	opts.BaseDir = c.baseDir
+	if len(args) == 1 && args[0] == "-" {
+		if a.stdinTerminal {
+			return 0, diag.Usagef("- reads a template from standard input, which is a terminal")
+		}
+		data, err := io.ReadAll(io.LimitReader(a.stdin, int64(c.maxOutput)+1))
+		if err != nil {
+			return 0, fmt.Errorf("reading standard input: %w", err)
+		}
+		if int64(len(data)) > int64(c.maxOutput) {
+			return 0, fmt.Errorf("%s is larger than the output limit of %s (--max-output raises it)", engine.StdinName, input.Size(int64(c.maxOutput)))
+		}
+		opts.Paths, opts.Stdin = nil, data
+	} else if slices.Contains(args, "-") {
+		return 0, diag.Usagef("- (standard input) is linted alone, not with other paths")
 	}
 	var newer bool
 	if c.kubeVersion != "" {

@@ -403,3 +403,40 @@ func TestASCIILocale(t *testing.T) {
 		}
 	}
 }
+
+// eastern lint - lints one template read from standard input, with loads
+// from --base-dir and the namespaces its candidates imply, as for files.
+func TestLintStdin(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"deploy/p.yaml":              "dta: {}\n",
+		"deploy/o-production.yaml":   "data: {}\n",
+		"deploy/unrelated-prod.yaml": "x: 1\n",
+	})
+	tmpl := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n# load! o-${NAMESPACE}.yaml, p.yaml\n"
+	stdout, stderr, code := runEastern(t, dir, tmpl, "lint", "-", "--base-dir", "deploy")
+	if code != exitFailed {
+		t.Fatalf("exit %d; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		`deploy/p.yaml:1:1: error: dta: unknown field "dta" [schema.unknown-field] (ConfigMap/c in default, k8s `,
+		"1 template × 2 namespaces, 2 objects: 1 error, 0 warnings",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "in production") {
+		t.Errorf("production loads o-production.yaml and has nothing to report:\n%s", stdout)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "-", "deploy/p.yaml"}, "linted alone"},
+		{[]string{"lint", "deploy", "--base-dir", "deploy"}, "--base-dir applies only to a template read from standard input"},
+	} {
+		if _, stderr, code := runEastern(t, dir, tmpl, tt.args...); code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q", tt.args, code, stderr)
+		}
+	}
+}
