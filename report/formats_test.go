@@ -267,3 +267,28 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// An object lint could not check (no schema for its kind) is a skipped
+// test case in JUnit, not a passed one.
+func TestJUnitSkipsUncheckedObjects(t *testing.T) {
+	r := &Report{FailOn: diag.Error, Checks: []diag.Check{{
+		Template: "crs/gear.yaml", Namespace: "prod", Release: "1.30",
+		Objects: []string{"Widget/gear", "ConfigMap/c"},
+		Findings: diag.Findings{{Severity: diag.Info, Rule: "schema.unknown-kind", Object: "Widget/gear",
+			Message: "no schema for example.com/v1 Widget: skipped", Pos: diag.Position{File: "crs/gear.yaml", Line: 2}}},
+	}}}
+	var b strings.Builder
+	if err := (JUnit{}).Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		`<testsuite name="crs/gear.yaml" tests="3" failures="0" errors="0" skipped="1">`,
+		`<testcase name="prod: Widget/gear" classname="prod.crs/gear_yaml">` + "\n      " + `<skipped message="no schema for example.com/v1 Widget: skipped"></skipped>`,
+		`<testcase name="prod: ConfigMap/c" classname="prod.crs/gear_yaml"></testcase>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("JUnit lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/textsafe"
+	"github.com/eastern-k8s/eastern/validator"
 )
 
 // JUnit writes JUnit XML for Jenkins' junit step and similar CI: one
@@ -30,6 +31,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -37,7 +39,12 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -47,6 +54,14 @@ type junitFailure struct {
 }
 
 // Write implements Writer.
+//
+// Jenkins splits a classname at its last dot into package and class, so
+// the classname is the namespace (the package) and the template's path
+// with its dots made underscores (the class): deploy/web.yaml in
+// production shows as production › deploy/web_yaml, not as package
+// deploy/web and class yaml. An object that was not checked, a kind
+// without a schema, is <skipped/>, so that passing does not claim more
+// than lint did.
 func (JUnit) Write(w io.Writer, r *Report) error {
 	out := junitSuites{Name: "eastern lint"}
 	for _, c := range r.Checks {
@@ -58,6 +73,9 @@ func (JUnit) Write(w io.Writer, r *Report) error {
 			suite.Tests++
 			if tc.Failure != nil {
 				suite.Failures++
+			}
+			if tc.Skipped != nil {
+				suite.Skipped++
 			}
 			suite.Cases = append(suite.Cases, tc)
 		}
@@ -95,14 +113,15 @@ func junitCases(c diag.Check, failOn diag.Severity) []junitCase {
 			own = append(own, f)
 		}
 	}
-	cases := []junitCase{newJUnitCase(title, c.Template, own, failOn)}
+	class := c.Namespace + "." + strings.ReplaceAll(c.Template, ".", "_")
+	cases := []junitCase{newJUnitCase(title, class, own, failOn)}
 	seen := map[string]bool{}
 	for _, obj := range c.Objects {
 		if seen[obj] {
 			continue
 		}
 		seen[obj] = true
-		cases = append(cases, newJUnitCase(c.Namespace+": "+obj, c.Template, byObject[obj], failOn))
+		cases = append(cases, newJUnitCase(c.Namespace+": "+obj, class, byObject[obj], failOn))
 	}
 	return cases
 }
@@ -128,6 +147,11 @@ func newJUnitCase(name, class string, fs diag.Findings, failOn diag.Severity) ju
 	}
 	if len(other) > 0 {
 		tc.SystemOut = strings.Join(other, "\n")
+	}
+	for _, f := range fs {
+		if tc.Failure == nil && f.Rule == validator.RuleUnknownKind && f.Severity == diag.Info {
+			tc.Skipped = &junitSkipped{Message: textsafe.Escape(f.Message)}
+		}
 	}
 	return tc
 }
