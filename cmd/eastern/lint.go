@@ -2,17 +2,21 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/fspath"
 	"github.com/eastern-k8s/eastern/internal/input"
+	"github.com/eastern-k8s/eastern/internal/safefile"
 	"github.com/eastern-k8s/eastern/lint"
 	"github.com/eastern-k8s/eastern/report"
 	"github.com/eastern-k8s/eastern/schema"
@@ -64,6 +68,7 @@ type lintCmd struct {
 	output      string
 	workers     int
 	baseDir     string
+	reports     []string
 }
 
 func (a *app) lint(args []string) int {
@@ -78,10 +83,28 @@ func (a *app) lint(args []string) int {
 	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit or github")
 	fs.IntVar(&c.workers, "jobs", 0, "run `N` renders at once (default: one per CPU)")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input (PATH -) resolve, `DIR` (default: the working directory)")
+	fs.StringArrayVar(&c.reports, "report", nil, "also write a report in `FORMAT=FILE` (repeatable), e.g. junit=lint.xml; -o still goes to standard output")
 	if done, code := a.parseFlags(fs, lintUsage, args); done {
 		return code
 	}
-	code, err := c.run(a, fs.Args())
+	extra, err := parseReports(c.reports)
+	if err != nil {
+		a.usageFailed("lint", err)
+		return exitUsage
+	}
+	code, r, err := c.run(a, fs.Args())
+	if r == nil {
+		// No run to report on: the files still get well-formed, empty
+		// reports, so that a CI step reading them (Jenkins' junit) says
+		// "no tests" rather than choking on a missing or empty file.
+		r = &report.Report{FailOn: diag.Error}
+	}
+	if werr := extra.write(a.workDir, r); werr != nil {
+		a.failed("lint", werr)
+		if err == nil {
+			return exitUsage
+		}
+	}
 	var usage *diag.UsageError
 	switch {
 	case err == nil:
@@ -95,21 +118,21 @@ func (a *app) lint(args []string) int {
 	}
 }
 
-func (c *lintCmd) run(a *app, args []string) (int, error) {
+func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	failOn, err := diag.ParseSeverity(c.failOn)
 	if err != nil || failOn == diag.Info {
-		return 0, diag.Usagef("--fail-on %q: want error or warning", c.failOn)
+		return 0, nil, diag.Usagef("--fail-on %q: want error or warning", c.failOn)
 	}
 	if c.workers < 0 {
-		return 0, diag.Usagef("--jobs %d: want 0 (one per CPU) or more", c.workers)
+		return 0, nil, diag.Usagef("--jobs %d: want 0 (one per CPU) or more", c.workers)
 	}
 	writer, err := report.New(c.output, a.stdoutColor())
 	if err != nil {
-		return 0, diag.Usagef("-o: %v", err)
+		return 0, nil, diag.Usagef("-o: %v", err)
 	}
 	vars, err := c.vars(a.workDir)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
@@ -119,27 +142,27 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	opts.BaseDir = c.baseDir
 	if len(args) == 1 && args[0] == "-" {
 		if a.stdinTerminal {
-			return 0, diag.Usagef("- reads a template from standard input, which is a terminal")
+			return 0, nil, diag.Usagef("- reads a template from standard input, which is a terminal")
 		}
 		data, err := io.ReadAll(io.LimitReader(a.stdin, int64(c.maxOutput)+1))
 		if err != nil {
-			return 0, fmt.Errorf("reading standard input: %w", err)
+			return 0, nil, fmt.Errorf("reading standard input: %w", err)
 		}
 		if int64(len(data)) > int64(c.maxOutput) {
-			return 0, fmt.Errorf("%s is larger than the output limit of %s (--max-output raises it)", engine.StdinName, input.Size(int64(c.maxOutput)))
+			return 0, nil, fmt.Errorf("%s is larger than the output limit of %s (--max-output raises it)", engine.StdinName, input.Size(int64(c.maxOutput)))
 		}
 		opts.Paths, opts.Stdin = nil, data
 	} else if slices.Contains(args, "-") {
-		return 0, diag.Usagef("- (standard input) is linted alone, not with other paths")
+		return 0, nil, diag.Usagef("- (standard input) is linted alone, not with other paths")
 	}
 	var newer bool
 	if c.kubeVersion != "" {
 		if opts.KubeVersion, newer, err = schema.ResolveRelease(c.kubeVersion); err != nil {
-			return 0, diag.Usagef("--kube-version: %v", err)
+			return 0, nil, diag.Usagef("--kube-version: %v", err)
 		}
 	}
 	if opts.Config, err = lint.ReadConfig(a.workDir, c.config, c.root); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if a.getenv("GOGC") == "" {
 		// Lint allocates many short-lived YAML trees over a small live heap,
@@ -156,7 +179,7 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 	}
 	res, err := lint.Run(opts)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if newer {
 		res.Notes = append(diag.Findings{lint.NewerRelease(c.kubeVersion, diag.Position{})}, res.Notes...)
@@ -177,12 +200,58 @@ func (c *lintCmd) run(a *app, args []string) (int, error) {
 		err = out.Flush()
 	}
 	if err != nil {
-		return 0, fmt.Errorf("writing the report: %w", err)
+		return 0, r, fmt.Errorf("writing the report: %w", err)
 	}
 	for _, f := range findings {
 		if f.Severity >= failOn {
-			return exitFailed, nil
+			return exitFailed, r, nil
 		}
 	}
-	return exitOK, nil
+	return exitOK, r, nil
+}
+
+// extraReports are the --report FORMAT=FILE reports, written besides -o's.
+type extraReports []extraReport
+
+type extraReport struct {
+	writer report.Writer
+	file   string
+}
+
+// parseReports reads --report values; a bad one is a usage error before
+// anything runs.
+func parseReports(specs []string) (extraReports, error) {
+	var out extraReports
+	for _, spec := range specs {
+		format, file, ok := strings.Cut(spec, "=")
+		if !ok || file == "" {
+			return nil, fmt.Errorf("--report %q: want FORMAT=FILE, such as junit=lint.xml", spec)
+		}
+		w, err := report.New(format, false)
+		if err != nil {
+			return nil, fmt.Errorf("--report %q: %v", spec, err)
+		}
+		out = append(out, extraReport{writer: w, file: file})
+	}
+	return out, nil
+}
+
+// write writes every report, each file atomically: a reader never sees
+// half of one.
+func (rs extraReports) write(workDir string, r *report.Report) error {
+	var errs []string
+	for _, x := range rs {
+		var b bytes.Buffer
+		err := x.writer.Write(&b, r)
+		if err == nil {
+			err = safefile.Write(fspath.Abs(workDir, x.file), b.Bytes())
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("writing --report %s: %v", x.file, err))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -437,6 +438,44 @@ func TestLintStdin(t *testing.T) {
 	} {
 		if _, stderr, code := runEastern(t, dir, tmpl, tt.args...); code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q", tt.args, code, stderr)
+		}
+	}
+}
+
+// --report FORMAT=FILE writes more reports while -o goes to standard
+// output; a run that cannot lint still leaves well-formed, empty reports.
+func TestLintExtraReports(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndta: {}\n",
+	})
+	stdout, stderr, code := runEastern(t, dir, "", "lint", "app.yaml", "--report", "junit=reports/lint.xml", "--report", "json=lint.json")
+	if code != exitFailed || !strings.Contains(stdout, `app.yaml:5:1: error: dta: unknown field "dta"`) {
+		t.Fatalf("exit %d; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	xmlData, err := os.ReadFile(filepath.Join(dir, "reports", "lint.xml"))
+	if err != nil || !bytes.Contains(xmlData, []byte(`<failure message="dta: unknown field &#34;dta&#34;"`)) {
+		t.Errorf("the JUnit report (%v):\n%s", err, xmlData)
+	}
+	jsonData, err := os.ReadFile(filepath.Join(dir, "lint.json"))
+	var doc struct{ Findings []struct{ Rule string } }
+	if err != nil || json.Unmarshal(jsonData, &doc) != nil || len(doc.Findings) != 1 || doc.Findings[0].Rule != "schema.unknown-field" {
+		t.Errorf("the JSON report (%v):\n%s", err, jsonData)
+	}
+
+	// Nothing to lint: exit 2, and the JUnit file is an empty suite.
+	_, _, code = runEastern(t, dir, "", "lint", "nope/", "--report", "junit=empty.xml")
+	empty, err := os.ReadFile(filepath.Join(dir, "empty.xml"))
+	var suites struct {
+		XMLName xml.Name `xml:"testsuites"`
+		Tests   int      `xml:"tests,attr"`
+	}
+	if code != exitUsage || err != nil || xml.Unmarshal(empty, &suites) != nil || suites.Tests != 0 {
+		t.Errorf("no templates: exit %d, report (%v):\n%s", code, err, empty)
+	}
+
+	for _, bad := range []string{"junit", "junit=", "sarif2=x.json"} {
+		if _, stderr, code := runEastern(t, dir, "", "lint", "app.yaml", "--report", bad); code != exitUsage || !strings.Contains(stderr, "--report") {
+			t.Errorf("--report %s: exit %d, stderr %q", bad, code, stderr)
 		}
 	}
 }
