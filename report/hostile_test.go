@@ -99,7 +99,7 @@ func TestHostileTextAndGitHub(t *testing.T) {
 	}
 }
 
-// TestHostileMachineFormats: JSON stays valid and JUnit well-formed XML 1.0,
+// TestHostileMachineFormats: JSON stays valid, JUnit and Checkstyle well-formed XML 1.0,
 // whose character range excludes ESC and NUL even as &#x1b; references.
 func TestHostileMachineFormats(t *testing.T) {
 	for _, s := range append(hostile, "\x00", "\ufffe", "\xc3(") {
@@ -135,27 +135,29 @@ func TestHostileMachineFormats(t *testing.T) {
 				t.Errorf("%q: JSON file decodes as %q, want %q", s, f.File, want)
 			}
 		}
-		var x bytes.Buffer
-		if err := (JUnit{}).Write(&x, r); err != nil {
-			t.Fatal(err)
-		}
-		for i, r := range x.String() {
-			if !xmlChar(r) || (r == utf8.RuneError && !strings.HasPrefix(x.String()[i:], "\ufffd")) {
-				t.Errorf("%q: JUnit output holds %U, which XML 1.0 forbids", s, r)
+		for name, w := range map[string]Writer{"JUnit": JUnit{}, "Checkstyle": Checkstyle{}} {
+			var x bytes.Buffer
+			if err := w.Write(&x, r); err != nil {
+				t.Fatal(err)
 			}
-		}
-		for _, ref := range []string{"&#x0;", "&#x1B;", "&#x1b;", "&#x7;", "&#xFFFE;"} {
-			if strings.Contains(x.String(), ref) {
-				t.Errorf("%q: JUnit output holds %s, which XML 1.0 forbids", s, ref)
-			}
-		}
-		dec := xml.NewDecoder(&x)
-		for {
-			if _, err := dec.Token(); err != nil {
-				if err.Error() != "EOF" {
-					t.Errorf("%q: JUnit output is not well-formed: %v", s, err)
+			for i, r := range x.String() {
+				if !xmlChar(r) || (r == utf8.RuneError && !strings.HasPrefix(x.String()[i:], "\ufffd")) {
+					t.Errorf("%q: %s output holds %U, which XML 1.0 forbids", s, name, r)
 				}
-				break
+			}
+			for _, ref := range []string{"&#x0;", "&#x1B;", "&#x1b;", "&#x7;", "&#xFFFE;"} {
+				if strings.Contains(x.String(), ref) {
+					t.Errorf("%q: %s output holds %s, which XML 1.0 forbids", s, name, ref)
+				}
+			}
+			dec := xml.NewDecoder(&x)
+			for {
+				if _, err := dec.Token(); err != nil {
+					if err.Error() != "EOF" {
+						t.Errorf("%q: %s output is not well-formed: %v", s, name, err)
+					}
+					break
+				}
 			}
 		}
 	}

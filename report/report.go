@@ -52,6 +52,8 @@ func New(format string, color bool) (Writer, error) {
 		return JUnit{}, nil
 	case "github":
 		return GitHub{}, nil
+	case "checkstyle":
+		return Checkstyle{}, nil
 	}
-	return nil, fmt.Errorf("unknown output format %q (want text, json, junit or github)", format)
+	return nil, fmt.Errorf("unknown output format %q (want text, json, junit, github or checkstyle)", format)
 }

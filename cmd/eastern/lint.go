@@ -80,7 +80,7 @@ func (a *app) lint(args []string) int {
 	fs.StringVar(&c.config, "config", "", "read `FILE` instead of .eastern.yaml in the working directory")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
 	fs.StringVar(&c.failOn, "fail-on", "error", "exit 1 on findings of this `SEVERITY` or worse: error or warning")
-	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit or github")
+	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit, github or checkstyle")
 	fs.IntVar(&c.workers, "jobs", 0, "run `N` renders at once (default: one per CPU)")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input (PATH -) resolve, `DIR` (default: the working directory)")
 	fs.StringArrayVar(&c.reports, "report", nil, "also write a report in `FORMAT=FILE` (repeatable), e.g. junit=lint.xml; -o still goes to standard output")
