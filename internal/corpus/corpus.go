@@ -6,8 +6,8 @@
 //   - WriteMonorepo: many root templates over teams, sharing partials and
 //     per-namespace overrides — what lint's performance target is set on.
 //
-// The command gencorpus (./internal/corpus/cmd/gencorpus) writes either to
-// a directory. The output depends only on the arguments, so measurements
+// The command gencorpus (`go run ./internal/corpus/gencorpus.go`) writes
+// either to a directory. The output depends only on the arguments, so measurements
 // taken on different machines or days are on the same files.
 package corpus
 

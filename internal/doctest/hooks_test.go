@@ -26,6 +26,7 @@ func TestPreCommitHook(t *testing.T) {
 		Entry         string `yaml:"entry"`
 		Language      string `yaml:"language"`
 		Files         string `yaml:"files"`
+		AlwaysRun     bool   `yaml:"always_run"`
 		PassFilenames *bool  `yaml:"pass_filenames"`
 	}
 	if err := yaml.Unmarshal(data, &hooks); err != nil {
@@ -42,14 +43,29 @@ func TestPreCommitHook(t *testing.T) {
 	if h.PassFilenames == nil || *h.PassFilenames {
 		t.Errorf("pass_filenames must be false")
 	}
-	files, err := regexp.Compile(h.Files)
-	if err != nil {
-		t.Fatalf("files: %v", err)
-	}
-	for name, want := range map[string]bool{"web.yaml": true, "overrides/env.yml": true, ".eastern.yaml": true, "main.go": false, "README.md": false} {
-		if files.MatchString(name) != want {
-			t.Errorf("files %q matches %s: %v, want %v", h.Files, name, !want, want)
+	// A commit that changes only a loaded app.ini or a values .env changes
+	// the renders: the hook must not be skipped for it.
+	if !h.AlwaysRun {
+		files, err := regexp.Compile(h.Files)
+		if err != nil {
+			t.Fatalf("files: %v", err)
 		}
+		for _, name := range []string{"web.yaml", "overrides/env.yml", ".eastern.yaml", "config/app.ini", "staging.env"} {
+			if !files.MatchString(name) {
+				t.Errorf("files %q skips a commit that changes only %s", h.Files, name)
+			}
+		}
+	}
+	// pre-commit installs a golang hook with `go install ./...` from the
+	// repository's top: that must build eastern and nothing else.
+	golist := exec.Command("go", "list", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}", "./...")
+	golist.Dir = repoRoot
+	list, err := golist.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if mains := strings.Fields(string(list)); len(mains) != 1 || mains[0] != "github.com/eastern-k8s/eastern/cmd/eastern" {
+		t.Errorf("go install ./... would install %q, want eastern alone", mains)
 	}
 	args := strings.Fields(h.Entry)
 	if len(args) < 2 || args[0] != "eastern" || args[1] != "lint" {

@@ -1,4 +1,4 @@
-package main
+package corpus
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func TestRunShapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			var stdout, stderr bytes.Buffer
-			if code := run(append(tt.args, dir), &stdout, &stderr); code != 0 {
+			if code := Main(append(tt.args, dir), &stdout, &stderr); code != 0 {
 				t.Fatalf("exit code %d: %s", code, stderr.String())
 			}
 			for _, f := range tt.files {
@@ -57,8 +57,8 @@ func TestRunUsageErrors(t *testing.T) {
 			}
 		}
 		var stdout, stderr bytes.Buffer
-		if code := run(args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tt.want) {
-			t.Errorf("run(%q) = %d, stderr %q; want 2 and %q", tt.args, code, stderr.String(), tt.want)
+		if code := Main(args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("Main(%q) = %d, stderr %q; want 2 and %q", tt.args, code, stderr.String(), tt.want)
 		}
 	}
 }

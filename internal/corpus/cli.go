@@ -1,17 +1,4 @@
-// Command gencorpus writes a synthetic tree of eastern templates for
-// measuring eastern as a whole process. By default it writes the monorepo
-// that eastern lint's performance target is measured on:
-//
-//	go run ./internal/corpus/cmd/gencorpus [-n 1000] DIR
-//	/usr/bin/time -v eastern lint DIR
-//
-// With -shape tree it writes one root template loading -n partials (10 by
-// default), prints the root template's path and writes DIR/vars.args, the
-// -s flags for every variable the tree references:
-//
-//	go run ./internal/corpus/cmd/gencorpus -shape tree -n 10 -lines 40 /tmp/app
-//	eastern render /tmp/app/app.yaml production $(cat /tmp/app/vars.args)
-package main
+package corpus
 
 import (
 	"errors"
@@ -22,17 +9,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/eastern-k8s/eastern/internal/corpus"
 )
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// run is the command without the process: it returns the exit code, 2 for
-// a usage error.
-func run(args []string, stdout, stderr io.Writer) int {
+// Main is the command gencorpus (gengo) without the process: it
+// returns the exit code, 2 for a usage error.
+func Main(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gencorpus", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
@@ -41,7 +22,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	shape := flags.String("shape", "monorepo", "what to write: monorepo (for lint) or tree (for render)")
 	n := flags.Int("n", 0, "root templates (monorepo: default 1000) or partials the root loads (tree: default 10)")
-	var spec corpus.TreeSpec
+	var spec TreeSpec
 	flags.IntVar(&spec.Dirs, "dirs", 2, "tree: subdirectories the partials are spread over")
 	flags.IntVar(&spec.LinesPerPartial, "lines", 40, "tree: lines per partial")
 	flags.IntVar(&spec.OverrideEvery, "override-every", 3, "tree: give every n-th partial a namespace override")
@@ -80,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if !nSet {
 			*n = 1000
 		}
-		if err := corpus.WriteMonorepo(dir, *n); err != nil {
+		if err := WriteMonorepo(dir, *n); err != nil {
 			fmt.Fprintln(stderr, "gencorpus:", err)
 			return 1
 		}
@@ -89,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if !nSet {
 			spec.Partials = 10
 		}
-		if err := writeTree(dir, spec, stdout); err != nil {
+		if err := writeTreeCommand(dir, spec, stdout); err != nil {
 			fmt.Fprintln(stderr, "gencorpus:", err)
 			return 1
 		}
@@ -100,10 +81,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// writeTree writes the tree and DIR/vars.args, and prints where the root
+// writeTreeCommand writes the tree and DIR/vars.args, and prints where the root
 // template is.
-func writeTree(dir string, spec corpus.TreeSpec, stdout io.Writer) error {
-	tree, err := corpus.WriteTree(dir, spec)
+func writeTreeCommand(dir string, spec TreeSpec, stdout io.Writer) error {
+	tree, err := WriteTree(dir, spec)
 	if err != nil {
 		return err
 	}
