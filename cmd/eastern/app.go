@@ -50,6 +50,10 @@ type app struct {
 	// utf8 says the locale shows UTF-8; without, eastern's own text is
 	// written with ASCII symbols (see text).
 	utf8 bool
+	// capture, when set, makes parseFlags hand the command's flag set to
+	// captured instead of parsing: shell completion reads the flags so.
+	capture  *pflag.FlagSet
+	captured *pflag.FlagSet
 }
 
 func newApp(stdin *os.File, stdout, stderr *os.File) *app {
@@ -142,8 +146,12 @@ func commands() []command {
 		{name: "deploy", summary: "apply a template to a cluster and wait for the rollout", run: (*app).deploy},
 		{name: "job", summary: "run a template's Job once for an image tag, stream its log, delete it", run: (*app).job},
 		{name: "diff", summary: "show what deploy would change in the cluster (--live)", run: (*app).diff},
+		{name: "completion", summary: "print a bash, zsh or fish completion script", run: (*app).completion},
 	}
 }
+
+// allCommands is commands, for shell completion.
+func (a *app) allCommands() []command { return commands() }
 
 const rootUsage = `eastern renders Kubernetes manifests from logicless templates.
 
@@ -181,6 +189,8 @@ func (a *app) run(args []string) int {
 	case "--version", "version":
 		fmt.Fprintln(a.stdout, versionString())
 		return exitOK
+	case "__complete":
+		return a.complete(args[1:])
 	}
 	for _, c := range commands() {
 		if args[0] == c.name || slices.Contains(c.aliases, args[0]) {
@@ -276,6 +286,10 @@ func (a *app) parseFlags(fs *pflag.FlagSet, usage string, args []string) (done b
 	showVersion := fs.Bool("version", false, "print the version")
 	fs.MarkHidden("version")
 	fs.Var(colorFlag{&a.colorMode}, "color", "colour the findings: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
+	if a.capture != nil {
+		a.captured = fs
+		return true, exitOK
+	}
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		fmt.Fprint(a.text(a.stdout), commandHelp(fs, usage))

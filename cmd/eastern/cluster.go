@@ -98,3 +98,6 @@ func (f *clusterFlags) namespace(a *app, positional, flag []string) (string, *cl
 	}
 	return client.Namespace, client, nil
 }
+
+// completeElsewhere: this binary completes its cluster commands itself.
+func completeElsewhere([]string) (int, bool) { return 0, false }

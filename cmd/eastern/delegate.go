@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 )
 
 // The commands that talk to a cluster live in eastern-cluster, eastern
@@ -21,6 +22,21 @@ const clusterBinary = "eastern-cluster"
 func (a *app) deploy(args []string) int { return a.delegate("deploy", args) }
 func (a *app) job(args []string) int    { return a.delegate("job", args) }
 func (a *app) diff(args []string) int   { return a.delegate("diff", args) }
+
+// completeElsewhere hands the completion of a cluster command to
+// eastern-cluster, which knows its flags; without it, files are offered.
+func completeElsewhere(words []string) (code int, handed bool) {
+	if !slices.Contains([]string{"deploy", "job", "diff"}, words[0]) {
+		return 0, false
+	}
+	if path, err := findClusterBinary(); err == nil {
+		if code, err := handOver(path, append([]string{"eastern", "__complete"}, words...)); err == nil {
+			return code, true
+		}
+	}
+	fmt.Println(completeFiles)
+	return exitOK, true
+}
 
 func (a *app) delegate(cmd string, args []string) int {
 	path, err := findClusterBinary()
