@@ -9,7 +9,7 @@ FUZZTIME ?= 30s
 PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 SHA256SUM ?= $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
 
-.PHONY: build test bench fuzz vet dist e2e
+.PHONY: build test bench fuzz vet dist e2e image
 
 # Static (no C library): the dynamic loader alone costs a third of a render.
 # eastern-cluster is eastern with the commands that talk to a cluster
@@ -50,6 +50,14 @@ vet:
 E2EFLAGS ?=
 e2e:
 	bash e2e/run.sh $(E2EFLAGS)
+
+# The container image (Dockerfile): FROM scratch and the two static
+# binaries, built by the first of docker, podman and buildah found, or
+# IMAGE_BUILDER. buildah needs no daemon (buildah bud).
+IMAGE_BUILDER ?= $(shell for b in docker podman buildah; do command -v $$b >/dev/null 2>&1 && { echo $$b; break; }; done)
+image: build
+	@test -n "$(IMAGE_BUILDER)" || { echo "make image: no docker, podman or buildah on PATH (set IMAGE_BUILDER)"; exit 1; }
+	$(IMAGE_BUILDER) $(if $(filter buildah,$(notdir $(IMAGE_BUILDER))),bud,build) -t eastern:$(VERSION) .
 
 # dist/eastern-OS-ARCH[.exe] and dist/eastern-cluster-OS-ARCH[.exe] for every
 # platform, plus dist/SHA256SUMS.
