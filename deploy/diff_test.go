@@ -11,7 +11,8 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
-// object reads one object from YAML, as Parse and the dynamic client do.
+// object reads one object from YAML, as Parse and the dynamic client do;
+// every test of the package builds its objects with it.
 func object(t *testing.T, doc string) *unstructured.Unstructured {
 	t.Helper()
 	js, err := sigsyaml.YAMLToJSON([]byte(doc))

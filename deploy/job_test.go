@@ -13,7 +13,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 func TestJobName(t *testing.T) {
@@ -148,19 +147,6 @@ func TestAppliedLabel(t *testing.T) {
 	}
 }
 
-func jobTestObject(t *testing.T, y string) *unstructured.Unstructured {
-	t.Helper()
-	js, err := sigsyaml.YAMLToJSON([]byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(js); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func TestJobOutcome(t *testing.T) {
 	tests := []struct {
 		conditions string
@@ -182,7 +168,7 @@ func TestJobOutcome(t *testing.T) {
 		{`[{type: Failed, status: "False", reason: X}]`, false, ""},
 	}
 	for _, tt := range tests {
-		u := jobTestObject(t, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nstatus:\n  conditions: "+tt.conditions+"\n")
+		u := object(t, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nstatus:\n  conditions: "+tt.conditions+"\n")
 		succeeded, failed := jobOutcome(u)
 		if succeeded != tt.succeeded || failed != tt.failed {
 			t.Errorf("%s: jobOutcome = %v, %q; want %v, %q", tt.conditions, succeeded, failed, tt.succeeded, tt.failed)
@@ -191,7 +177,7 @@ func TestJobOutcome(t *testing.T) {
 }
 
 func TestPodContainers(t *testing.T) {
-	pod := jobTestObject(t, `apiVersion: v1
+	pod := object(t, `apiVersion: v1
 kind: Pod
 metadata: {name: p}
 spec:
@@ -264,7 +250,7 @@ func TestNextRead(t *testing.T) {
 
 func TestJobPodFatal(t *testing.T) {
 	pod := func(reason string) *unstructured.Unstructured {
-		return jobTestObject(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nstatus:\n  containerStatuses:\n  - name: migrate\n    state: {waiting: {reason: "+reason+", message: nope}}\n")
+		return object(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nstatus:\n  containerStatuses:\n  - name: migrate\n    state: {waiting: {reason: "+reason+", message: nope}}\n")
 	}
 	tests := []struct {
 		reason, want string

@@ -4,23 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	sigsyaml "sigs.k8s.io/yaml"
 )
-
-func fromYAML(t *testing.T, text string) *unstructured.Unstructured {
-	t.Helper()
-	u := &unstructured.Unstructured{}
-	js, err := sigsyaml.YAMLToJSON([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := u.UnmarshalJSON(js); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
 
 func TestDeploymentStatus(t *testing.T) {
 	const head = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, generation: 2}\nspec: {replicas: 3}\n"
@@ -38,15 +22,15 @@ func TestDeploymentStatus(t *testing.T) {
 		{"status: {observedGeneration: 2, conditions: [{type: Progressing, status: 'False', reason: ProgressDeadlineExceeded}]}", "0 of 3 updated, 0 ready, 0 available", false, true},
 	}
 	for _, tt := range tests {
-		st := deploymentStatus(fromYAML(t, head+tt.status))
+		st := deploymentStatus(object(t, head+tt.status))
 		if st.text != tt.text || st.done != tt.done || (st.failed != "") != tt.failed {
 			t.Errorf("%s:\n got %q done=%v failed=%q\nwant %q done=%v failed=%v", tt.status, st.text, st.done, st.failed, tt.text, tt.done, tt.failed)
 		}
 	}
 	// Progress is a change of the key; the same status twice is none.
-	a := deploymentStatus(fromYAML(t, head+tests[1].status))
-	b := deploymentStatus(fromYAML(t, head+tests[1].status))
-	c := deploymentStatus(fromYAML(t, head+tests[3].status))
+	a := deploymentStatus(object(t, head+tests[1].status))
+	b := deploymentStatus(object(t, head+tests[1].status))
+	c := deploymentStatus(object(t, head+tests[3].status))
 	if a.key != b.key || a.key == c.key {
 		t.Errorf("keys: same status %q vs %q, progressed %q", a.key, b.key, c.key)
 	}
@@ -66,7 +50,7 @@ func TestStatefulSetStatus(t *testing.T) {
 		{"spec: {replicas: 2, updateStrategy: {type: OnDelete}}", "status: {}", true},
 	}
 	for _, tt := range tests {
-		if st := statefulSetStatus(fromYAML(t, head+tt.spec+"\n"+tt.status)); st.done != tt.done {
+		if st := statefulSetStatus(object(t, head+tt.spec+"\n"+tt.status)); st.done != tt.done {
 			t.Errorf("%s %s: done = %v (%q), want %v", tt.spec, tt.status, st.done, st.text, tt.done)
 		}
 	}
@@ -84,7 +68,7 @@ func TestDaemonSetStatus(t *testing.T) {
 		{"status: {observedGeneration: 3, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2}", true},
 	}
 	for _, tt := range tests {
-		if st := daemonSetStatus(fromYAML(t, head+tt.status)); st.done != tt.done {
+		if st := daemonSetStatus(object(t, head+tt.status)); st.done != tt.done {
 			t.Errorf("%s: done = %v (%q), want %v", tt.status, st.done, st.text, tt.done)
 		}
 	}
@@ -107,14 +91,14 @@ func TestFatalPodStates(t *testing.T) {
 		{`status: {phase: Pending}`, ""},
 	}
 	for _, tt := range tests {
-		if got := fatal(fromYAML(t, head+tt.status)); got != tt.want {
+		if got := fatal(object(t, head+tt.status)); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.status, got, tt.want)
 		}
 	}
 }
 
 func TestPodState(t *testing.T) {
-	pod := fromYAML(t, `apiVersion: v1
+	pod := object(t, `apiVersion: v1
 kind: Pod
 metadata: {name: p}
 status:
@@ -125,7 +109,7 @@ status:
 	if got, want := podState(pod), "Pending, Unschedulable: 0/3 nodes are available:  insufficient cpu"; got != want {
 		t.Errorf("podState = %q, want %q", got, want)
 	}
-	probe := fromYAML(t, `apiVersion: v1
+	probe := object(t, `apiVersion: v1
 kind: Pod
 metadata: {name: p}
 status:

@@ -236,27 +236,7 @@ metadata:
 spec:
   size: 3
 ---
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer}
-`})
+` + sizeCRD("example.com", "widget", "Widget")})
 	ns := namespace(t)
 	t.Cleanup(func() { kubectlErr("delete", "crd", "widgets.example.com", "--wait=false") })
 	r := run(t, dir, nil, "deploy", "app.yaml", ns)
@@ -393,4 +373,30 @@ current-context: through-plugin
 	if want := `eastern deploy: the kubeconfig's credential plugin failed, context "through-plugin"`; r.code != 1 || !strings.Contains(r.stderr, "token expired\n"+want) {
 		t.Errorf("a failing credential plugin: want exit 1 and a line starting %q, got %s", want, r)
 	}
+}
+
+// sizeCRD is a namespaced CustomResourceDefinition of group whose kind has
+// one integer field, spec.size; its name is PLURAL.GROUP.
+func sizeCRD(group, singular, kind string) string {
+	return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ` + singular + `s.` + group + `
+spec:
+  group: ` + group + `
+  scope: Namespaced
+  names: {plural: ` + singular + `s, singular: ` + singular + `, kind: ` + kind + `}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+`
 }

@@ -60,27 +60,7 @@ data:
 // The API server's schema errors of a custom resource are findings at the
 // template lines, every one of them in a dry run.
 func TestDryRunCustomResourceErrors(t *testing.T) {
-	crd := `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gadgets.e2e.example.com
-spec:
-  group: e2e.example.com
-  scope: Namespaced
-  names: {plural: gadgets, singular: gadget, kind: Gadget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer}
-`
+	crd := sizeCRD("e2e.example.com", "gadget", "Gadget")
 	t.Cleanup(func() { kubectlErr("delete", "crd", "gadgets.e2e.example.com", "--wait=false") })
 	setup := tree(t, map[string]string{"crd.yaml": crd})
 	if r := run(t, setup, nil, "deploy", "crd.yaml", "default"); r.code != 0 {
