@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,12 +47,20 @@ func (s *session) publish(t *target, a attempt, trigger, watched []string) {
 	for _, f := range a.res.Files {
 		r.Files = append(r.Files, fspath.Abs(s.cwd, f))
 	}
-	if r.OK {
-		r.Output = a.res.Output
-		if !t.goodAt.IsZero() {
-			r.Changes = summarize(t.good, r.Output)
+	text := a.res.Output
+	if r.OK && s.opts.Encode != nil {
+		var err error
+		if text, err = s.opts.Encode(a.res); err != nil {
+			r.OK = false
+			findings = appendNew(findings, inNamespace(diag.Collect(err), t.ns))
 		}
-		t.good, t.goodAt = r.Output, now
+	}
+	if r.OK {
+		r.Output = text
+		if !t.goodAt.IsZero() {
+			r.Changes = summarize(t.goodYAML, a.res.Output)
+		}
+		t.good, t.goodYAML, t.goodAt = text, a.res.Output, now
 		r.Written, writeErr = writeOutput(t.out, r.Output)
 		if writeErr != nil {
 			findings = append(findings, &diag.Finding{
@@ -109,6 +118,19 @@ func writeOutput(path string, out []byte) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// appendNew appends the findings of more that fs does not already hold
+// (the lint checks and Encode may both see a YAML syntax error).
+func appendNew(fs, more diag.Findings) diag.Findings {
+	for _, m := range more {
+		if !slices.ContainsFunc(fs, func(f *diag.Finding) bool {
+			return f.Rule == m.Rule && f.Pos == m.Pos && f.Message == m.Message
+		}) {
+			fs = append(fs, m)
+		}
+	}
+	return fs
 }
 
 // inNamespace fills in the namespace of findings that lack one, on copies:

@@ -74,6 +74,10 @@ type Options struct {
 	// error and warnings too. Nil means: report the render's own error and
 	// warnings only (--no-lint).
 	Check func(res *engine.Result, renderErr error, namespace string) diag.Findings
+	// Encode, when set, turns a successful render into the text that is
+	// written and shown (JSON, say); an error makes the render fail, with
+	// the findings the error carries. Nil means the rendered YAML as it is.
+	Encode func(res *engine.Result) ([]byte, error)
 	// Stdout receives renders (without Output) or one status line per render
 	// (with Output); without Output, a write to it that fails ends Run.
 	// Stderr receives findings.
@@ -101,7 +105,8 @@ type Render struct {
 	// OK is true when the render succeeded (lint findings do not make it
 	// fail; they are in Findings).
 	OK bool
-	// Output is the rendered text; nil when the render failed.
+	// Output is the rendered text, as Encode made it; nil when the render
+	// failed.
 	Output []byte
 	// Path is the output file ("" for Stdout); Written says whether it was
 	// replaced by this render (false after a failure, when the output did
@@ -142,7 +147,8 @@ type target struct {
 	// directories, whose creation, removal or renaming matters too.
 	deps     []string
 	interest map[string]bool
-	good     []byte // the last good render
+	good     []byte // the last good render, as written and shown
+	goodYAML []byte // and as rendered, for Changes
 	goodAt   time.Time
 	last     Render
 }

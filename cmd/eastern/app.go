@@ -169,7 +169,7 @@ Examples:
   eastern render - staging < web.yaml
   eastern lint web.yaml                 # every namespace, offline; no PATH: the whole tree
   eastern lint -o junit > lint.xml      # for Jenkins' junit step
-  eastern watch web.yaml staging -o rendered/staging.yaml
+  eastern watch web.yaml staging --output-file rendered/staging.yaml
 
 Run 'eastern <command> --help' for a command's flags.
 `

@@ -199,7 +199,7 @@ func (a *app) flagValues(command, flag string) ([]string, string) {
 		if command == "lint" {
 			return []string{"text", "json", "junit", "github", "checkstyle"}, completeNone
 		}
-		return nil, completeFiles
+		return renderFormats, completeNone
 	case "color":
 		return []string{"auto", "always", "never"}, completeNone
 	case "fail-on":
@@ -212,7 +212,7 @@ func (a *app) flagValues(command, flag string) ([]string, string) {
 		return []string{"text=", "json=", "junit=", "github=", "checkstyle="}, completeNone
 	case "root", "base-dir":
 		return nil, completeDirs
-	case "values", "config", "kubeconfig", "template":
+	case "values", "config", "kubeconfig", "template", "output-file":
 		return nil, completeFiles
 	}
 	return nil, completeNone

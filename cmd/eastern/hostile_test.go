@@ -46,7 +46,7 @@ func TestHostileBytesEscaped(t *testing.T) {
 			`a\nx.yaml:1:1: error: forged.yaml`},
 		{"bell and OSC in a -s value", []string{"render", "app.yaml", "-s", "X=\x1b]0;pwned\a"}, exitFailed, 1,
 			`\x1b]0;pwned\a.yaml`},
-		{"ESC in the -o path", []string{"render", "ok.yaml", "-o", "no/\x1b[2J\n.yaml"}, exitFailed, 1,
+		{"ESC in the -o path", []string{"render", "ok.yaml", "--output-file", "no/\x1b[2J\n.yaml"}, exitFailed, 1,
 			`eastern render: writing no/\x1b[2J\n.yaml: `},
 		{"ESC in a missing template's name", []string{"render", "\x1b[31mgone\r.yaml"}, exitFailed, 1,
 			`\x1b[31mgone\r.yaml`},
@@ -103,7 +103,7 @@ func TestLintHostileFormats(t *testing.T) {
 // its findings on standard error escape what the -o path and values hold.
 func TestWatchHostileBytesEscaped(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n# load! ${X}.yaml\n"})
-	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "--no-lint", "-s", "X=a\x1b[2J\nb", "-o", "out\x1b]0;t\a.yaml")
+	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "--no-lint", "-s", "X=a\x1b[2J\nb", "--output-file", "out\x1b]0;t\a.yaml")
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(stdout).ReadString('\n')

@@ -128,7 +128,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	}
 	writer, err := report.New(c.output, a.stdoutColor())
 	if err != nil {
-		return 0, nil, diag.Usagef("-o: %v", err)
+		return 0, nil, diag.Usagef("%v", err)
 	}
 	vars, err := c.vars(a.workDir)
 	if err != nil {

@@ -21,12 +21,12 @@ func TestBadNamespaceEndToEnd(t *testing.T) {
 		args []string
 		want string // the first line of standard error
 	}{
-		{"watch ../evil", []string{"watch", "t.yaml", "../evil", "-o", "out-${NAMESPACE}.yaml"}, `eastern watch: namespace "../evil": a lowercase RFC 1123 label`},
-		{"watch -n ../evil", []string{"watch", "t.yaml", "-n", "ok,../evil", "-o", "out-${NAMESPACE}.yaml", "--no-lint"}, `eastern watch: namespace "../evil": a lowercase RFC 1123 label`},
-		{"watch empty positional", []string{"watch", "t.yaml", "", "-o", "out-${NAMESPACE}.yaml"}, "eastern watch: namespace is empty"},
-		{"watch empty -n", []string{"watch", "t.yaml", "-n", "", "-o", "out-${NAMESPACE}.yaml"}, `eastern watch: invalid argument "" for "-n, --namespace" flag: empty namespace name`},
-		{"render empty positional", []string{"render", "t.yaml", "", "-o", "out.yaml"}, "eastern render: namespace is empty"},
-		{"render empty -n", []string{"render", "t.yaml", "-n", "", "-o", "out.yaml"}, "eastern render: namespace is empty"},
+		{"watch ../evil", []string{"watch", "t.yaml", "../evil", "--output-file", "out-${NAMESPACE}.yaml"}, `eastern watch: namespace "../evil": a lowercase RFC 1123 label`},
+		{"watch -n ../evil", []string{"watch", "t.yaml", "-n", "ok,../evil", "--output-file", "out-${NAMESPACE}.yaml", "--no-lint"}, `eastern watch: namespace "../evil": a lowercase RFC 1123 label`},
+		{"watch empty positional", []string{"watch", "t.yaml", "", "--output-file", "out-${NAMESPACE}.yaml"}, "eastern watch: namespace is empty"},
+		{"watch empty -n", []string{"watch", "t.yaml", "-n", "", "--output-file", "out-${NAMESPACE}.yaml"}, `eastern watch: invalid argument "" for "-n, --namespace" flag: empty namespace name`},
+		{"render empty positional", []string{"render", "t.yaml", "", "--output-file", "out.yaml"}, "eastern render: namespace is empty"},
+		{"render empty -n", []string{"render", "t.yaml", "-n", "", "--output-file", "out.yaml"}, "eastern render: namespace is empty"},
 		{"render ../evil", []string{"render", "t.yaml", "../evil"}, `eastern render: namespace "../evil": a lowercase RFC 1123 label`},
 		{"lint ../evil", []string{"lint", "t.yaml", "-n", "../evil"}, `eastern lint: namespace "../evil": a lowercase RFC 1123 label`},
 	}

@@ -24,7 +24,7 @@ func TestRenderOutputKilled(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"render", "big.yaml", "production", "-o", "out/big.yaml"}
+	args := []string{"render", "big.yaml", "production", "--output-file", "out/big.yaml"}
 
 	// One whole run tells how long a run takes: the kills spread over that.
 	start := time.Now()

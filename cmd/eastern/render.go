@@ -25,7 +25,8 @@ render succeeds, so a failed render never reaches kubectl.
 Examples:
   eastern render deploy/app.yaml production -s IMAGE_TAG=$GIT_COMMIT | kubectl apply -f -
   eastern render - production < app.yaml | kubectl apply -f -
-  eastern render app.yaml staging --values staging.env -o rendered/staging.yaml
+  eastern render app.yaml staging --values staging.env --output-file rendered/staging.yaml
+  eastern render app.yaml production -o json | jq '.items[].metadata.name'
 
 Flags:
 {{flags}}
@@ -34,7 +35,7 @@ Exit codes: 0 rendered, 1 render error, 2 usage error.
 
 type renderCmd struct {
 	renderFlags
-	output  string
+	out     output
 	baseDir string
 	quiet   bool
 }
@@ -43,13 +44,16 @@ func (a *app) render(args []string) int {
 	var c renderCmd
 	fs := pflag.NewFlagSet("render", pflag.ContinueOnError)
 	c.register(fs, false)
-	fs.StringVarP(&c.output, "output", "o", "", "write to `FILE` (atomically) instead of standard output; - is standard output")
+	c.out.register(fs, "write to `FILE` (atomically) instead of standard output; - is standard output")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR` (default: the working directory)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "do not print warnings")
 	if done, code := a.parseFlags(fs, renderUsage, args); done {
 		return code
 	}
-	err := c.run(a, fs.Args())
+	err := c.out.check()
+	if err == nil {
+		err = c.run(a, fs.Args())
+	}
 	var usage *diag.UsageError
 	switch {
 	case err == nil:
@@ -90,13 +94,17 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if c.output != "" && c.output != "-" {
-		if err := safefile.Write(c.output, res.Output); err != nil {
-			return fmt.Errorf("writing %s: %w", c.output, err)
+	text, err := c.out.encode(res)
+	if err != nil {
+		return err
+	}
+	if c.out.file != "" && c.out.file != "-" {
+		if err := safefile.Write(c.out.file, text); err != nil {
+			return fmt.Errorf("writing %s: %w", c.out.file, err)
 		}
 		return nil
 	}
-	if _, err := a.stdout.Write(res.Output); err != nil {
+	if _, err := a.stdout.Write(text); err != nil {
 		return fmt.Errorf("writing standard output: %w", err)
 	}
 	return nil

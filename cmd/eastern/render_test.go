@@ -312,7 +312,7 @@ func TestRenderOutputFile(t *testing.T) {
 				}
 			}
 			cmd := exec.Command("sh", "-c", `umask `+tt.umask+`; exec "$0" "$@"`,
-				easternPath, "render", "app.yaml", "production", "-s", "IMAGE_TAG=1.2.3", "-o", "out/rendered.yaml")
+				easternPath, "render", "app.yaml", "production", "-s", "IMAGE_TAG=1.2.3", "--output-file", "out/rendered.yaml")
 			cmd.Dir = dir
 			stdout, stderr, code := runCommand(t, cmd, "")
 			if code != exitOK || stdout != "" || stderr != "" {
@@ -348,9 +348,9 @@ func TestRenderOutputFileUntouchedOnError(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"missing load!", []string{"render", "broken.yaml", "-o", "out/rendered.yaml"}, exitFailed},
-		{"strict unset variable", []string{"render", "app.yaml", "--strict", "-o", "out/rendered.yaml"}, exitFailed},
-		{"usage error", []string{"render", "app.yaml", "-s", "BAD", "-o", "out/rendered.yaml"}, exitUsage},
+		{"missing load!", []string{"render", "broken.yaml", "--output-file", "out/rendered.yaml"}, exitFailed},
+		{"strict unset variable", []string{"render", "app.yaml", "--strict", "--output-file", "out/rendered.yaml"}, exitFailed},
+		{"usage error", []string{"render", "app.yaml", "-s", "BAD", "--output-file", "out/rendered.yaml"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -396,7 +396,7 @@ func TestRenderOutputFileUnwritable(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), appTree)
 	// A parent that is a file cannot become a directory.
 	writeTree(t, dir, map[string]string{"no": "a file\n"})
-	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "-o", "no/dir/out.yaml")
+	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "--output-file", "no/dir/out.yaml")
 	if code != exitFailed || stdout != "" {
 		t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
 	}
@@ -532,7 +532,7 @@ func TestRenderColor(t *testing.T) {
 
 func TestRenderOutputCreatesDirectories(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), appTree)
-	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "-o", "rendered/prod/out.yaml")
+	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "-q", "--output-file", "rendered/prod/out.yaml")
 	if code != exitOK || stdout != "" || stderr != "" {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and silence", code, stdout, stderr)
 	}

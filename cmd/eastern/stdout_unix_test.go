@@ -42,7 +42,7 @@ func TestClosedStdout(t *testing.T) {
 		stderr   string
 	}{
 		{"render", ">&-", []string{"render", "app.yaml"}, exitFailed, "eastern render: writing standard output: bad file descriptor\n"},
-		{"render -o -", ">&-", []string{"render", "app.yaml", "-o", "-"}, exitFailed, "eastern render: writing standard output: bad file descriptor\n"},
+		{"render -o -", ">&-", []string{"render", "app.yaml", "--output-file", "-"}, exitFailed, "eastern render: writing standard output: bad file descriptor\n"},
 		{"lint", ">&-", []string{"lint", "app.yaml"}, exitUsage, "eastern lint: writing the report: bad file descriptor\n"},
 		{"watch", ">&-", []string{"watch", "app.yaml", "--no-lint"}, exitFailed, "eastern watch: writing standard output: bad file descriptor\n"},
 		// Output thrown away on purpose is no error.

@@ -25,7 +25,7 @@ Usage:
 
 Watches the template, every file it loads, every higher-priority candidate
 that would change which file a load! picks, and the --values file. Each
-render is written atomically to -o FILE (a failed render leaves the file as
+render is written atomically to --output-file FILE (a failed render leaves the file as
 it was) or printed: on a terminal as a screen showing the latest render and
 what changed; otherwise as a stream with a "# eastern watch: TIME NAMESPACE
 ok" line before each render. Problems, and lint's findings unless --no-lint,
@@ -34,8 +34,8 @@ stop the watch, and a TEMPLATE that does not exist yet is waited for.
 
 Examples:
   eastern watch deploy/app.yaml production
-  eastern watch deploy/app.yaml production -o rendered/production.yaml
-  eastern watch deploy/app.yaml -n staging,production -o 'rendered/${NAMESPACE}.yaml'
+  eastern watch deploy/app.yaml production --output-file rendered/production.yaml
+  eastern watch deploy/app.yaml -n staging,production --output-file 'rendered/${NAMESPACE}.yaml'
 
 Flags:
 {{flags}}
@@ -45,7 +45,7 @@ Stop with Ctrl-C. Exit codes: 0 stopped, 1 the watch could not start or go on
 
 type watchCmd struct {
 	renderFlags
-	output      string
+	out         output
 	noLint      bool
 	kubeVersion string
 	config      string
@@ -57,7 +57,7 @@ func (a *app) watch(args []string) int {
 	var c watchCmd
 	fs := pflag.NewFlagSet("watch", pflag.ContinueOnError)
 	c.register(fs, true)
-	fs.StringVarP(&c.output, "output", "o", "", "write each good render atomically to `FILE` (must contain ${NAMESPACE} for several namespaces)")
+	c.out.register(fs, "write each good render atomically to `FILE` (must contain ${NAMESPACE} for several namespaces)")
 	fs.BoolVar(&c.noLint, "no-lint", false, "only render; do not check the output against the Kubernetes schemas")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "check against Kubernetes `RELEASE` (\"1.29\") for every namespace (default: from the config, else the newest)")
 	fs.StringVar(&c.config, "config", "", "read per-namespace releases from `FILE` (default: "+lint.ConfigFile+" when present)")
@@ -112,6 +112,9 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	if err != nil {
 		return opts, err
 	}
+	if err := c.out.check(); err != nil {
+		return opts, err
+	}
 	if c.debounce <= 0 {
 		return opts, diag.Usagef("--debounce must be positive")
 	}
@@ -129,10 +132,11 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		Strict:     c.strict,
 		MaxLoads:   int(c.maxLoads),
 		MaxOutput:  int64(c.maxOutput),
-		Output:     c.output,
+		Output:     c.out.file,
+		Encode:     c.out.encode,
 		Stdout:     a.stdout,
 		Stderr:     a.stderr,
-		Screen:     a.stdoutTerminal && c.output == "",
+		Screen:     a.stdoutTerminal && c.out.file == "",
 		Color:      a.color(),
 		Debounce:   c.debounce,
 	}

@@ -13,7 +13,7 @@ import (
 // instead of running on with paths that can never resolve again.
 func TestWatchWorkingDirectoryRemoved(t *testing.T) {
 	dir := writeTree(t, filepath.Join(t.TempDir(), "work"), map[string]string{"app.yaml": "a: 1\n"})
-	cmd := easternCommand(dir, "watch", "app.yaml", "--no-lint", "-o", "out.yaml")
+	cmd := easternCommand(dir, "watch", "app.yaml", "--no-lint", "--output-file", "out.yaml")
 	var stderr lockedBuilder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -58,7 +58,7 @@ func TestWatchWaitsForTemplate(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	cmd := easternCommand(dir, "watch", "nodir/app.yaml", "--no-lint", "-o", "out.yaml")
+	cmd := easternCommand(dir, "watch", "nodir/app.yaml", "--no-lint", "--output-file", "out.yaml")
 	var stderr lockedBuilder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

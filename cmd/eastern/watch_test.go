@@ -29,7 +29,7 @@ func TestWatchUsageErrors(t *testing.T) {
 		{"standard input", []string{"watch", "-"}, "cannot watch standard input"},
 		{"too many arguments", []string{"watch", tmpl, "a", "b"}, "too many arguments"},
 		{"namespace twice", []string{"watch", tmpl, "prod", "-n", "dev"}, `namespace given twice: "prod" and "dev"`},
-		{"one file for two namespaces", []string{"watch", tmpl, "-n", "a,b", "-o", "out.yaml"}, "output out.yaml must contain ${NAMESPACE} to hold 2 namespaces"},
+		{"one file for two namespaces", []string{"watch", tmpl, "-n", "a,b", "--output-file", "out.yaml"}, "output out.yaml must contain ${NAMESPACE} to hold 2 namespaces"},
 		{"bad -s", []string{"watch", tmpl, "-s", "novalue"}, `-s "novalue": want KEY=VALUE`},
 		{"bad values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "bad.env")}, filepath.Join(dir, "bad.env") + ":1: want a flat YAML map or KEY=VALUE lines"},
 		{"missing values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "none.env")}, "--values: open"},
@@ -71,7 +71,7 @@ func TestWatchScreen(t *testing.T) {
 	for _, tt := range tests {
 		a, _, _ := newTestApp("", false, false, nil)
 		a.stdoutTerminal = tt.stdoutTerminal
-		c := watchCmd{output: tt.output, noLint: true, debounce: time.Second}
+		c := watchCmd{out: output{format: "yaml", file: tt.output}, noLint: true, debounce: time.Second}
 		opts, err := c.options(a, []string{tmpl})
 		if err != nil {
 			t.Fatal(err)
@@ -162,7 +162,7 @@ func cpuTicks(t *testing.T, pid int) int {
 	return utime + stime
 }
 
-// TestWatchEndToEnd runs the real binary with -o, edits files the way
+// TestWatchEndToEnd runs the real binary with --output-file, edits files the way
 // editors do, checks the output file follows, that an idle watch uses no
 // CPU, and that SIGINT ends it with exit 0 and no temporary files.
 func TestWatchEndToEnd(t *testing.T) {
@@ -175,7 +175,7 @@ func TestWatchEndToEnd(t *testing.T) {
 	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "production", "-o", "rendered/production.yaml")
+	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "production", "--output-file", "rendered/production.yaml")
 	exited := make(chan error, 1)
 	status := make(chan string, 100)
 	go func() {

@@ -361,7 +361,7 @@ func TestEasternCommands(t *testing.T) {
 		{"sh", "set -o pipefail; eastern render a.yaml 'x|y' \\\n  -s A=1 2>&1 | kubectl apply -f -\n", []string{"eastern render a.yaml 'x|y'   -s A=1 2>&1"}},
 		{"sh", "$ eastern lint -o junit > lint.xml\n", []string{"eastern lint -o junit > lint.xml"}},
 		{"sh", "kubectl rollout status deploy/web\npre-commit run --all-files\n", nil},
-		{"sh", "mkdir -p rendered && eastern render a.yaml -o rendered/a.yaml\n", []string{"mkdir -p rendered", "eastern render a.yaml -o rendered/a.yaml"}},
+		{"sh", "mkdir -p rendered && eastern render a.yaml --output-file rendered/a.yaml\n", []string{"mkdir -p rendered", "eastern render a.yaml --output-file rendered/a.yaml"}},
 		{"sh", "NO_COLOR=1 TERM=dumb eastern lint | less\nX=1 mkdir y\n", []string{"NO_COLOR=1 TERM=dumb eastern lint"}},
 		{"yaml", "steps:\n  - run: eastern lint -o github\n  script:\n    - eastern lint -o junit > lint.xml\nkind: eastern\n", []string{"eastern lint -o github", "eastern lint -o junit > lint.xml"}},
 		{"groovy", "sh 'eastern lint -o junit > lint.xml'\nsh \"set -o pipefail; eastern render web.yaml production | kubectl apply -f -\"\n", []string{"eastern lint -o junit > lint.xml", "eastern render web.yaml production"}},
