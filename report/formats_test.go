@@ -52,7 +52,7 @@ func sample() *Report {
 // TestFormatsGolden writes the sample in every format and compares with
 // testdata/sample.FORMAT; go test -update rewrites them.
 func TestFormatsGolden(t *testing.T) {
-	for _, format := range []string{"text", "json", "junit", "github", "checkstyle"} {
+	for _, format := range []string{"text", "json", "junit", "github", "checkstyle", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			w, err := New(format, false)
 			if err != nil {

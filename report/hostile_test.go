@@ -99,8 +99,9 @@ func TestHostileTextAndGitHub(t *testing.T) {
 	}
 }
 
-// TestHostileMachineFormats: JSON stays valid, JUnit and Checkstyle well-formed XML 1.0,
-// whose character range excludes ESC and NUL even as &#x1b; references.
+// TestHostileMachineFormats: JSON and SARIF stay valid, JUnit and Checkstyle
+// well-formed XML 1.0, whose character range excludes ESC and NUL even as
+// &#x1b; references.
 func TestHostileMachineFormats(t *testing.T) {
 	for _, s := range append(hostile, "\x00", "\ufffe", "\xc3(") {
 		var fs diag.Findings
@@ -135,6 +136,7 @@ func TestHostileMachineFormats(t *testing.T) {
 				t.Errorf("%q: JSON file decodes as %q, want %q", s, f.File, want)
 			}
 		}
+		checkHostileSARIF(t, s, r)
 		for name, w := range map[string]Writer{"JUnit": JUnit{}, "Checkstyle": Checkstyle{}} {
 			var x bytes.Buffer
 			if err := w.Write(&x, r); err != nil {
@@ -158,6 +160,53 @@ func TestHostileMachineFormats(t *testing.T) {
 					}
 					break
 				}
+			}
+		}
+	}
+}
+
+// checkHostileSARIF: SARIF output is valid JSON without raw control
+// characters; what viewers show (messages, rule ids) holds none even
+// decoded, the properties decode as they were, and every URI is a URI.
+func checkHostileSARIF(t *testing.T, s string, r *Report) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := (SARIF{}).Write(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(out.Bytes()) {
+		t.Fatalf("%q: SARIF output is not valid JSON:\n%s", s, out.String())
+	}
+	if c := controls(strings.ReplaceAll(out.String(), "\n", "")); len(c) > 0 {
+		t.Errorf("%q: SARIF output holds raw control characters %q", s, c)
+	}
+	var doc sarifDoc
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	run := doc.Runs[0]
+	for i, res := range run.Results {
+		f := r.Findings[i]
+		shown := []string{res.Message.Text, res.RuleID}
+		for _, loc := range res.RelatedLocations {
+			shown = append(shown, loc.Message.Text)
+		}
+		for _, text := range shown {
+			if c := controls(text); len(c) > 0 {
+				t.Errorf("%q: SARIF text %q decodes with control characters %q", s, text, c)
+			}
+		}
+		if res.RuleIndex == nil || run.Tool.Driver.Rules[*res.RuleIndex].ID != res.RuleID {
+			t.Errorf("%q: ruleIndex %v does not point at rule %q", s, res.RuleIndex, res.RuleID)
+		}
+		for k, v := range map[string]string{"root": f.Template, "namespace": f.Namespace, "release": f.Release, "object": f.Object, "field": f.Field} {
+			if want := strings.ToValidUTF8(v, "\ufffd"); res.Properties[k] != want {
+				t.Errorf("%q: SARIF property %s decodes as %q, want %q", s, k, res.Properties[k], want)
+			}
+		}
+		for _, loc := range append(res.Locations, res.RelatedLocations...) {
+			if uri := loc.PhysicalLocation.ArtifactLocation.URI; !strictURIReference.MatchString(uri) {
+				t.Errorf("%q: SARIF uri %q is not a URI reference", s, uri)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
 )
@@ -29,6 +30,12 @@ type Summary struct {
 	Errors     int `json:"errors"`
 	Warnings   int `json:"warnings"`
 	Infos      int `json:"infos"`
+	// Of is how many templates the paths found when --changed-since,
+	// --changed or --shard linted only some of them (Templates); 0 when
+	// every template was linted. Selection says why, for people:
+	// "partials/probes.yaml changed", "shard 2/4".
+	Of        int    `json:"of"`
+	Selection string `json:"selection"`
 }
 
 // CountFindings fills the severity counts of s from fs.
@@ -54,6 +61,12 @@ func New(format string, color bool) (Writer, error) {
 		return GitHub{}, nil
 	case "checkstyle":
 		return Checkstyle{}, nil
+	case "sarif":
+		// Without rule descriptions, which the caller has: see SARIF.Rules.
+		return SARIF{}, nil
 	}
-	return nil, fmt.Errorf("unknown output format %q (want text, json, junit, github or checkstyle)", format)
+	return nil, fmt.Errorf("unknown output format %q (want %s or %s)", format, strings.Join(Formats[:len(Formats)-1], ", "), Formats[len(Formats)-1])
 }
+
+// Formats are the formats New knows, text first.
+var Formats = []string{"text", "json", "junit", "github", "checkstyle", "sarif"}

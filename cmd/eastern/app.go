@@ -220,6 +220,14 @@ func (a *app) rootUsage(w io.Writer) {
 // versionString is "eastern VERSION (commit COMMIT, GOVERSION)". Without
 // ldflags it falls back to what the Go toolchain recorded: the module
 // version under go install, the VCS revision under go build.
+// versionNumber is the version alone, "v0.1.0" or "dev", for user agents and reports.
+func versionNumber() string {
+	if f := strings.Fields(versionString()); len(f) > 1 {
+		return f[1]
+	}
+	return "dev"
+}
+
 func versionString() string {
 	info, _ := debug.ReadBuildInfo()
 	return formatVersion(version, commit, info, runtime.Version())

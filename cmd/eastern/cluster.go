@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -61,14 +60,6 @@ func lintRelease(release string) (string, *diag.Finding) {
 // so that a command can clean up and say what it had done.
 func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-}
-
-// versionNumber is the version alone, "v0.1.0" or "dev", for user agents.
-func versionNumber() string {
-	if f := strings.Fields(versionString()); len(f) > 1 {
-		return f[1]
-	}
-	return "dev"
 }
 
 // stdoutWidth is the width of the terminal on standard output, 0 when it

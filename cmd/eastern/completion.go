@@ -10,6 +10,7 @@ import (
 
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/lint"
+	"github.com/eastern-k8s/eastern/report"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
@@ -197,7 +198,7 @@ func (a *app) flagValues(command, flag string) ([]string, string) {
 		return a.namespaces(), completeNone
 	case "output":
 		if command == "lint" {
-			return []string{"text", "json", "junit", "github", "checkstyle"}, completeNone
+			return report.Formats, completeNone
 		}
 		return renderFormats, completeNone
 	case "color":
@@ -209,7 +210,11 @@ func (a *app) flagValues(command, flag string) ([]string, string) {
 	case "dry-run":
 		return []string{"server"}, completeNone
 	case "report":
-		return []string{"text=", "json=", "junit=", "github=", "checkstyle="}, completeNone
+		var specs []string
+		for _, f := range report.Formats {
+			specs = append(specs, f+"=")
+		}
+		return specs, completeNone
 	case "root", "base-dir":
 		return nil, completeDirs
 	case "values", "config", "kubeconfig", "template", "output-file":

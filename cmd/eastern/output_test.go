@@ -114,3 +114,50 @@ func TestWatchJSON(t *testing.T) {
 	writeTree(t, dir, map[string]string{"part.yaml": "color: green\n"})
 	waitForFile(t, out, "fixed render", func(s string) bool { return color(s) == "green" })
 }
+
+// lint -o sarif names each rule with its description and a link into
+// rules.md, and eastern's version, which only the command knows.
+func TestLintSARIF(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  n: 1\n"})
+	for _, args := range [][]string{{"lint", "-o", "sarif"}, {"lint", "--report", "sarif=out.sarif"}} {
+		stdout, stderr, code := runEastern(t, dir, "", args...)
+		if code != exitFailed {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		data := []byte(stdout)
+		if args[1] == "--report" {
+			var err error
+			if data, err = os.ReadFile(filepath.Join(dir, "out.sarif")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var log struct {
+			Version string
+			Runs    []struct {
+				Tool struct {
+					Driver struct {
+						Name, Version string
+						Rules         []struct {
+							ID               string
+							ShortDescription struct{ Text string }
+							HelpURI          string
+						}
+					}
+				}
+				Results []struct{ RuleID string }
+			}
+		}
+		if err := json.Unmarshal(data, &log); err != nil || len(log.Runs) != 1 {
+			t.Fatalf("%v: not a SARIF log of one run (%v):\n%s", args, err, data)
+		}
+		d := log.Runs[0].Tool.Driver
+		if log.Version != "2.1.0" || d.Name != "eastern" || d.Version == "" || len(d.Rules) != 1 || len(log.Runs[0].Results) != 1 {
+			t.Fatalf("%v: version %q, driver %+v, results %+v", args, log.Version, d, log.Runs[0].Results)
+		}
+		r := d.Rules[0]
+		if r.ID != "schema.type" || r.ShortDescription.Text != "a value has the wrong type" ||
+			r.HelpURI != "https://github.com/eastern-k8s/eastern/blob/main/docs/rules.md#rendered-manifests" {
+			t.Errorf("%v: rule %+v", args, r)
+		}
+	}
+}

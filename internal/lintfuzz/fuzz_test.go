@@ -60,7 +60,7 @@ func checkLint(t *testing.T, out []byte) {
 		r.Summary.Objects += len(objects)
 	}
 	r.Summary.CountFindings(r.Findings)
-	for _, format := range []string{"text", "json", "junit", "github"} {
+	for _, format := range report.Formats {
 		w, err := report.New(format, false)
 		if err != nil {
 			t.Fatal(err)
@@ -88,11 +88,11 @@ func checkFormat(format string, out []byte, n int) error {
 			r, _ := utf8.DecodeRune(out[i:])
 			return fmt.Errorf("unescaped %U at byte %d", r, i)
 		}
-	case "json":
+	case "json", "sarif":
 		if !json.Valid(out) {
 			return errors.New("not valid JSON")
 		}
-	case "junit":
+	case "junit", "checkstyle":
 		dec := xml.NewDecoder(bytes.NewReader(out))
 		for {
 			_, err := dec.Token()

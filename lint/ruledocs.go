@@ -1,0 +1,92 @@
+package lint
+
+import (
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/validator"
+)
+
+// RuleDocsURL is docs/rules.md as published, where every rule is
+// documented under the heading of its section.
+const RuleDocsURL = "https://github.com/eastern-k8s/eastern/blob/main/docs/rules.md"
+
+// RuleDoc is one row of the tables in docs/rules.md, for output formats
+// that describe the rules they report (SARIF).
+type RuleDoc struct {
+	ID string
+	// Description is the row's "what" column as plain text: the Markdown
+	// of the table without backticks, links reduced to their text.
+	Description string
+	// Section is the anchor of the heading the row is under, "templates".
+	Section string
+}
+
+// HelpURI is where d is documented: its section of docs/rules.md.
+func (d RuleDoc) HelpURI() string { return RuleDocsURL + "#" + d.Section }
+
+// The sections of docs/rules.md, as GitHub makes anchors of their headings.
+const (
+	sectionTemplates = "templates"
+	sectionManifests = "rendered-manifests"
+	sectionDeploys   = "deploys"
+	sectionRuns      = "runs"
+)
+
+// RuleDocs returns every rule of eastern in the order of docs/rules.md.
+// A test holds it to the document row by row, so that the descriptions
+// have one source, the document, and cannot drift from it. The deploy and
+// watch ids are spelled out rather than taken from their packages, which
+// lint must not depend on; the test of docs/rules.md against each
+// package's Rules keeps them right.
+func RuleDocs() []RuleDoc {
+	return []RuleDoc{
+		{engine.RuleLoadMissing, "no candidate of a load! exists", sectionTemplates},
+		{engine.RuleNoCandidates, "a load! or load? names no file", sectionTemplates},
+		{engine.RuleEscape, "a candidate leads outside the root directory (see security.md)", sectionTemplates},
+		{engine.RuleNotAFile, "a candidate is a directory, named pipe, device or other special file", sectionTemplates},
+		{engine.RuleRead, "a template or partial cannot be read, or is not UTF-8 text (a NUL byte, a carriage return without a line feed)", sectionTemplates},
+		{engine.RuleCycle, "a file loads itself, directly or through others", sectionTemplates},
+		{engine.RuleDepth, "loads nest deeper than 64 levels", sectionTemplates},
+		{engine.RuleLimit, "a render loads more than --max-loads files or writes more than --max-output bytes", sectionTemplates},
+		{engine.RuleRoot, "the root or base directory does not exist or is not a directory", sectionTemplates},
+		{engine.RuleUnsetVariable, "a variable has no value", sectionTemplates},
+
+		{validator.RuleSyntax, "a document is not valid YAML; the other documents are still checked", sectionManifests},
+		{validator.RuleDuplicateKey, "a mapping repeats a key", sectionManifests},
+		{validator.RuleAliasBudget, "aliases and merge keys expand a document past 100,000 nodes; the rest of it is not checked", sectionManifests},
+		{validator.RuleDepth, "a document nests deeper than 100 levels; nothing deeper is checked", sectionManifests},
+		{validator.RuleTruncated, "a document has more than 100 findings: the first 100 are shown and this one counts the rest", sectionManifests},
+		{validator.RuleShape, "apiVersion, kind or metadata.name is missing or not a string, or a document is not a mapping", sectionManifests},
+		{validator.RuleDuplicateObject, "the same group, kind, namespace and name twice in one render", sectionManifests},
+		{validator.RuleUnknownField, "the kind has no such field in any release", sectionManifests},
+		{validator.RuleFieldRelease, "the field exists only in later (or only in earlier) releases", sectionManifests},
+		{validator.RuleRequired, "a required field is absent or null", sectionManifests},
+		{validator.RuleType, "a value has the wrong type", sectionManifests},
+		{validator.RuleQuantity, "a string that must be a resource quantity does not parse as one", sectionManifests},
+		{validator.RuleUnknownKind, "no release has a schema for the kind: its fields are not checked", sectionManifests},
+		{validator.RuleRelease, "the release is not one eastern supports", sectionManifests},
+		{validator.RuleUnavailable, "the release's schema data could not be loaded", sectionManifests},
+		{validator.RuleDeprecated, "the apiVersion is deprecated at the release; the message names the replacement", sectionManifests},
+		{validator.RuleRemoved, "the release no longer serves the apiVersion", sectionManifests},
+		{validator.RuleNotYet, "the apiVersion arrived in a later release", sectionManifests},
+		{validator.RuleFeatureGated, "an alpha (or new beta) version, served only when enabled on the API server", sectionManifests},
+		{validator.RuleName, "the name is not valid for the kind", sectionManifests},
+		{validator.RuleNamespace, "metadata.namespace is not a DNS-1123 label", sectionManifests},
+		{validator.RuleLabel, "a label key or value is not valid", sectionManifests},
+		{validator.RuleAnnotation, "an annotation key is not valid, or the annotations exceed 256 KiB", sectionManifests},
+
+		{"deploy.manifest", "the render cannot be sent as objects: a document that is not a Kubernetes object, an object without metadata.name, an ApplySet label the template sets itself", sectionDeploys},
+		{"deploy.namespace", "an object names another namespace than the one deployed to", sectionDeploys},
+		{"deploy.server", "the cluster does not serve the kind, or the API server rejected the object (at the field it names)", sectionDeploys},
+		{"deploy.release", "the cluster runs a Kubernetes release eastern has no schemas for; the nearest one is used", sectionDeploys},
+
+		{RuleRelease, "--kube-version or .eastern.yaml names a release newer than eastern knows; its newest schemas are used", sectionRuns},
+		{RuleSkipped, "a matched file is a named pipe, device or other special file, and is not read", sectionRuns},
+		{RuleLiveConfig, ".eastern.yaml changed and cannot be read; the watch goes on with the previous one", sectionRuns},
+		{"watch.vars", "the --values file cannot be read for a render", sectionRuns},
+		{"watch.write", "an output file cannot be written; the previous one stays", sectionRuns},
+		{"watch.add", "a directory cannot be watched; changes in it are missed", sectionRuns},
+		{"watch.events", "the file watcher reported an error; the watch goes on", sectionRuns},
+		{diag.RuleInternal, "an error that is not about a template, such as a file that cannot be written", sectionRuns},
+	}
+}
