@@ -272,6 +272,18 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// CheckVarName rejects names that ${…} could never reference, and
+// NAMESPACE, which only the namespace a render is for may set.
+func CheckVarName(key string) error {
+	if key == "NAMESPACE" {
+		return fmt.Errorf("NAMESPACE is set by the NAMESPACE argument or -n, not as a variable")
+	}
+	if !ValidName(key) {
+		return fmt.Errorf("%q is not a variable name (a letter or _, then letters, digits, _, . or -)", key)
+	}
+	return nil
+}
+
 // ValidName reports whether name can be referenced as ${name}.
 func ValidName(name string) bool {
 	if name == "" || !isNameStart(name[0]) {

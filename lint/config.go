@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"path"
 	"path/filepath"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -18,22 +23,35 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ConfigFile is the name lint looks for in the working directory.
+// ConfigFile is the name of eastern's configuration. The nearest one in a
+// template's directory or an ancestor, up to its root directory, applies
+// to it (see Configs).
 const ConfigFile = ".eastern.yaml"
 
 // Config is a parsed .eastern.yaml:
 //
 //	kubeVersion: "1.29"          # default for every namespace
+//	values: {REGISTRY: example.com}
 //	namespaces:
-//	  production: {kubeVersion: "1.24"}
+//	  production: {kubeVersion: "1.24", values: {REPLICAS: "3"}}
 //	  staging: {}
+//	exclude: [testdata, "**/*.golden.yaml"]
 type Config struct {
 	// Path is the file the config was read from, for messages.
 	Path string
+	// Dir is the absolute directory that holds the file: relative paths
+	// in it (exclude) start there. Empty for a config parsed from bytes.
+	Dir string
 	// KubeVersion is the default release for every namespace; empty when unset.
 	KubeVersion string
+	// Values are variables for every namespace: --values files and -s
+	// override them.
+	Values map[string]string
 	// Namespaces are listed in file order.
 	Namespaces []NamespaceConfig
+	// Exclude are doublestar patterns, relative to Dir, of files and
+	// directories that are not templates: fixtures, generated output.
+	Exclude []string
 	// Notes are warnings about the file that do not stop a run: a
 	// kubeVersion newer than eastern knows.
 	Notes diag.Findings
@@ -44,6 +62,8 @@ type NamespaceConfig struct {
 	Name string
 	// KubeVersion overrides Config.KubeVersion for this namespace; empty when unset.
 	KubeVersion string
+	// Values override Config.Values for this namespace.
+	Values map[string]string
 }
 
 // LoadConfig reads the config file at path, one the user named (--config),
@@ -149,10 +169,18 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			rel, err := c.releaseValue(name, v)
 			c.KubeVersion = rel
 			return err
+		case "values":
+			vals, err := parseValueMap(name, "values", v)
+			c.Values = vals
+			return err
 		case "namespaces":
 			return c.parseNamespaces(name, v)
+		case "exclude":
+			pats, err := parseExclude(name, v)
+			c.Exclude = pats
+			return err
 		}
-		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion or namespaces)", name, k.Line, yamlerr.Excerpt(key))
+		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces or exclude)", name, k.Line, yamlerr.Excerpt(key))
 	})
 	if err != nil {
 		return nil, err
@@ -177,12 +205,17 @@ func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
 				return fmt.Errorf("%s:%d: namespace %s: want a map such as {kubeVersion: \"1.29\"}", name, v.Line, ns)
 			}
 			err := eachKey(name, v, func(key string, k, v *yaml.Node) error {
-				if key != "kubeVersion" {
-					return fmt.Errorf("%s:%d: namespace %s: unknown key \"%s\" (want kubeVersion)", name, k.Line, ns, yamlerr.Excerpt(key))
+				switch key {
+				case "kubeVersion":
+					rel, err := c.releaseValue(name, v)
+					entry.KubeVersion = rel
+					return err
+				case "values":
+					vals, err := parseValueMap(name, "namespace "+ns+": values", v)
+					entry.Values = vals
+					return err
 				}
-				rel, err := c.releaseValue(name, v)
-				entry.KubeVersion = rel
-				return err
+				return fmt.Errorf("%s:%d: namespace %s: unknown key \"%s\" (want kubeVersion or values)", name, k.Line, ns, yamlerr.Excerpt(key))
 			})
 			if err != nil {
 				return err
@@ -191,6 +224,77 @@ func (c *Config) parseNamespaces(name string, m *yaml.Node) error {
 		c.Namespaces = append(c.Namespaces, entry)
 		return nil
 	})
+}
+
+// parseValueMap reads a map of variables, each scalar taken exactly as
+// written (1.10 stays 1.10), as --values files are read.
+func parseValueMap(name, what string, m *yaml.Node) (map[string]string, error) {
+	if isNull(m) {
+		return nil, nil
+	}
+	if m.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: %s: want a map of variables such as {IMAGE_TAG: \"1.4\"}", name, m.Line, what)
+	}
+	vals := map[string]string{}
+	err := eachKey(name, m, func(key string, k, v *yaml.Node) error {
+		if err := engine.CheckVarName(key); err != nil {
+			return fmt.Errorf("%s:%d: %s: %v", name, k.Line, what, err)
+		}
+		if v.Kind != yaml.ScalarNode {
+			return fmt.Errorf("%s:%d: %s: %s is not a plain value", name, v.Line, what, key)
+		}
+		vals[key] = v.Value
+		if isNull(v) && v.Style == 0 {
+			vals[key] = ""
+		}
+		return nil
+	})
+	return vals, err
+}
+
+// parseExclude reads the exclude list: doublestar patterns, relative to
+// the config's directory.
+func parseExclude(name string, v *yaml.Node) ([]string, error) {
+	if isNull(v) {
+		return nil, nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s:%d: exclude: want a list of paths or globs", name, v.Line)
+	}
+	var pats []string
+	for _, p := range v.Content {
+		if p.Kind != yaml.ScalarNode || isNull(p) || p.Value == "" {
+			return nil, fmt.Errorf("%s:%d: exclude: want a path or glob", name, p.Line)
+		}
+		pat := path.Clean(filepath.ToSlash(p.Value))
+		if path.IsAbs(pat) || pat == ".." || strings.HasPrefix(pat, "../") || !doublestar.ValidatePattern(pat) {
+			return nil, fmt.Errorf("%s:%d: exclude: %q is not a glob below the config's directory", name, p.Line, yamlerr.Excerpt(p.Value))
+		}
+		pats = append(pats, pat)
+	}
+	return pats, nil
+}
+
+// Excludes reports whether the file or directory at abs, an absolute path
+// below Dir, matches an exclude pattern, itself or through a directory it
+// lies in.
+func (c *Config) Excludes(abs string) bool {
+	if c == nil || len(c.Exclude) == 0 || c.Dir == "" {
+		return false
+	}
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || !filepath.IsLocal(rel) {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, pat := range c.Exclude {
+		for p := rel; p != "."; p = path.Dir(p) {
+			if ok, _ := doublestar.Match(pat, p); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // eachKey calls fn for each entry of the mapping m, rejecting duplicate and
@@ -259,6 +363,31 @@ func (c *Config) ReleaseFor(namespace, flag string) string {
 		}
 	}
 	return schema.Newest()
+}
+
+// VarsFor returns the variables for namespace: the config's values, then
+// the namespace's, then over (--values and -s), each winning over the one
+// before. c may be nil.
+func (c *Config) VarsFor(namespace string, over map[string]string) map[string]string {
+	if c == nil {
+		return over
+	}
+	var nsValues map[string]string
+	for _, ns := range c.Namespaces {
+		if ns.Name == namespace {
+			nsValues = ns.Values
+		}
+	}
+	if len(c.Values) == 0 && len(nsValues) == 0 {
+		return over
+	}
+	vars := maps.Clone(c.Values)
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	maps.Copy(vars, nsValues)
+	maps.Copy(vars, over)
+	return vars
 }
 
 // namespaceNames returns the namespaces the config lists, in file order.

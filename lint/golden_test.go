@@ -87,15 +87,12 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 			}
 			opts.KubeVersion = rel
 		}
-		var err error
-		if c.Config == "" {
-			opts.Config, err = FindConfig(workDir, "")
-		} else {
-			opts.Config, err = LoadConfig(workDir, c.Config)
-		}
+		configs, err := NewConfigs(workDir, c.Config)
 		if err != nil {
 			return nil, err
 		}
+		defer configs.Close()
+		opts.Configs = configs
 		return Run(opts)
 	}()
 	if err != nil {
@@ -103,17 +100,13 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "roots: %s\n", strings.Join(res.Templates, " "))
-	b.WriteString("namespaces:")
-	for _, ns := range res.Namespaces {
-		fmt.Fprintf(&b, " %s@%s", ns, res.Releases[ns])
-	}
-	b.WriteString("\n")
+	fmt.Fprintf(&b, "namespaces: %s\n", strings.Join(res.Namespaces, " "))
 	for _, ch := range res.Checks {
 		objects := strings.Join(ch.Objects, " ")
 		if objects == "" {
 			objects = "-"
 		}
-		fmt.Fprintf(&b, "%s in %s: %s\n", ch.Template, ch.Namespace, objects)
+		fmt.Fprintf(&b, "%s in %s@%s: %s\n", ch.Template, ch.Namespace, ch.Release, objects)
 	}
 	b.WriteString("--\n")
 	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}

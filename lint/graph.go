@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,10 +20,14 @@ type loadGraph struct {
 	// loads maps a file's cleaned path to the existing files its directives
 	// could load, sorted.
 	loads map[string][]string
-	// namespaces are the values of ${NAMESPACE} that produce an existing file.
-	namespaces map[string]bool
-	disk       *diskIndex
-	expanded   map[expandKey][]expansion
+	// namespaces maps a file to the values of ${NAMESPACE} for which its
+	// directives name an existing file.
+	namespaces map[string][]string
+	// patterns maps a file to its directives' candidates, as patterns with
+	// every variable open: what it might read or probe, existing or not.
+	patterns map[string][]engine.Pattern
+	disk     *diskIndex
+	expanded map[expandKey][]expansion
 }
 
 type expandKey struct {
@@ -54,7 +59,7 @@ func scanLoads(files []string, vars map[string]string, treeOf func(string) *engi
 func scanDirectives(directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) *loadGraph {
 	g := newLoadGraph()
 	var queue []scanItem
-	for _, target := range g.follow(directives, dir, vars, t) {
+	for _, target := range g.follow(engine.StdinName, directives, dir, vars, t) {
 		queue = append(queue, scanItem{target, t})
 	}
 	g.walk(queue, vars)
@@ -64,7 +69,8 @@ func scanDirectives(directives []engine.Directive, dir string, vars map[string]s
 func newLoadGraph() *loadGraph {
 	return &loadGraph{
 		loads:      map[string][]string{},
-		namespaces: map[string]bool{},
+		namespaces: map[string][]string{},
+		patterns:   map[string][]engine.Pattern{},
 		disk:       &diskIndex{lists: map[dirKey][]engine.Entry{}},
 		expanded:   map[expandKey][]expansion{},
 	}
@@ -91,7 +97,7 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 			g.loads[it.file] = nil
 			continue
 		}
-		targets := g.follow(directives, filepath.Dir(it.file), vars, it.tree)
+		targets := g.follow(it.file, directives, filepath.Dir(it.file), vars, it.tree)
 		g.loads[it.file] = targets
 		for _, t := range targets {
 			if _, done := g.loads[t]; !done {
@@ -101,23 +107,50 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 	}
 }
 
-// follow returns the files directives (in a file of dir) may load, and
-// records the namespaces their ${NAMESPACE} candidates imply.
-func (g *loadGraph) follow(directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) []string {
-	var targets []string
+// follow returns the files directives (of file, in dir) may load, and
+// records the namespaces their ${NAMESPACE} candidates imply and the
+// candidates themselves.
+func (g *loadGraph) follow(file string, directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) []string {
+	var targets, namespaces []string
 	for _, d := range directives {
 		for _, c := range d.Candidates {
-			for _, e := range g.expand(t, engine.CandidatePattern(dir, c, nil)) {
+			open := engine.CandidatePattern(dir, c, nil)
+			g.patterns[file] = append(g.patterns[file], open)
+			for _, e := range g.expand(t, open) {
 				targets = append(targets, e.path)
 			}
 			for _, e := range g.expand(t, engine.CandidatePattern(dir, c, vars)) {
 				if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
-					g.namespaces[e.namespace] = true
+					namespaces = append(namespaces, e.namespace)
 				}
 			}
 		}
 	}
+	if len(namespaces) > 0 {
+		slices.Sort(namespaces)
+		g.namespaces[file] = slices.Compact(namespaces)
+	}
 	return uniquePaths(targets)
+}
+
+// reach returns file and every file it may load, directly or through
+// others, sorted.
+func (g *loadGraph) reach(file string) []string {
+	seen := map[string]bool{file: true}
+	queue := []string{file}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		for _, t := range g.loads[f] {
+			if !seen[t] {
+				seen[t] = true
+				queue = append(queue, t)
+			}
+		}
+	}
+	out := slices.Collect(maps.Keys(seen))
+	slices.Sort(out)
+	return out
 }
 
 func (g *loadGraph) expand(t *engine.Tree, p engine.Pattern) []expansion {
@@ -174,17 +207,56 @@ func (g *loadGraph) splitRoots(matched []string) (roots []string) {
 	return roots
 }
 
-// impliedNamespaces returns "default" and every namespace found on disk, sorted
-// with default first.
-func (g *loadGraph) impliedNamespaces() []string {
+// impliedNamespaces returns "default" and every namespace that the
+// ${NAMESPACE} candidates of the files reach (a root and what it may
+// load) find on disk, sorted with default first: app A's
+// overrides/x-prod.yaml says nothing about app B.
+func (g *loadGraph) impliedNamespaces(reach []string) []string {
 	var out []string
-	for ns := range g.namespaces {
-		if ns != engine.DefaultNamespace {
-			out = append(out, ns)
+	for _, f := range reach {
+		for _, ns := range g.namespaces[f] {
+			if ns != engine.DefaultNamespace {
+				out = append(out, ns)
+			}
 		}
 	}
 	slices.Sort(out)
-	return append([]string{engine.DefaultNamespace}, out...)
+	return append([]string{engine.DefaultNamespace}, slices.Compact(out)...)
+}
+
+// mayTouch reports whether a render of a root that reaches the files
+// reach could read or probe path (a clean path spelled as the templates'
+// paths are): path is one of them, or a candidate of theirs could name it
+// — a partial that was added or deleted. It errs towards yes.
+func (g *loadGraph) mayTouch(reach []string, path string) bool {
+	if _, found := slices.BinarySearch(reach, path); found {
+		return true
+	}
+	names := strings.Split(filepath.ToSlash(path), "/")
+	for _, f := range reach {
+		for _, p := range g.patterns[f] {
+			if patternMatches(p, names) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// patternMatches reports whether the clean pattern p could name the path
+// whose segments are names.
+func patternMatches(p engine.Pattern, names []string) bool {
+	if len(p) != len(names) {
+		return false
+	}
+	ns := ""
+	for i, seg := range p {
+		var ok bool
+		if ns, ok = matchSegment(seg, names[i], ns); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // expansion is one existing file a pattern could produce, with the value

@@ -9,7 +9,6 @@
 package lint
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"os"
@@ -22,7 +21,6 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
-	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
 	"github.com/hashicorp/go-multierror"
 )
@@ -36,16 +34,20 @@ type Options struct {
 	// Templates are globs naming the root templates explicitly; when set,
 	// Paths must be empty and no partials are inferred.
 	Templates []string
-	// Namespaces to render for. When empty: those Config lists, else
-	// "default" plus every namespace the templates' ${NAMESPACE}
-	// candidates find on disk, with the variables Vars sets filled in.
+	// Namespaces to render every template for. When empty: those the
+	// template's config lists, else "default" plus every namespace that
+	// the ${NAMESPACE} candidates of the template and what it loads find on
+	// disk, with the variables Vars sets filled in.
 	Namespaces []string
-	// Config is the parsed .eastern.yaml, or nil.
-	Config *Config
+	// Configs finds each template's configuration; when nil, Config (which
+	// may be nil too) serves every template.
+	Configs *Configs
+	Config  *Config
 	// KubeVersion is the release for every namespace ("1.29"); when empty,
-	// Config decides, else schema.Newest().
+	// the config decides, else schema.Newest().
 	KubeVersion string
-	// Vars, RootDir and Strict are passed to the engine as for eastern render.
+	// Vars, RootDir and Strict are passed to the engine as for eastern
+	// render. Vars win over the config's values.
 	Vars    map[string]string
 	RootDir string
 	Strict  bool
@@ -65,24 +67,34 @@ type Options struct {
 	// for eastern render -. Paths and Templates must then be empty.
 	Stdin   []byte
 	BaseDir string
+	// Changed, when not nil, limits the run to what a change touches: the
+	// template × namespace renders that read or probe one of these files
+	// (paths relative to WorkDir, or absolute; added, changed or deleted),
+	// and every template below a changed config file.
+	Changed []string
+	// Shard, when its Count is not zero, limits the run to one of Count
+	// slices of the templates, balanced by size.
+	Shard Shard
 }
 
 // Result is everything one lint run found.
 type Result struct {
-	// Templates are the root templates, sorted.
+	// Templates are the root templates linted, sorted.
 	Templates []string
-	// Namespaces are the namespaces each template was rendered for.
+	// Namespaces are the namespaces any template was rendered for, in the
+	// order the checks first name them.
 	Namespaces []string
-	// Releases maps each namespace to the release it was checked against.
-	Releases map[string]string
 	// Objects counts the Kubernetes objects of every successful render.
 	Objects int
 	// Checks holds one entry per template × namespace: by root template,
-	// then namespace in Namespaces order.
+	// then namespace in the order the template's namespaces come.
 	Checks []diag.Check
 	// Notes are about the run rather than one check: matched files that
 	// were skipped, such as a named pipe that a glob matched.
 	Notes diag.Findings
+	// Selection says how Changed or Shard narrowed the run; nil when
+	// neither was set.
+	Selection *Selection
 }
 
 // Findings returns the notes, then every check's findings in Checks
@@ -99,65 +111,67 @@ func (r *Result) Findings() diag.Findings {
 // *diag.UsageError), an unreadable directory, schema data that cannot be
 // loaded; problems in templates are findings.
 func Run(opts Options) (*Result, error) {
-	cwd, err := engine.WorkDir(opts.WorkDir)
+	p, err := NewPlan(opts)
 	if err != nil {
 		return nil, err
 	}
-	// Templates of one repository load the same partials: discovery and
-	// every render read each file once.
-	cache := engine.NewCache()
-	defer cache.Close()
-	roots, rootDirs, graph, notes, err := discover(opts, cwd, cache)
-	if err != nil {
+	defer p.Close()
+	if err := loadSchemas(p.Targets); err != nil {
 		return nil, err
 	}
-	namespaces := opts.Namespaces
-	switch {
-	case len(namespaces) > 0:
-		for _, ns := range namespaces {
-			if err := manifest.CheckNamespace(ns); err != nil {
-				return nil, diag.Usagef("%v", err)
-			}
+	checks := make([]diag.Check, len(p.Targets))
+	runChecks(checks, p)
+	res := &Result{Notes: p.Notes, Selection: p.Selection}
+	for i, c := range checks {
+		if p.changed != nil && !p.touched[i] && !p.Targets[i].configChanged {
+			continue // rendered, but the change is not in what it read
 		}
-		namespaces = uniqueInOrder(namespaces)
-	case len(opts.Config.namespaceNames()) > 0:
-		namespaces = opts.Config.namespaceNames()
-	default:
-		namespaces = graph.impliedNamespaces()
+		res.Checks = append(res.Checks, c)
+		res.Objects += len(c.Objects)
+		if n := len(res.Templates); n == 0 || res.Templates[n-1] != c.Template {
+			res.Templates = append(res.Templates, c.Template)
+		}
+		if !slices.Contains(res.Namespaces, c.Namespace) {
+			res.Namespaces = append(res.Namespaces, c.Namespace)
+		}
 	}
-	releases := make(map[string]string, len(namespaces))
-	for _, ns := range namespaces {
-		releases[ns] = opts.Config.ReleaseFor(ns, opts.KubeVersion)
-	}
-	if err := loadSchemas(releases); err != nil {
-		return nil, err
-	}
-
-	checks := make([]diag.Check, len(roots)*len(namespaces))
-	for i := range checks {
-		root, ns := roots[i/len(namespaces)], namespaces[i%len(namespaces)]
-		checks[i] = diag.Check{Template: root, Namespace: ns, Release: releases[ns]}
-	}
-	opts.WorkDir = cwd
-	runChecks(checks, opts, rootDirs, cache)
-
-	if opts.Config != nil {
-		notes = append(notes, opts.Config.Notes...)
-	}
-	res := &Result{Templates: roots, Namespaces: namespaces, Releases: releases, Checks: checks, Notes: notes}
-	for i := range checks {
-		res.Objects += len(checks[i].Objects)
+	if p.Selection != nil && p.changed != nil {
+		p.Selection.Linted = len(res.Templates)
 	}
 	return res, nil
 }
 
+// discovery is what discover found.
+type discovery struct {
+	cwd   string
+	roots []string
+	// rootDirs maps each matched file to its renders' root directory; ""
+	// (or absent) for the engine's default.
+	rootDirs      map[string]string
+	graph         *loadGraph
+	notes         diag.Findings // matched files that were skipped
+	configChanged map[string]bool
+	reaches       map[string][]string
+}
+
+// reach is graph.reach, remembered.
+func (d *discovery) reach(root string) []string {
+	r, ok := d.reaches[root]
+	if !ok {
+		r = d.graph.reach(root)
+		d.reaches[root] = r
+	}
+	return r
+}
+
 // discover finds the root templates, the root directory of each matched
-// file's renders ("" for the engine's default) and the load graph; notes
-// say which matched files it skipped.
-func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, rootDirs map[string]string, graph *loadGraph, notes diag.Findings, err error) {
+// file's renders and the load graph; files that a config excludes are
+// left out unless named on their own.
+func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (*discovery, error) {
+	d := &discovery{cwd: cwd, configChanged: map[string]bool{}, reaches: map[string][]string{}}
 	if opts.Stdin != nil {
 		if len(opts.Templates) > 0 || len(opts.Paths) > 0 {
-			return nil, nil, nil, nil, diag.Usagef("a template on standard input is linted alone: no PATH or --template with it")
+			return nil, diag.Usagef("a template on standard input is linted alone: no PATH or --template with it")
 		}
 		base := opts.BaseDir
 		if base == "" {
@@ -167,18 +181,20 @@ func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, ro
 		if root == "" {
 			root = base
 		}
-		graph = newLoadGraph()
+		d.graph = newLoadGraph()
 		if t, err := cache.Tree(cwd, fspath.Abs(cwd, root), opts.MaxOutput); err == nil {
 			// A root that cannot be opened is the render's to report.
-			graph = scanDirectives(engine.Directives(opts.Stdin), base, opts.Vars, t)
+			d.graph = scanDirectives(engine.Directives(opts.Stdin), base, opts.Vars, t)
 		}
-		return []string{engine.StdinName}, map[string]string{engine.StdinName: opts.RootDir}, graph, nil, nil
+		d.roots = []string{engine.StdinName}
+		d.rootDirs = map[string]string{engine.StdinName: opts.RootDir}
+		return d, nil
 	}
 	if opts.BaseDir != "" {
-		return nil, nil, nil, nil, diag.Usagef("--base-dir applies only to a template read from standard input")
+		return nil, diag.Usagef("--base-dir applies only to a template read from standard input")
 	}
 	if len(opts.Templates) > 0 && len(opts.Paths) > 0 {
-		return nil, nil, nil, nil, diag.Usagef("give either PATH arguments or --template, not both")
+		return nil, diag.Usagef("give either PATH arguments or --template, not both")
 	}
 	explicit := len(opts.Templates) > 0
 	args := opts.Templates
@@ -188,17 +204,32 @@ func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, ro
 			args = []string{"."}
 		}
 	}
-	files, bases, notes, err := expandPaths(cwd, args, configFile(cwd, opts.Config))
+	files, bases, notes, err := expandPaths(cwd, args, configFile(cwd, configs))
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
+	d.notes = notes
+	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
+	kept := files[:0]
+	for _, f := range files {
+		if bases[f] != "" {
+			out, err := configs.Excluded(f, d.rootDirs[f])
+			if err != nil {
+				return nil, err
+			}
+			if out {
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	files = kept
 	if len(files) == 0 {
-		return nil, nil, nil, nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
+		return nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	trees := map[string]*engine.Tree{}
 	treeOf := func(file string) *engine.Tree {
-		dir := rootDirs[file]
+		dir := d.rootDirs[file]
 		if dir == "" {
 			dir = engine.DefaultRoot(cwd, file)
 		}
@@ -211,20 +242,21 @@ func discover(opts Options, cwd string, cache *engine.Cache) (roots []string, ro
 		}
 		return t
 	}
-	graph = scanLoads(files, opts.Vars, treeOf)
-	if explicit {
-		return files, rootDirs, graph, notes, nil
+	d.graph = scanLoads(files, opts.Vars, treeOf)
+	d.roots = files
+	if !explicit {
+		d.roots = d.graph.splitRoots(files)
 	}
-	return graph.splitRoots(files), rootDirs, graph, notes, nil
+	return d, nil
 }
 
-// configFile returns the file info of the config lint reads, or nil: a
+// configFile returns the file info of the forced config, or nil: a
 // --config file inside the linted tree is configuration, not a template.
-func configFile(cwd string, c *Config) os.FileInfo {
-	if c == nil || c.Path == "" {
+func configFile(cwd string, cs *Configs) os.FileInfo {
+	if cs.forcedPath == "" {
 		return nil
 	}
-	info, err := os.Stat(fspath.Abs(cwd, c.Path))
+	info, err := os.Stat(cs.forcedPath)
 	if err != nil {
 		return nil
 	}
@@ -253,11 +285,11 @@ func rootDirsFor(files []string, bases map[string]string, explicit, cwd string) 
 
 // loadSchemas decodes each release's schemas once, in parallel, before any
 // check needs them: a release that cannot be loaded fails the run up front.
-func loadSchemas(releases map[string]string) error {
+func loadSchemas(targets []Target) error {
 	var distinct []string
-	for _, r := range releases {
-		if !slices.Contains(distinct, r) {
-			distinct = append(distinct, r)
+	for _, t := range targets {
+		if !slices.Contains(distinct, t.Release) {
+			distinct = append(distinct, t.Release)
 		}
 	}
 	slices.SortFunc(distinct, schema.CompareReleases)
@@ -286,11 +318,11 @@ func loadSchemas(releases map[string]string) error {
 	return merr.ErrorOrNil()
 }
 
-// runChecks renders and checks every entry of checks on a pool of workers.
-// Each check writes only its own entry, so the result is the same for any
-// number of workers.
-func runChecks(checks []diag.Check, opts Options, roots map[string]string, cache *engine.Cache) {
-	workers := opts.Workers
+// runChecks renders and checks every target of p into checks, on a pool
+// of workers. Each check writes only its own entry, so the result is the
+// same for any number of workers.
+func runChecks(checks []diag.Check, p *Plan) {
+	workers := p.opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -304,27 +336,16 @@ func runChecks(checks []diag.Check, opts Options, roots map[string]string, cache
 				if i >= len(checks) {
 					return
 				}
-				runCheck(&checks[i], opts, roots[checks[i].Template], cache)
+				t := &p.Targets[i]
+				res, err := p.Render(t)
+				if p.changed != nil {
+					p.touched[i] = p.touches(res)
+				}
+				checks[i] = CheckRender(res, err, t.Template, t.Namespace, t.Release, p.opts.StrictKinds)
 			}
 		})
 	}
 	wg.Wait()
-}
-
-func runCheck(c *diag.Check, opts Options, root string, cache *engine.Cache) {
-	eo := engine.Options{
-		Namespace: c.Namespace, Vars: opts.Vars, RootDir: root, Strict: opts.Strict, Cache: cache, WorkDir: opts.WorkDir,
-		MaxLoads: opts.MaxLoads, MaxOutput: opts.MaxOutput,
-	}
-	var res *engine.Result
-	var err error
-	if opts.Stdin != nil {
-		eo.BaseDir = opts.BaseDir
-		res, err = engine.Render(bytes.NewReader(opts.Stdin), engine.StdinName, eo)
-	} else {
-		res, err = engine.RenderFile(c.Template, eo)
-	}
-	*c = CheckRender(res, err, c.Template, c.Namespace, c.Release, opts.StrictKinds)
 }
 
 // sortByPosition orders one check's findings by template position; rule and

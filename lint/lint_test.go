@@ -24,15 +24,23 @@ func TestParseConfig(t *testing.T) {
 	}{
 		{name: "empty", src: "", want: &Config{Path: "c.yaml"}},
 		{name: "full", src: "kubeVersion: \"1.29\"\nnamespaces:\n  production: {kubeVersion: \"1.24\"}\n  staging: {}\n  qa:\n",
-			want: &Config{Path: "c.yaml", KubeVersion: "1.29", Namespaces: []NamespaceConfig{{"production", "1.24"}, {"staging", ""}, {"qa", ""}}}},
+			want: &Config{Path: "c.yaml", KubeVersion: "1.29", Namespaces: []NamespaceConfig{{Name: "production", KubeVersion: "1.24"}, {Name: "staging", KubeVersion: ""}, {Name: "qa", KubeVersion: ""}}}},
 		{name: "unquoted release keeps its digits", src: "kubeVersion: 1.30\n", want: &Config{Path: "c.yaml", KubeVersion: "1.30"}},
 		{name: "patch and v prefix", src: "kubeVersion: v1.24.7\n", want: &Config{Path: "c.yaml", KubeVersion: "1.24"}},
-		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion or namespaces)`},
-		{name: "unknown namespace key", src: "namespaces:\n  prod:\n    kubeversion: \"1.24\"\n", wantErr: `c.yaml:3: namespace prod: unknown key "kubeversion" (want kubeVersion)`},
+		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion, values, namespaces or exclude)`},
+		{name: "unknown namespace key", src: "namespaces:\n  prod:\n    kubeversion: \"1.24\"\n", wantErr: `c.yaml:3: namespace prod: unknown key "kubeversion" (want kubeVersion or values)`},
 		{name: "release too old", src: "namespaces:\n  prod: {kubeVersion: \"1.15\"}\n", wantErr: `c.yaml:2: kubeVersion: unknown Kubernetes release "1.15"`},
 		{name: "not a release", src: "kubeVersion: latest\n", wantErr: `c.yaml:1: kubeVersion: unknown Kubernetes release "latest"`},
 		{name: "release newer than eastern knows", src: "namespaces:\n  prod: {kubeVersion: \"1.99\"}\n",
-			want: &Config{Path: "c.yaml", Namespaces: []NamespaceConfig{{"prod", schema.Newest()}}, Notes: diag.Findings{NewerRelease("1.99", diag.Position{File: "c.yaml", Line: 2, Col: 23})}}},
+			want: &Config{Path: "c.yaml", Namespaces: []NamespaceConfig{{Name: "prod", KubeVersion: schema.Newest()}}, Notes: diag.Findings{NewerRelease("1.99", diag.Position{File: "c.yaml", Line: 2, Col: 23})}}},
+		{name: "values and exclude", src: "values: {REGISTRY: r.example, TAG: 1.10, EMPTY: }\nnamespaces:\n  prod: {values: {TAG: \"2\"}}\nexclude: [testdata, \"./gen/**\", \"**/*.golden.yaml\"]\n",
+			want: &Config{Path: "c.yaml", Values: map[string]string{"REGISTRY": "r.example", "TAG": "1.10", "EMPTY": ""},
+				Namespaces: []NamespaceConfig{{Name: "prod", Values: map[string]string{"TAG": "2"}}}, Exclude: []string{"testdata", "gen/**", "**/*.golden.yaml"}}},
+		{name: "values: NAMESPACE", src: "values: {NAMESPACE: x}\n", wantErr: "c.yaml:1: values: NAMESPACE is set by"},
+		{name: "values: not a name", src: "namespaces:\n  prod:\n    values: {\"a b\": x}\n", wantErr: `c.yaml:3: namespace prod: values: "a b" is not a variable name`},
+		{name: "values: not flat", src: "values: {A: [1]}\n", wantErr: "c.yaml:1: values: A is not a plain value"},
+		{name: "exclude outside", src: "exclude: [../other]\n", wantErr: `c.yaml:1: exclude: "../other" is not a glob below the config's directory`},
+		{name: "exclude not a list", src: "exclude: testdata\n", wantErr: "c.yaml:1: exclude: want a list"},
 		{name: "duplicate key", src: "kubeVersion: \"1.29\"\nkubeVersion: \"1.28\"\n", wantErr: "c.yaml:2: kubeVersion is already set on line 1"},
 		{name: "bad namespace name", src: "namespaces:\n  Prod_1: {}\n", wantErr: `c.yaml:2: namespace "Prod_1": a lowercase RFC 1123 label`},
 		{name: "namespaces not a map", src: "namespaces: [a, b]\n", wantErr: "c.yaml:1: namespaces: want a map"},
@@ -69,7 +77,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestReleaseFor(t *testing.T) {
 	t.Parallel()
-	c := &Config{KubeVersion: "1.29", Namespaces: []NamespaceConfig{{"production", "1.24"}, {"staging", ""}}}
+	c := &Config{KubeVersion: "1.29", Namespaces: []NamespaceConfig{{Name: "production", KubeVersion: "1.24"}, {Name: "staging", KubeVersion: ""}}}
 	tests := []struct {
 		cfg            *Config
 		ns, flag, want string

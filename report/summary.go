@@ -15,7 +15,33 @@ func summaryLine(s Summary) string {
 	if s.Infos > 0 {
 		line += ", " + Plural(s.Infos, "note")
 	}
+	if s.Of > 0 {
+		line = selectionLine(s) + "\n" + line
+	}
 	return line
+}
+
+// selectionLine says what a narrowed run linted:
+// "3 of 9,412 templates: partials/probes.yaml changed".
+func selectionLine(s Summary) string {
+	line := fmt.Sprintf("%s of %s templates", Thousands(s.Templates), Thousands(s.Of))
+	if s.Selection != "" {
+		line += ": " + s.Selection
+	}
+	return line
+}
+
+// Thousands writes n with commas between groups of three digits: 9,412.
+func Thousands(n int) string {
+	s := fmt.Sprint(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Plural counts nouns in English: "1 error", "2 warnings", "3 directories".

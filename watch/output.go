@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -254,9 +253,4 @@ func (s *session) printFindings(fs diag.Findings) {
 
 // display shortens an absolute path to one relative to the working
 // directory when it lies below it.
-func (w *Watcher) display(p string) string {
-	if rel, err := filepath.Rel(w.cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return p
-}
+func (w *Watcher) display(p string) string { return fspath.Display(w.cwd, p) }

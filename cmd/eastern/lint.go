@@ -15,6 +15,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/internal/gitrepo"
 	"github.com/eastern-k8s/eastern/internal/input"
 	"github.com/eastern-k8s/eastern/internal/safefile"
 	"github.com/eastern-k8s/eastern/lint"
@@ -36,22 +37,34 @@ reach anywhere below the working directory; a template outside it may load
 files inside the PATH or glob directory that found it (--root widens both).
 
 Each template is rendered once per namespace: -n if given, else those listed
-in .eastern.yaml, else "default" plus every namespace that ${NAMESPACE}
-candidates find on disk (overrides/env-production.yaml → production), with
-the variables -s and --values set filled in.
-Findings point at template lines, with the loads that led there.
+in its .eastern.yaml, else "default" plus every namespace that the ${NAMESPACE}
+candidates of the template and what it loads find on disk
+(overrides/env-production.yaml → production), with the variables -s and
+--values set filled in. Findings point at template lines, with the loads that
+led there.
 
-.eastern.yaml (working directory, or --config):
+.eastern.yaml: the nearest one in a template's directory or above it (up to
+the working directory, or --root) applies to it; --config forces one for all.
   kubeVersion: "1.29"          # default for every namespace
+  values: {REGISTRY: registry.example.com}   # -s and --values win
   namespaces:
-    production: {kubeVersion: "1.24"}
+    production: {kubeVersion: "1.24", values: {REPLICAS: "3"}}
     staging: {}
+  exclude: [testdata]          # not templates; paths from the config's directory
+
+--changed-since REF lints only what the change since the merge base with REF
+touches: the template × namespace renders that read or probe a changed,
+added or deleted file, and the templates below a changed .eastern.yaml.
+--shard I/N lints one of N slices of the templates, balanced by size, for a
+CI fan-out; eastern report merge joins the shards' -o json reports.
 
 Examples:
   eastern lint
   eastern lint 'apps/**/*.yaml' -n production,staging --kube-version 1.29
   eastern lint deploy/ -o junit > lint.xml
   eastern lint -o github
+  eastern lint --changed-since origin/main
+  eastern lint --shard 2/4 -o json > lint-2.json
 
 Flags:
 {{flags}}
@@ -69,6 +82,9 @@ type lintCmd struct {
 	workers     int
 	baseDir     string
 	reports     []string
+	since       string
+	changed     []string
+	shard       string
 }
 
 func (a *app) lint(args []string) int {
@@ -77,12 +93,15 @@ func (a *app) lint(args []string) int {
 	c.register(fs, true)
 	fs.StringArrayVar(&c.templates, "template", nil, "root template `GLOB` (repeatable): lint these instead of inferring roots from PATHs")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 or newer) for every namespace (default: .eastern.yaml, else the newest); one newer than eastern knows is checked with the newest schemas, with a warning")
-	fs.StringVar(&c.config, "config", "", "read `FILE` instead of .eastern.yaml in the working directory")
+	fs.StringVar(&c.config, "config", "", "read `FILE` for every template instead of the nearest .eastern.yaml")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
 	fs.StringVar(&c.failOn, "fail-on", "error", "exit 1 on findings of this `SEVERITY` or worse: error or warning")
-	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit, github or checkstyle")
+	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit, github, checkstyle or sarif")
 	fs.IntVar(&c.workers, "jobs", 0, "run `N` renders at once (default: one per CPU)")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input (PATH -) resolve, `DIR` (default: the working directory)")
+	fs.StringVar(&c.since, "changed-since", "", "lint only what changed since the merge base with git `REF` (committed, staged, unstaged and untracked files)")
+	fs.StringArrayVar(&c.changed, "changed", nil, "lint only what a change to `FILE` touches (repeatable; added, changed or deleted files)")
+	fs.StringVar(&c.shard, "shard", "", "lint slice `I/N` of the templates, balanced by size (for CI fan-out)")
 	fs.StringArrayVar(&c.reports, "report", nil, "also write a report in `FORMAT=FILE` (repeatable), e.g. junit=lint.xml; -o still goes to standard output")
 	if done, code := a.parseFlags(fs, lintUsage, args); done {
 		return code
@@ -126,7 +145,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	if c.workers < 0 {
 		return 0, nil, diag.Usagef("--jobs %d: want 0 (one per CPU) or more", c.workers)
 	}
-	writer, err := report.New(c.output, a.stdoutColor())
+	writer, err := newWriter(c.output, a.stdoutColor())
 	if err != nil {
 		return 0, nil, diag.Usagef("%v", err)
 	}
@@ -161,7 +180,11 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 			return 0, nil, diag.Usagef("--kube-version: %v", err)
 		}
 	}
-	if opts.Config, err = lint.ReadConfig(a.workDir, c.config, c.root); err != nil {
+	if opts.Configs, err = lint.NewConfigs(a.workDir, c.config); err != nil {
+		return 0, nil, err
+	}
+	defer opts.Configs.Close()
+	if err := c.selection(a, &opts); err != nil {
 		return 0, nil, err
 	}
 	if a.getenv("GOGC") == "" {
@@ -187,6 +210,9 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	findings := res.Findings()
 	r := &report.Report{Findings: findings, Checks: res.Checks, FailOn: failOn}
 	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}
+	if sel := res.Selection; sel != nil {
+		r.Summary.Of, r.Summary.Selection = sel.All, sel.Reason
+	}
 	r.Summary.CountFindings(findings)
 	// One write per finding would cost a system call each; thousands of
 	// findings are common on a first lint of a large repository.
@@ -210,6 +236,63 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	return exitOK, r, nil
 }
 
+// selection sets what --changed-since, --changed and --shard narrow the
+// run to.
+func (c *lintCmd) selection(a *app, opts *lint.Options) error {
+	if c.since != "" && len(c.changed) > 0 {
+		return diag.Usagef("give --changed-since or --changed, not both")
+	}
+	if (c.since != "" || len(c.changed) > 0) && opts.Stdin != nil {
+		return diag.Usagef("--changed-since and --changed select templates; a template on standard input is linted as it is")
+	}
+	if c.shard != "" {
+		sh, err := lint.ParseShard(c.shard)
+		if err != nil {
+			return err
+		}
+		opts.Shard = sh
+	}
+	if len(c.changed) > 0 {
+		opts.Changed = c.changed
+	}
+	if c.since == "" {
+		return nil
+	}
+	cwd, err := engine.WorkDir(a.workDir)
+	if err != nil {
+		return err
+	}
+	repo, err := gitrepo.Open(cwd)
+	if err != nil {
+		return diag.Usagef("--changed-since: %v", err)
+	}
+	base, err := repo.MergeBase(c.since)
+	if err != nil {
+		return diag.Usagef("--changed-since: %v", err)
+	}
+	if opts.Changed, err = repo.Changed(base); err != nil {
+		return fmt.Errorf("--changed-since %s: %w", c.since, err)
+	}
+	if opts.Changed == nil {
+		opts.Changed = []string{}
+	}
+	return nil
+}
+
+// newWriter is report.New with what only the command knows: for SARIF,
+// the rules' descriptions and eastern's version.
+func newWriter(format string, color bool) (report.Writer, error) {
+	w, err := report.New(format, color)
+	if s, ok := w.(report.SARIF); ok {
+		for _, d := range lint.RuleDocs() {
+			s.Rules = append(s.Rules, report.RuleInfo{ID: d.ID, Description: d.Description, HelpURI: d.HelpURI()})
+		}
+		s.Version = versionNumber()
+		w = s
+	}
+	return w, err
+}
+
 // extraReports are the --report FORMAT=FILE reports, written besides -o's.
 type extraReports []extraReport
 
@@ -227,7 +310,7 @@ func parseReports(specs []string) (extraReports, error) {
 		if !ok || file == "" {
 			return nil, fmt.Errorf("--report %q: want FORMAT=FILE, such as junit=lint.xml", spec)
 		}
-		w, err := report.New(format, false)
+		w, err := newWriter(format, false)
 		if err != nil {
 			return nil, fmt.Errorf("--report %q: %v", spec, err)
 		}

@@ -164,7 +164,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"warnings fail at --fail-on warning", dir, []string{"lint", "--fail-on", "warning"}, exitFailed, ""},
 		{"a set variable leaves nothing to warn about", dir, []string{"lint", "--fail-on", "warning", "-s", "TAG=1.0"}, exitOK, ""},
 		{"--strict makes the unset variable an error", dir, []string{"lint", "--strict"}, exitFailed, ""},
-		{"unknown output format", dir, []string{"lint", "-o", "sarif"}, exitUsage, `unknown output format "sarif"`},
+		{"unknown output format", dir, []string{"lint", "-o", "sarif2"}, exitUsage, `unknown output format "sarif2"`},
 		{"bad --fail-on", dir, []string{"lint", "--fail-on", "info"}, exitUsage, `--fail-on "info"`},
 		{"unknown release", dir, []string{"lint", "--kube-version", "1.15"}, exitUsage, `--kube-version: unknown Kubernetes release "1.15"`},
 		{"a release newer than eastern knows passes with a warning", dir, []string{"lint", "--kube-version", "1.99", "-s", "TAG=1"}, exitOK, ""},

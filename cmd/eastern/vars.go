@@ -128,24 +128,12 @@ func (f *renderFlags) vars(workDir string) (map[string]string, error) {
 		if !ok {
 			return nil, diag.Usagef("-s %q: want KEY=VALUE", s)
 		}
-		if err := checkVarName(key); err != nil {
+		if err := engine.CheckVarName(key); err != nil {
 			return nil, diag.Usagef("-s %q: %v", s, err)
 		}
 		vars[key] = value
 	}
 	return vars, nil
-}
-
-// checkVarName rejects names that ${…} could never reference, and NAMESPACE,
-// which only the positional argument or -n may set.
-func checkVarName(key string) error {
-	if key == "NAMESPACE" {
-		return fmt.Errorf("NAMESPACE is set by the NAMESPACE argument or -n, not as a variable")
-	}
-	if !engine.ValidName(key) {
-		return fmt.Errorf("%q is not a variable name (a letter or _, then letters, digits, _, . or -)", key)
-	}
-	return nil
 }
 
 // parseValues reads a values file: a flat YAML map whose scalars are taken
@@ -173,7 +161,7 @@ func valuesFromMap(name string, m *yaml.Node) (map[string]string, error) {
 		if v.Kind != yaml.ScalarNode {
 			return nil, fmt.Errorf("%s:%d: value of %s is not a plain value: --values takes a flat map", name, v.Line, k.Value)
 		}
-		if err := checkVarName(k.Value); err != nil {
+		if err := engine.CheckVarName(k.Value); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, k.Line, err)
 		}
 		value := v.Value
@@ -196,7 +184,7 @@ func valuesFromLines(name string, data []byte) (map[string]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: want a flat YAML map or KEY=VALUE lines", name, i+1)
 		}
-		if err := checkVarName(key); err != nil {
+		if err := engine.CheckVarName(key); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, i+1, err)
 		}
 		vars[key] = unquote(value)

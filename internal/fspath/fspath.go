@@ -28,3 +28,14 @@ func Abs(dir, p string) string {
 	}
 	return filepath.Join(dir, p)
 }
+
+// Display is the absolute path p as a user reads it: relative to dir, the
+// working directory, when p lies within it; else p.
+func Display(dir, p string) string {
+	if Within(dir, p) {
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			return rel
+		}
+	}
+	return p
+}

@@ -1,0 +1,191 @@
+package lint
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"sync"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/engine"
+	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/internal/input"
+)
+
+// Configs finds the configuration of each template, as .editorconfig and
+// golangci-lint find theirs: the nearest ConfigFile in the template's
+// directory or an ancestor, up to the template's root directory, applies;
+// directories above the root are never looked at. A forced config
+// (--config) applies to every template instead. Each directory is looked
+// at once. Configs is safe for concurrent use.
+type Configs struct {
+	cwd        string
+	forced     *Config
+	force      bool
+	forcedPath string // the forced file's absolute path
+
+	mu    sync.Mutex
+	dirs  map[string]configEntry // absolute directory → its own ConfigFile
+	roots map[string]*input.Dir  // root directories, opened once
+}
+
+type configEntry struct {
+	cfg *Config // nil: the directory has none
+	err error
+}
+
+// NewConfigs looks for configs from workDir (the process's working
+// directory when empty). With a forced path (--config), that file is read
+// now and serves every template.
+func NewConfigs(workDir, path string) (*Configs, error) {
+	cwd, err := engine.WorkDir(workDir)
+	if err != nil {
+		return nil, err
+	}
+	cs := &Configs{cwd: cwd, dirs: map[string]configEntry{}, roots: map[string]*input.Dir{}}
+	if path != "" {
+		cfg, err := ReadConfig(cwd, path, "")
+		if err != nil {
+			return nil, err
+		}
+		return forced(cwd, cfg), nil
+	}
+	return cs, nil
+}
+
+// forced is a Configs whose every answer is cfg (nil: no configuration),
+// a file read from cwd.
+func forced(cwd string, cfg *Config) *Configs {
+	cs := &Configs{cwd: cwd, forced: cfg, force: true}
+	if cfg != nil && cfg.Path != "" {
+		cs.forcedPath = fspath.Abs(cwd, cfg.Path)
+		if cfg.Dir == "" {
+			cfg.Dir = filepath.Dir(cs.forcedPath)
+		}
+	}
+	return cs
+}
+
+// Close releases the directories the lookups opened.
+func (cs *Configs) Close() {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for _, d := range cs.roots {
+		d.Close()
+	}
+	cs.roots = map[string]*input.Dir{}
+}
+
+// For returns the config of the template file (as the user spelled it,
+// relative to the working directory) whose renders have rootDir as root
+// directory ("" for the engine's default): nil when none applies. A config
+// that cannot be read or parsed is a *diag.UsageError naming its file.
+func (cs *Configs) For(file, rootDir string) (*Config, error) {
+	if cs.force {
+		return cs.forced, nil
+	}
+	var found *Config
+	err := cs.walkUp(file, rootDir, func(cfg *Config) bool {
+		found = cfg
+		return cfg != nil
+	})
+	return found, err
+}
+
+// walkUp calls fn with the config of the file's directory, then of each
+// ancestor up to its root directory (nil for a directory without one),
+// until fn returns true.
+func (cs *Configs) walkUp(file, rootDir string, fn func(*Config) bool) error {
+	abs := fspath.Abs(cs.cwd, file)
+	root := rootDir
+	if root == "" {
+		root = engine.DefaultRoot(cs.cwd, file)
+	}
+	root = fspath.Abs(cs.cwd, root)
+	dir := filepath.Dir(abs)
+	if !fspath.Within(root, dir) {
+		root = dir
+	}
+	for {
+		e := cs.lookup(root, dir)
+		if e.err != nil {
+			return e.err
+		}
+		if fn(e.cfg) {
+			return nil
+		}
+		parent := filepath.Dir(dir)
+		if dir == root || parent == dir {
+			return nil
+		}
+		dir = parent
+	}
+}
+
+// InDir returns the config in dir itself or the nearest ancestor up to
+// the working directory (for commands that take a directory rather than
+// a template: completion's namespaces).
+func (cs *Configs) InDir(dir string) (*Config, error) {
+	return cs.For(filepath.Join(dir, "_"), "")
+}
+
+// lookup reads dir's own ConfigFile beneath root, once.
+func (cs *Configs) lookup(root, dir string) configEntry {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if e, ok := cs.dirs[dir]; ok {
+		return e
+	}
+	e := cs.read(root, dir)
+	cs.dirs[dir] = e
+	return e
+}
+
+func (cs *Configs) read(root, dir string) configEntry {
+	display := fspath.Display(cs.cwd, filepath.Join(dir, ConfigFile))
+	d, ok := cs.roots[root]
+	if !ok {
+		var err error
+		if d, err = input.OpenDir(root); err != nil {
+			// The render reports a root that cannot be opened.
+			return configEntry{}
+		}
+		cs.roots[root] = d
+	}
+	rel, err := filepath.Rel(root, filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return configEntry{err: err}
+	}
+	data, err := d.ReadFile(rel, input.ConfigLimit)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return configEntry{}
+	case input.Escapes(err):
+		return configEntry{err: diag.Usagef("%s leads outside the root directory %s: not read", display, root)}
+	case err != nil:
+		return configEntry{err: diag.Usagef("%s: %v", display, unwrapPath(err))}
+	}
+	cfg, err := parseConfig(display, data)
+	if err != nil {
+		return configEntry{err: err}
+	}
+	cfg.Dir = dir
+	return configEntry{cfg: cfg}
+}
+
+// Excluded reports whether a config excludes file: the exclude patterns
+// of every config from the file's directory up to its root directory
+// apply, each relative to its own directory, as .gitignore files do; with
+// a forced config, its patterns alone.
+func (cs *Configs) Excluded(file, rootDir string) (bool, error) {
+	abs := fspath.Abs(cs.cwd, file)
+	if cs.force {
+		return cs.forced.Excludes(abs), nil
+	}
+	excluded := false
+	err := cs.walkUp(file, rootDir, func(cfg *Config) bool {
+		excluded = cfg.Excludes(abs)
+		return excluded
+	})
+	return excluded, err
+}
