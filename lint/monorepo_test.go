@@ -12,17 +12,17 @@ import (
 // monorepo is three apps with configs at two levels: the top's applies
 // to apps/c, which has none of its own; apps/a and apps/b have theirs.
 var monorepo = map[string]string{
-	".eastern.yaml": "kubeVersion: \"1.30\"\nvalues: {REGISTRY: top.example}\nexclude: [testdata]\n",
-	"testdata/broken.yaml": "bad: [\n",
-	"partials/labels.yaml": "app: shared\n",
-	"apps/a/.eastern.yaml": "values: {REGISTRY: a.example}\nnamespaces:\n  prod: {kubeVersion: \"1.24\", values: {REPLICAS: \"3\"}}\n  staging: {}\n",
-	"apps/a/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    # load! ../../partials/labels.yaml\ndata:\n  registry: ${REGISTRY}\n  replicas: \"${REPLICAS:-1}\"\n",
-	"apps/b/.eastern.yaml": "exclude: [\"*.golden.yaml\"]\n",
-	"apps/b/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  registry: \"${REGISTRY:-none}\"\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
-	"apps/b/overrides/env.yaml": "env: base\n",
+	".eastern.yaml":                "kubeVersion: \"1.30\"\nvalues: {REGISTRY: top.example}\nexclude: [testdata]\n",
+	"testdata/broken.yaml":         "bad: [\n",
+	"partials/labels.yaml":         "app: shared\n",
+	"apps/a/.eastern.yaml":         "values: {REGISTRY: a.example}\nnamespaces:\n  prod: {kubeVersion: \"1.24\", values: {REPLICAS: \"3\"}}\n  staging: {}\n",
+	"apps/a/app.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    # load! ../../partials/labels.yaml\ndata:\n  registry: ${REGISTRY}\n  replicas: \"${REPLICAS:-1}\"\n",
+	"apps/b/.eastern.yaml":         "exclude: [\"*.golden.yaml\"]\n",
+	"apps/b/app.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  registry: \"${REGISTRY:-none}\"\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
+	"apps/b/overrides/env.yaml":    "env: base\n",
 	"apps/b/overrides/env-qa.yaml": "env: qa\n",
-	"apps/b/out.golden.yaml": "not: [a template\n",
-	"apps/c/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  registry: ${REGISTRY}\n  # load! ../../partials/labels.yaml\n",
+	"apps/b/out.golden.yaml":       "not: [a template\n",
+	"apps/c/app.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  registry: ${REGISTRY}\n  # load! ../../partials/labels.yaml\n",
 }
 
 func writeTree(t *testing.T, files map[string]string) string {

@@ -33,13 +33,13 @@ func gitRepo(t *testing.T, files map[string]string) (string, func(args ...string
 }
 
 var changedTree = map[string]string{
-	"web.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  # load! partials/probes.yaml\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
-	"api.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n  # load! partials/ports.yaml\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
-	"jobs.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: jobs\ndata:\n  # load! partials/old.yaml\n",
-	"partials/probes.yaml": "probe: \"1\"\n",
-	"partials/ports.yaml":  "port: \"80\"\n",
-	"partials/old.yaml":    "old: \"1\"\n",
-	"overrides/env.yaml":   "env: base\n",
+	"web.yaml":                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  # load! partials/probes.yaml\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
+	"api.yaml":                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n  # load! partials/ports.yaml\n  # load! overrides/env-${NAMESPACE}.yaml, overrides/env.yaml\n",
+	"jobs.yaml":                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: jobs\ndata:\n  # load! partials/old.yaml\n",
+	"partials/probes.yaml":          "probe: \"1\"\n",
+	"partials/ports.yaml":           "port: \"80\"\n",
+	"partials/old.yaml":             "old: \"1\"\n",
+	"overrides/env.yaml":            "env: base\n",
 	"overrides/env-production.yaml": "env: production\n",
 }
 

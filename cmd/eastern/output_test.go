@@ -99,7 +99,9 @@ func TestWatchJSON(t *testing.T) {
 	defer func() { _ = cmd.Wait() }()
 	defer func() { _ = cmd.Process.Kill() }()
 	color := func(s string) string {
-		var list struct{ Items []struct{ Data map[string]string } }
+		var list struct {
+			Items []struct{ Data map[string]string }
+		}
 		if json.Unmarshal([]byte(s), &list) != nil || len(list.Items) != 1 {
 			return ""
 		}
