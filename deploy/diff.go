@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"reflect"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,6 +14,7 @@ import (
 	"github.com/eastern-k8s/eastern/cluster"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/textdiff"
+	"github.com/eastern-k8s/eastern/objdiff"
 )
 
 // Action is what a deploy would do to an object.
@@ -193,8 +193,9 @@ func definedKinds(objs []*Object) map[schema.GroupKind]crdNames {
 //
 // The values of a Secret's data and stringData, and its
 // kubectl.kubernetes.io/last-applied-configuration annotation, which
-// repeats them, are masked as kubectl diff masks them: "***" when equal
-// on both sides, "*** (before)" and "*** (after)" when not. The keys show.
+// repeats them, are masked as kubectl diff masks them (objdiff.MaskSecret,
+// which eastern diff --since masks with too): "***" when equal on both
+// sides, "*** (before)" and "*** (after)" when not. The keys show.
 func Compare(before, after *unstructured.Unstructured) (Change, error) {
 	var b, a map[string]any
 	if before != nil {
@@ -203,8 +204,8 @@ func Compare(before, after *unstructured.Unstructured) (Change, error) {
 	if after != nil {
 		a = normalize(after.Object)
 	}
-	if isSecret(b) || isSecret(a) {
-		maskSecret(b, a)
+	if objdiff.IsSecret(b) || objdiff.IsSecret(a) {
+		objdiff.MaskSecret(b, a)
 	}
 	var ch Change
 	var err error
@@ -304,65 +305,6 @@ func copyJSON(v any) any {
 		return out
 	}
 	return v
-}
-
-func isSecret(obj map[string]any) bool {
-	return obj != nil && obj["kind"] == "Secret" && obj["apiVersion"] == "v1"
-}
-
-const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
-
-// maskSecret masks the values of a Secret on both sides (either may be
-// nil), comparing them first.
-func maskSecret(before, after map[string]any) {
-	for _, f := range []string{"data", "stringData"} {
-		maskValues(field(before, f), field(after, f))
-	}
-	annotations := func(obj map[string]any) map[string]any {
-		meta, _ := obj["metadata"].(map[string]any)
-		a, _ := meta["annotations"].(map[string]any)
-		return a
-	}
-	b, a := annotations(before), annotations(after)
-	bv, inBefore := b[lastApplied]
-	av, inAfter := a[lastApplied]
-	switch {
-	case inBefore && inAfter && !reflect.DeepEqual(bv, av):
-		b[lastApplied], a[lastApplied] = "*** (before)", "*** (after)"
-	default:
-		if inBefore {
-			b[lastApplied] = "***"
-		}
-		if inAfter {
-			a[lastApplied] = "***"
-		}
-	}
-}
-
-func field(obj map[string]any, name string) map[string]any {
-	m, _ := obj[name].(map[string]any)
-	return m
-}
-
-// maskValues masks the values of two maps, either of which may be nil,
-// marking the keys whose values differ.
-func maskValues(before, after map[string]any) {
-	for k, bv := range before {
-		av, ok := after[k]
-		switch {
-		case ok && !reflect.DeepEqual(av, bv):
-			before[k], after[k] = "*** (before)", "*** (after)"
-		case ok:
-			before[k], after[k] = "***", "***"
-		default:
-			before[k] = "***"
-		}
-	}
-	for k := range after {
-		if _, ok := before[k]; !ok {
-			after[k] = "***"
-		}
-	}
 }
 
 // WriteDiff writes each change as a unified diff of the object's YAML

@@ -96,27 +96,35 @@ func (cs *Configs) For(file, rootDir string) (*Config, error) {
 // ancestor up to its root directory (nil for a directory without one),
 // until fn returns true.
 func (cs *Configs) walkUp(file, rootDir string, fn func(*Config) bool) error {
-	abs := fspath.Abs(cs.cwd, file)
+	var err error
+	eachDir(cs.cwd, file, rootDir, func(root, dir string) bool {
+		e := cs.lookup(root, dir)
+		if e.err != nil {
+			err = e.err
+			return true
+		}
+		return fn(e.cfg)
+	})
+	return err
+}
+
+// eachDir calls fn with the root directory and the file's directory, then
+// each ancestor up to the root directory, until fn returns true.
+func eachDir(cwd, file, rootDir string, fn func(root, dir string) bool) {
+	abs := fspath.Abs(cwd, file)
 	root := rootDir
 	if root == "" {
-		root = engine.DefaultRoot(cs.cwd, file)
+		root = engine.DefaultRoot(cwd, file)
 	}
-	root = fspath.Abs(cs.cwd, root)
+	root = fspath.Abs(cwd, root)
 	dir := filepath.Dir(abs)
 	if !fspath.Within(root, dir) {
 		root = dir
 	}
-	for {
-		e := cs.lookup(root, dir)
-		if e.err != nil {
-			return e.err
-		}
-		if fn(e.cfg) {
-			return nil
-		}
+	for !fn(root, dir) {
 		parent := filepath.Dir(dir)
 		if dir == root || parent == dir {
-			return nil
+			return
 		}
 		dir = parent
 	}
@@ -174,18 +182,29 @@ func (cs *Configs) read(root, dir string) configEntry {
 }
 
 // Excluded reports whether a config excludes file: the exclude patterns
-// of every config from the file's directory up to its root directory
+// of every config from the root directory down to the file's directory
 // apply, each relative to its own directory, as .gitignore files do; with
-// a forced config, its patterns alone.
+// a forced config, its patterns alone. Configs are read top down, so that
+// one inside an excluded directory (a test fixture) is never read.
 func (cs *Configs) Excluded(file, rootDir string) (bool, error) {
 	abs := fspath.Abs(cs.cwd, file)
 	if cs.force {
 		return cs.forced.Excludes(abs), nil
 	}
-	excluded := false
-	err := cs.walkUp(file, rootDir, func(cfg *Config) bool {
-		excluded = cfg.Excludes(abs)
-		return excluded
+	type level struct{ root, dir string }
+	var levels []level
+	eachDir(cs.cwd, file, rootDir, func(root, dir string) bool {
+		levels = append(levels, level{root, dir})
+		return false
 	})
-	return excluded, err
+	for i := len(levels) - 1; i >= 0; i-- {
+		e := cs.lookup(levels[i].root, levels[i].dir)
+		if e.err != nil {
+			return false, e.err
+		}
+		if e.cfg.Excludes(abs) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

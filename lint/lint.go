@@ -75,6 +75,9 @@ type Options struct {
 	// Shard, when its Count is not zero, limits the run to one of Count
 	// slices of the templates, balanced by size.
 	Shard Shard
+	// Skip are absolute directories whose files are not templates unless
+	// named on their own: eastern render --all's output directory.
+	Skip []string
 }
 
 // Result is everything one lint run found.
@@ -212,6 +215,9 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
 	for _, f := range files {
+		if bases[f] != "" && slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, fspath.Abs(cwd, f)) }) {
+			continue
+		}
 		if bases[f] != "" {
 			out, err := configs.Excluded(f, d.rootDirs[f])
 			if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 
+	"path/filepath"
+
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -36,10 +38,56 @@ func ReadConfig(workDir, path, rootDir string) (*Config, error) {
 	return cfg, err
 }
 
-// LiveCheck lints each render for a long-running caller, eastern watch: the
-// configuration is read again before every check, so that an edit to it
-// takes effect, and one broken mid-edit is reported while the last good
-// configuration stays in use.
+// ConfigFor returns the configuration of one template, as lint finds it:
+// the file at path (--config) when it is not empty, else the nearest
+// ConfigFile from the template's directory up to rootDir (the working
+// directory when empty). template "" or engine.StdinName is a template in
+// baseDir ("" for the working directory). nil when none applies.
+func ConfigFor(workDir, path, template, rootDir, baseDir string) (*Config, error) {
+	cs, err := NewConfigs(workDir, path)
+	if err != nil {
+		return nil, err
+	}
+	defer cs.Close()
+	return cs.For(templatePath(template, baseDir), rootDir)
+}
+
+// templatePath is where a template is for the config search: a template
+// on standard input lies in its base directory.
+func templatePath(template, baseDir string) string {
+	if template == "" || template == "-" || template == engine.StdinName {
+		if baseDir == "" {
+			baseDir = "."
+		}
+		return filepath.Join(baseDir, engine.StdinName)
+	}
+	return template
+}
+
+// ConfigPaths are the absolute paths of the files that may configure
+// template, whether or not they exist yet — the --config file, or a
+// ConfigFile in each directory from the template's up to rootDir — for a
+// watcher to watch, so that creating one counts too.
+func ConfigPaths(workDir, path, template, rootDir string) ([]string, error) {
+	cwd, err := engine.WorkDir(workDir)
+	if err != nil {
+		return nil, err
+	}
+	if path != "" {
+		return []string{fspath.Abs(cwd, path)}, nil
+	}
+	var paths []string
+	eachDir(cwd, template, rootDir, func(_, dir string) bool {
+		paths = append(paths, filepath.Join(dir, ConfigFile))
+		return false
+	})
+	return paths, nil
+}
+
+// LiveCheck lints each render of one template for a long-running caller,
+// eastern watch: the configuration is read again before every check, so
+// that an edit to it takes effect, and one broken mid-edit is reported
+// while the last good configuration stays in use.
 type LiveCheck struct {
 	opts LiveOptions
 	cfg  *Config
@@ -47,9 +95,9 @@ type LiveCheck struct {
 
 // LiveOptions configure a LiveCheck.
 type LiveOptions struct {
-	// WorkDir, Config and RootDir say where the configuration is, as for
-	// ReadConfig.
-	WorkDir, Config, RootDir string
+	// WorkDir, Config, Template and RootDir say where the configuration
+	// is, as for ConfigFor.
+	WorkDir, Config, Template, RootDir string
 	// KubeVersion is the release for every namespace (as ParseRelease
 	// returns it); when empty, the configuration decides.
 	KubeVersion string
@@ -59,32 +107,18 @@ type LiveOptions struct {
 // NewLiveCheck reads the configuration once: a mistake in it now is a
 // *diag.UsageError, as for eastern lint.
 func NewLiveCheck(opts LiveOptions) (*LiveCheck, error) {
-	cfg, err := ReadConfig(opts.WorkDir, opts.Config, opts.RootDir)
+	cfg, err := ConfigFor(opts.WorkDir, opts.Config, opts.Template, opts.RootDir, "")
 	if err != nil {
 		return nil, err
 	}
 	return &LiveCheck{opts: opts, cfg: cfg}, nil
 }
 
-// ConfigPath is the absolute path of the configuration file, whether or
-// not it exists yet: a watcher watches it so that creating it counts too.
-func (l *LiveCheck) ConfigPath() (string, error) {
-	cwd, err := engine.WorkDir(l.opts.WorkDir)
-	if err != nil {
-		return "", err
-	}
-	path := l.opts.Config
-	if path == "" {
-		path = ConfigFile
-	}
-	return fspath.Abs(cwd, path), nil
-}
-
-// Check lints one render of template for namespace, as CheckRender does,
-// after reading the configuration again.
-func (l *LiveCheck) Check(res *engine.Result, renderErr error, template, namespace string) diag.Findings {
+// Check lints one render for namespace, as CheckRender does, after
+// reading the configuration again.
+func (l *LiveCheck) Check(res *engine.Result, renderErr error, namespace string) diag.Findings {
 	var problems diag.Findings
-	if fresh, err := ReadConfig(l.opts.WorkDir, l.opts.Config, l.opts.RootDir); err != nil {
+	if fresh, err := ConfigFor(l.opts.WorkDir, l.opts.Config, l.opts.Template, l.opts.RootDir, ""); err != nil {
 		problems = append(problems, &diag.Finding{
 			Severity: diag.Error, Rule: RuleLiveConfig, Namespace: namespace,
 			Message: fmt.Sprintf("%v (still using the previous configuration)", err),
@@ -93,5 +127,5 @@ func (l *LiveCheck) Check(res *engine.Result, renderErr error, template, namespa
 		l.cfg = fresh
 	}
 	release := l.cfg.ReleaseFor(namespace, l.opts.KubeVersion)
-	return append(problems, CheckRender(res, renderErr, template, namespace, release, l.opts.StrictKinds).Findings...)
+	return append(problems, CheckRender(res, renderErr, l.opts.Template, namespace, release, l.opts.StrictKinds).Findings...)
 }

@@ -246,3 +246,38 @@ func TestParseShard(t *testing.T) {
 		}
 	}
 }
+
+// Every shard carries the warnings of every config the run uses, so that
+// merging the shards gives the unsharded report.
+func TestShardsShareConfigNotes(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"a/.eastern.yaml": "kubeVersion: \"1.98\"\n",
+		"a/x.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+		"b/.eastern.yaml": "kubeVersion: \"1.99\"\n",
+		"b/y.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n",
+	})
+	var want []string
+	for i := 0; i <= 2; i++ {
+		opts := Options{WorkDir: dir, Configs: mustConfigs(t, dir)}
+		if i > 0 {
+			opts.Shard = Shard{i, 2}
+		}
+		res, err := Run(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var notes []string
+		for _, n := range res.Notes {
+			notes = append(notes, n.Error())
+		}
+		if i == 0 {
+			want = notes
+			if len(want) != 2 {
+				t.Fatalf("unsharded notes %q, want one per config", want)
+			}
+		} else if !slices.Equal(notes, want) {
+			t.Errorf("shard %d/2 notes %q, want %q", i, notes, want)
+		}
+	}
+}

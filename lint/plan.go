@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -120,13 +123,9 @@ func (p *Plan) build() error {
 	if p.opts.Changed != nil {
 		roots, reasons = p.selectChanged(roots, d)
 	}
-	if p.opts.Shard.Count > 0 {
-		roots = shard(roots, p.opts.Shard, func(root string) int64 { return d.size(root) })
-		reasons = append(reasons, fmt.Sprintf("shard %d/%d", p.opts.Shard.Index, p.opts.Shard.Count))
-	}
-	if p.opts.Changed != nil || p.opts.Shard.Count > 0 {
-		p.Selection = &Selection{Linted: len(roots), All: all, Reason: strings.Join(reasons, "; ")}
-	}
+	// Config warnings come from every root the run covers before it is
+	// sharded, so that every shard reports the same ones and their merge
+	// is the unsharded report.
 	seenNotes := map[*Config]bool{}
 	for _, root := range roots {
 		cfg, err := p.configs.For(root, d.rootDirs[root])
@@ -136,6 +135,19 @@ func (p *Plan) build() error {
 		if cfg != nil && !seenNotes[cfg] {
 			seenNotes[cfg] = true
 			p.Notes = append(p.Notes, cfg.Notes...)
+		}
+	}
+	if p.opts.Shard.Count > 0 {
+		roots = shard(roots, p.opts.Shard, func(root string) int64 { return d.size(root) })
+		reasons = append(reasons, fmt.Sprintf("shard %d/%d", p.opts.Shard.Index, p.opts.Shard.Count))
+	}
+	if p.opts.Changed != nil || p.opts.Shard.Count > 0 {
+		p.Selection = &Selection{Linted: len(roots), All: all, Reason: strings.Join(reasons, "; ")}
+	}
+	for _, root := range roots {
+		cfg, err := p.configs.For(root, d.rootDirs[root])
+		if err != nil {
+			return err
 		}
 		namespaces := p.opts.Namespaces
 		switch {
@@ -168,6 +180,33 @@ func (p *Plan) Render(t *Target) (*engine.Result, error) {
 		return engine.Render(bytes.NewReader(p.opts.Stdin), engine.StdinName, eo)
 	}
 	return engine.RenderFile(t.Template, eo)
+}
+
+// Each renders every target on a pool of workers (GOMAXPROCS when
+// workers is 0) and calls fn with each result, from the workers: fn must
+// be safe to call concurrently for different targets. The renders share
+// the plan's cache, so each file is read once.
+func (p *Plan) Each(workers int, fn func(i int, t *Target, res *engine.Result, err error)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(p.Targets))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(p.Targets) {
+					return
+				}
+				t := &p.Targets[i]
+				res, err := p.Render(t)
+				fn(i, t, res, err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // touches reports whether a render read or probed a changed file.

@@ -3,9 +3,11 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -19,7 +21,18 @@ type JSON struct{}
 
 type jsonReport struct {
 	Findings []jsonFinding `json:"findings"`
+	Checks   []jsonCheck   `json:"checks"`
+	FailOn   string        `json:"failOn"`
 	Summary  Summary       `json:"summary"`
+}
+
+// jsonCheck is one template × namespace check; its findings are the
+// findings with its root and namespace.
+type jsonCheck struct {
+	Root      string   `json:"root"`
+	Namespace string   `json:"namespace"`
+	Release   string   `json:"release"`
+	Objects   []string `json:"objects"`
 }
 
 type jsonFinding struct {
@@ -44,9 +57,19 @@ type jsonPosition struct {
 
 // Write implements Writer.
 func (JSON) Write(w io.Writer, r *Report) error {
-	out := jsonReport{Findings: make([]jsonFinding, len(r.Findings)), Summary: r.Summary}
+	out := jsonReport{
+		Findings: make([]jsonFinding, len(r.Findings)), Checks: make([]jsonCheck, len(r.Checks)),
+		FailOn: r.FailOn.String(), Summary: r.Summary,
+	}
 	for i, f := range r.Findings {
 		out.Findings[i] = toJSON(f)
+	}
+	for i, c := range r.Checks {
+		objects := c.Objects
+		if objects == nil {
+			objects = []string{} // [], not null
+		}
+		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -101,4 +124,126 @@ func toJSON(f *diag.Finding) jsonFinding {
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col, Chain: chain,
 		Root: f.Template, Namespace: f.Namespace, Release: f.Release, Object: f.Object, Field: f.Field,
 	}
+}
+
+// ReadJSON reads what JSON wrote back into the Report it was written from:
+// each check gets the findings with its root and namespace, in their order;
+// the other findings are the run's notes. Empty lists read as nil. A
+// document that lacks a key JSON writes is not an eastern report, and one
+// from before "checks" and "failOn" were added cannot be turned back into
+// one.
+func ReadJSON(r io.Reader) (*Report, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Findings *[]jsonFinding `json:"findings"`
+		Checks   *[]jsonCheck   `json:"checks"`
+		FailOn   *string        `json:"failOn"`
+		Summary  *Summary       `json:"summary"`
+	}
+	if err := json.Unmarshal(data, &in); err != nil {
+		return nil, decodeError(data, err)
+	}
+	switch {
+	case in.Findings == nil || in.Summary == nil:
+		return nil, errors.New(`not an eastern lint report: no "findings" and "summary"`)
+	case in.Checks == nil || in.FailOn == nil:
+		return nil, errors.New(`an eastern lint report without "checks" and "failOn", from an older eastern: lint again with this one`)
+	}
+	failOn, err := diag.ParseSeverity(*in.FailOn)
+	if err != nil {
+		return nil, fmt.Errorf("failOn: %v", err)
+	}
+	out := &Report{FailOn: failOn, Summary: *in.Summary}
+	index := make(map[checkKey]int, len(*in.Checks))
+	for i, c := range *in.Checks {
+		if c.Root == "" {
+			return nil, fmt.Errorf("checks[%d]: no root template", i)
+		}
+		k := checkKey{c.Root, c.Namespace}
+		if _, dup := index[k]; dup {
+			return nil, fmt.Errorf("checks[%d]: %s in %s is checked twice", i, c.Root, c.Namespace)
+		}
+		index[k] = i
+		out.Checks = append(out.Checks, diag.Check{Template: c.Root, Namespace: c.Namespace, Release: c.Release, Objects: nilIfEmpty(c.Objects)})
+	}
+	for i, jf := range *in.Findings {
+		f, err := fromJSON(jf)
+		if err != nil {
+			return nil, fmt.Errorf("findings[%d]: %v", i, err)
+		}
+		out.Findings = append(out.Findings, f)
+		if j, ok := index[checkKey{f.Template, f.Namespace}]; ok {
+			out.Checks[j].Findings = append(out.Checks[j].Findings, f)
+		}
+	}
+	return out, nil
+}
+
+// checkKey names a template × namespace check.
+type checkKey struct{ template, namespace string }
+
+func fromJSON(jf jsonFinding) (*diag.Finding, error) {
+	sev, err := diag.ParseSeverity(jf.Severity)
+	if err != nil {
+		return nil, err
+	}
+	f := &diag.Finding{
+		Severity: sev, Rule: jf.Rule, Message: jf.Message,
+		Pos:      diag.Position{File: jf.File, Line: jf.Line, Col: jf.Column},
+		Template: jf.Root, Namespace: jf.Namespace, Release: jf.Release, Object: jf.Object, Field: jf.Field,
+	}
+	for _, p := range jf.Chain {
+		f.Chain = append(f.Chain, diag.Position{File: p.File, Line: p.Line})
+	}
+	return f, nil
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// decodeError says in one line what is wrong with a document that does not
+// decode: where its syntax breaks, or which key holds the wrong type.
+func decodeError(data []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return errors.New("not JSON: empty")
+	case errors.As(err, &syntax):
+		line := 1 + bytes.Count(data[:min(syntax.Offset, int64(len(data)))], []byte("\n"))
+		return fmt.Errorf("not JSON: line %d: %v", line, err)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf("not an eastern lint report: %s, not an object", jsonKind(typ.Value))
+	case errors.As(err, &typ):
+		return fmt.Errorf("not an eastern lint report: %s is %s, want %s", typ.Field, jsonKind(typ.Value), jsonKind(typ.Type.Kind().String()))
+	}
+	return fmt.Errorf("not JSON: %v", err)
+}
+
+// jsonKind names a JSON value's kind, as UnmarshalTypeError gives it or as
+// the Go kind it was to decode into, for people: "an array".
+func jsonKind(kind string) string {
+	switch kind {
+	case "array", "slice":
+		return "an array"
+	case "object", "struct", "map":
+		return "an object"
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "null":
+		return "null"
+	}
+	if strings.HasPrefix(kind, "number") || strings.HasPrefix(kind, "int") || strings.HasPrefix(kind, "float") || strings.HasPrefix(kind, "uint") {
+		return "a number"
+	}
+	return kind
 }

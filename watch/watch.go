@@ -48,10 +48,11 @@ type Options struct {
 	// Namespaces to render for, each on its own; engine.DefaultNamespace
 	// when empty.
 	Namespaces []string
-	// Vars returns the variables for a render. It is called before every
-	// batch of renders so that a changed --values file takes effect; an
-	// error fails the batch (and is printed) without stopping the watch.
-	Vars func() (map[string]string, error)
+	// Vars returns the variables for a render for namespace. It is called
+	// before every render so that a changed --values or config file takes
+	// effect; an error fails the render (and is printed) without stopping
+	// the watch.
+	Vars func(namespace string) (map[string]string, error)
 	// Inputs are more files whose change re-renders every namespace, such
 	// as the --values file.
 	Inputs []string
@@ -409,8 +410,8 @@ type attempt struct {
 func (s *session) flush(targets []*target, trigger []string) {
 	attempts := make([]attempt, len(targets))
 	for pass := 0; pass < maxPasses; pass++ {
-		vars, varsErr := s.vars()
 		for i, t := range targets {
+			vars, varsErr := s.vars(t.ns)
 			attempts[i] = s.render(t, vars, varsErr)
 		}
 		if !s.reconcile() {
@@ -434,11 +435,11 @@ func (s *session) flush(targets []*target, trigger []string) {
 	}
 }
 
-func (s *session) vars() (map[string]string, error) {
+func (s *session) vars(namespace string) (map[string]string, error) {
 	if s.opts.Vars == nil {
 		return nil, nil
 	}
-	return s.opts.Vars()
+	return s.opts.Vars(namespace)
 }
 
 // render runs the engine for one namespace and updates what it depends on.

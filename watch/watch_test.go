@@ -591,7 +591,7 @@ func TestDebounce(t *testing.T) {
 func TestValuesFile(t *testing.T) {
 	t.Parallel()
 	dir := setup(t, map[string]string{"app.yaml": "image: app:${TAG}\n", "values.env": "TAG=1"})
-	vars := func() (map[string]string, error) {
+	vars := func(string) (map[string]string, error) {
 		data, err := os.ReadFile(filepath.Join(dir, "values.env"))
 		if err != nil {
 			return nil, err

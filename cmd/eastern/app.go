@@ -142,10 +142,11 @@ func commands() []command {
 	return []command{
 		{name: "render", aliases: []string{"generate"}, summary: "render a template for a namespace", run: (*app).render},
 		{name: "lint", summary: "check templates against the Kubernetes schemas of each namespace", run: (*app).lint},
+		{name: "report", summary: "join the JSON reports of lint shards into one (report merge)", run: (*app).report},
 		{name: "watch", summary: "render again whenever the template or a file it loads changes", run: (*app).watch},
 		{name: "deploy", summary: "apply a template to a cluster and wait for the rollout", run: (*app).deploy},
 		{name: "job", summary: "run a template's Job once for an image tag, stream its log, delete it", run: (*app).job},
-		{name: "diff", summary: "show what deploy would change in the cluster (--live)", run: (*app).diff},
+		{name: "diff", summary: "show what a change does to the rendered objects (--since, -n, --live)", run: (*app).diff},
 		{name: "completion", summary: "print a bash, zsh or fish completion script", run: (*app).completion},
 	}
 }

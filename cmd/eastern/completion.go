@@ -165,6 +165,11 @@ func (a *app) complete(words []string) int {
 		n++
 	}
 	switch {
+	case name == "report":
+		if n == 0 {
+			return say([]string{"merge"}, completeNone)
+		}
+		return say(nil, completeFiles) // the JSON reports
 	case name == "lint" || name == "completion" && n == 0:
 		if name == "completion" {
 			return say([]string{"bash", "zsh", "fish"}, completeNone)
@@ -197,8 +202,11 @@ func (a *app) flagValues(command, flag string) ([]string, string) {
 	case "namespace":
 		return a.namespaces(), completeNone
 	case "output":
-		if command == "lint" {
+		if command == "lint" || command == "report" {
 			return report.Formats, completeNone
+		}
+		if command == "diff" {
+			return diffFormats, completeNone
 		}
 		return renderFormats, completeNone
 	case "color":

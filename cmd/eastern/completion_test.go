@@ -52,7 +52,7 @@ func TestBashCompletion(t *testing.T) {
 		words []string
 		want  string
 	}{
-		{[]string{"re"}, "render"},
+		{[]string{"re"}, "render report"},
 		{[]string{"lint", "--fail"}, "--fail-on"},
 		{[]string{"lint", "--fail-on", "w"}, "warning"},
 		{[]string{"lint", "-o", "c"}, "checkstyle"},
@@ -62,6 +62,11 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{"render", "-s", "X=1", "web.yaml", "p"}, "production"},
 		{[]string{"deploy", "--dry"}, "--dry-run"},
 		{[]string{"completion", "f"}, "fish"},
+		{[]string{"rep"}, "report"},
+		{[]string{"report", "m"}, "merge"},
+		{[]string{"report", "merge", "--fail"}, "--fail-on"},
+		{[]string{"report", "merge", "-o", "j"}, "json junit"},
+		{[]string{"report", "merge", "w"}, "web.yaml worker.yaml"},
 	} {
 		if got := strings.Join(complete(tt.words...), " "); got != tt.want {
 			t.Errorf("completing %q = %q, want %q", tt.words, got, tt.want)

@@ -16,17 +16,20 @@ import (
 // built with -tags cluster: client-go's packages would add two
 // milliseconds of start-up to every render, which pipelines run by the
 // hundred. eastern hands those commands over to it, found next to eastern
-// or on PATH, with the same arguments, streams and environment.
+// or on PATH, with the same arguments, streams and environment; of diff,
+// only --live (diff parses its flags first, which both binaries share).
 const clusterBinary = "eastern-cluster"
 
 func (a *app) deploy(args []string) int { return a.delegate("deploy", args) }
 func (a *app) job(args []string) int    { return a.delegate("job", args) }
-func (a *app) diff(args []string) int   { return a.delegate("diff", args) }
+
+// diffLive hands eastern diff --live over, with the arguments as given.
+func (a *app) diffLive(_ *diffCmd, _, args []string) int { return a.delegate("diff", args) }
 
 // completeElsewhere hands the completion of a cluster command to
 // eastern-cluster, which knows its flags; without it, files are offered.
 func completeElsewhere(words []string) (code int, handed bool) {
-	if !slices.Contains([]string{"deploy", "job", "diff"}, words[0]) {
+	if !slices.Contains([]string{"deploy", "job"}, words[0]) {
 		return 0, false
 	}
 	if path, err := findClusterBinary(); err == nil {

@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// eastern hands deploy, job and diff to eastern-cluster beside it, with
-// the arguments, streams and exit code passing straight through.
+// eastern hands deploy, job and diff --live to eastern-cluster beside it,
+// with the arguments, streams and exit code passing straight through.
 func TestClusterCommandsHandedOver(t *testing.T) {
 	dir := t.TempDir()
 	stdout, stderr, code := runEastern(t, dir, "", "deploy", "--help")
@@ -21,8 +21,8 @@ func TestClusterCommandsHandedOver(t *testing.T) {
 	}
 }
 
-// Without eastern-cluster, a cluster command says where it is missing and
-// how to get it: a usage error, nothing else run.
+// Without eastern-cluster, a cluster command (of diff, --live) says where
+// it is missing and how to get it: a usage error, nothing else run.
 func TestClusterCommandsWithoutClusterBinary(t *testing.T) {
 	alone := filepath.Join(t.TempDir(), "eastern")
 	data, err := os.ReadFile(easternPath)
@@ -32,8 +32,9 @@ func TestClusterCommandsWithoutClusterBinary(t *testing.T) {
 	if err := os.WriteFile(alone, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, cmd := range []string{"deploy", "job", "diff"} {
-		c := easternCommand(t.TempDir(), cmd, "--help")
+	for _, args := range [][]string{{"deploy", "--help"}, {"job", "--help"}, {"diff", "--live", "a.yaml"}} {
+		cmd := args[0]
+		c := easternCommand(t.TempDir(), args...)
 		c.Path, c.Args[0] = alone, alone
 		c.Env = []string{"PATH=" + t.TempDir()}
 		_, stderr, code := runCommand(t, c, "")

@@ -291,7 +291,7 @@ type rendered struct {
 }
 
 func (c *deployCmd) renderAndEdit(a *app, template, ns string) (*rendered, error) {
-	opts, err := c.options(a.workDir, ns)
+	opts, err := c.options(a.workDir, template, c.baseDir, ns)
 	if err != nil {
 		return nil, err
 	}

@@ -1,55 +1,62 @@
-//go:build cluster
-
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/pflag"
 
-	"github.com/eastern-k8s/eastern/cluster"
-	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/objdiff"
 	"github.com/eastern-k8s/eastern/report"
 )
 
-const diffUsage = `Show what eastern deploy would change in the cluster, without changing anything.
+const diffUsage = `Show what a change does to the rendered manifests, object by object.
 
 Usage:
-  eastern diff --live TEMPLATE [NAMESPACE] [flags]
+  eastern diff --since REF [PATH|GLOB ...] [flags]
+  eastern diff -n BEFORE,AFTER [PATH|GLOB ...|-] [flags]
+  eastern diff --live TEMPLATE [NAMESPACE] [flags]     (run by eastern-cluster)
 
-The template is rendered as eastern deploy renders it, and for every object
-the API server works out what server-side apply (field manager "eastern",
-taking over fields another manager owns, as --force-conflicts does) would
-make of it, in a dry run; that is compared with the live object and printed
-as a unified diff of YAML with sorted keys, one object after another, then
-a line that sums up: "namespace web: 3 objects: 1 changed, 1 new, 1 unchanged".
-Unchanged objects are not printed.
+--since REF compares the working tree (committed, staged, unstaged and
+untracked changes) with the merge base of HEAD and REF: every root template
+× namespace that eastern lint would render, found in each tree as lint finds
+them (the nearest .eastern.yaml per template, the namespaces it lists or its
+overrides imply; -n names them instead). A render that only one side has
+shows all its objects added or removed. Paths are as in the working tree;
+at the merge base, a --values or --config file inside the repository is
+read as it was there (and left out if the branch added it).
 
-It answers "does the cluster still run what git says?": someone's
-kubectl edit, scale or patch of a field the template sets shows. A field
-the template does not set (a label someone added, defaults the server
-filled in) is no difference, since a deploy leaves it alone. Left out as
-well: status, metadata.managedFields, resourceVersion, generation, uid,
-creationTimestamp, selfLink, deletionTimestamp, deletionGracePeriodSeconds,
-and annotations only Kubernetes writes (deployment.kubernetes.io/revision
-and the like). The values of Secrets are masked, as kubectl diff masks
-them. Objects whose CustomResourceDefinition or Namespace the manifest
-creates are new, shown as rendered.
+-n BEFORE,AFTER compares each template's render for BEFORE with its render
+for AFTER: what promoting staging to production changes.
 
-Give the same --prune and --applyset as the deploy: they add the ApplySet's
-label to every object.
+Objects are matched by API group, kind, namespace and name, so reordering
+documents or keys is no change. Each object added, removed or changed is a
+unified diff of YAML with sorted keys; a line per render and one for all
+sum up. The values of Secrets are masked, as kubectl diff masks them.
+-o markdown writes a pull-request comment (a table, then each object in
+<details>), -o json a report for programs. A render that fails on either
+side is an error, listed with its template line; no diff is written.
+
+--live compares a render with the cluster instead: the API server dry-runs
+what eastern deploy would apply (server-side apply, field manager
+"eastern", taking over fields other managers own) and the result is
+compared with the live object, leaving out what only the server writes
+(status, managedFields, resourceVersion and the like). A field the template
+does not set is no difference. Give the same --prune and --applyset as the
+deploy. eastern hands --live to eastern-cluster.
 
 Examples:
+  eastern diff --since origin/main
+  eastern diff --since origin/main -o markdown > diff.md
+  eastern diff -n staging,production web.yaml
   eastern diff --live app.yaml production -s IMAGE_TAG=$GIT_COMMIT
-  eastern diff --live app.yaml staging --context staging || echo "staging has drifted"
 
 Flags:
 {{flags}}
-Exit codes, as diff(1) has them (not deploy's): 0 nothing would change,
-1 something would change, 2 an error (usage, render, or the cluster refused
+Exit codes, as diff(1) has them: 0 no change, 1 changes, 2 an error (usage,
+a failed render, git missing or REF unknown; with --live, the cluster refused
 a request or could not be reached).
 `
 
@@ -60,31 +67,61 @@ const (
 	exitDiffFailed = 2
 )
 
+// diffFormats are the values of diff's -o.
+var diffFormats = []string{"text", "markdown", "json"}
+
+// liveFlags are the flags that only --live takes.
+var liveFlags = []string{"kubeconfig", "context", "prune", "applyset"}
+
 type diffCmd struct {
 	renderFlags
-	clusterFlags
-	live     bool
-	baseDir  string
-	prune    bool
-	applyset string
-	quiet    bool
+	since   string
+	output  string
+	baseDir string
+	quiet   bool
+	// --live, and what only it takes: both binaries parse them, so that
+	// eastern's help and completion are eastern-cluster's.
+	live       bool
+	kubeconfig string
+	context    string
+	prune      bool
+	applyset   string
 }
 
 func (a *app) diff(args []string) int {
 	var c diffCmd
 	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
-	fs.BoolVar(&c.live, "live", false, "compare with the objects in the cluster (required)")
-	c.renderFlags.register(fs, false)
-	c.clusterFlags.register(fs)
-	fs.Lookup("namespace").Usage = "`NAMESPACE` to deploy to, the value of ${NAMESPACE} (default: the kubeconfig context's namespace, as for kubectl)"
+	fs.StringVar(&c.since, "since", "", "compare the working tree with the merge base of HEAD and git `REF`")
+	c.renderFlags.register(fs, true)
+	fs.Lookup("namespace").Usage = "`NAMESPACE`(s): with --since, those to render (default: as lint finds them); without --since, BEFORE,AFTER; with --live, the one to deploy to (default: the kubeconfig context's)"
+	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, markdown (a pull-request comment) or json")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR`")
-	fs.BoolVar(&c.prune, "prune", false, "compare as deploy --prune applies: with the ApplySet's label on every object")
-	fs.StringVar(&c.applyset, "applyset", "", "`NAME` of the ApplySet parent Secret for --prune (default: from the template's path)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "do not print render warnings")
+	fs.BoolVar(&c.live, "live", false, "compare with the objects in the cluster (eastern-cluster)")
+	fs.StringVar(&c.kubeconfig, "kubeconfig", "", "with --live: kubeconfig `FILE` (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account)")
+	fs.StringVar(&c.context, "context", "", "with --live: kubeconfig `CONTEXT` to use (default: the current context)")
+	fs.BoolVar(&c.prune, "prune", false, "with --live: compare as deploy --prune applies, with the ApplySet's label on every object")
+	fs.StringVar(&c.applyset, "applyset", "", "with --live: `NAME` of the ApplySet parent Secret for --prune (default: from the template's path)")
 	if done, code := a.parseFlags(fs, diffUsage, args); done {
 		return code
 	}
-	changed, err := c.run(a, fs.Args())
+	if c.live {
+		return a.diffLive(&c, fs.Args(), args)
+	}
+	for _, name := range liveFlags {
+		if fs.Changed(name) {
+			return a.diffExit(false, diag.Usagef("--%s applies to --live", name))
+		}
+	}
+	d, err := c.run(a, fs.Args())
+	if err == nil {
+		err = c.write(a, d)
+	}
+	return a.diffExit(err == nil && d.Differ(), err)
+}
+
+// diffExit reports err, if any, and returns diff's exit code.
+func (a *app) diffExit(changed bool, err error) int {
 	var usage *diag.UsageError
 	switch {
 	case err == nil && changed:
@@ -101,69 +138,35 @@ func (a *app) diff(args []string) int {
 	return exitDiffFailed
 }
 
-// run prints the diff and reports whether anything would change.
-func (c *diffCmd) run(a *app, args []string) (bool, error) {
-	if !c.live {
-		return false, diag.Usagef("--live is required: diff compares a render with the cluster")
+// run compares what the flags and args ask for.
+func (c *diffCmd) run(a *app, args []string) (*objdiff.Diff, error) {
+	if !slices.Contains(diffFormats, c.output) {
+		return nil, diag.Usagef("unknown output format %q (want text, markdown or json)", c.output)
 	}
-	if len(args) < 1 || len(args) > 2 {
-		return false, diag.Usagef("want TEMPLATE [NAMESPACE]")
+	switch {
+	case c.since != "":
+		return c.sinceDiff(a, args)
+	case len(c.namespaces) == 2:
+		return c.namespacesDiff(a, args)
+	case len(c.namespaces) > 0:
+		return nil, diag.Usagef("-n without --since names the two namespaces to compare, BEFORE,AFTER")
 	}
-	ns, client, err := c.clusterFlags.namespace(a, args[1:], c.namespaces)
-	if err != nil {
-		return false, err
-	}
-	template := args[0]
-	// The same set as deploy's, so that its label is no difference.
-	set, err := (&deployCmd{prune: c.prune, applyset: c.applyset}).applySet(a, template, ns)
-	if err != nil {
-		return false, err
-	}
-	renderOpts, err := c.options(a.workDir, ns)
-	if err != nil {
-		return false, err
-	}
-	res, err := a.renderTemplate(template, c.baseDir, renderOpts, c.quiet)
-	if err != nil {
-		return false, err
-	}
-	objs, err := deploy.Parse(res.Output, &res.SourceMap)
-	if err != nil {
-		return false, err
-	}
-	if client == nil {
-		if client, err = c.connect(a); err != nil {
-			return false, err
-		}
-	}
-	ctx, stop := interruptible()
-	defer stop()
-	opts := deploy.ApplyOptions{Namespace: ns}
-	if set != nil {
-		opts.Labels = set.Labels()
-	}
-	changes, err := diffAll(ctx, client, objs, opts, set)
-	if err != nil {
-		return false, err
-	}
-	if err := deploy.WriteDiff(a.stdout, changes, a.stdoutColor()); err != nil {
-		return false, fmt.Errorf("writing standard output: %w", err)
-	}
-	for _, ch := range changes {
-		if ch.Action != deploy.Unchanged {
-			return true, nil
-		}
-	}
-	return false, nil
+	return nil, diag.Usagef("compare with what? Give --since REF, -n BEFORE,AFTER or --live")
 }
 
-// diffAll is what a deploy of objs would change, with the objects its
-// --prune would delete when set is not nil.
-func diffAll(ctx context.Context, client *cluster.Client, objs []*deploy.Object, opts deploy.ApplyOptions, set *deploy.ApplySet) ([]deploy.Change, error) {
-	changes, err := deploy.Diff(ctx, client, objs, opts)
-	if err != nil || set == nil {
-		return changes, err
+// write prints d in the -o format.
+func (c *diffCmd) write(a *app, d *objdiff.Diff) error {
+	var err error
+	switch c.output {
+	case "markdown":
+		err = objdiff.WriteMarkdown(a.stdout, d)
+	case "json":
+		err = objdiff.WriteJSON(a.stdout, d)
+	default:
+		err = objdiff.WriteText(a.stdout, d, objdiff.TextFormat{Color: a.stdoutColor(), ASCII: !a.utf8})
 	}
-	pruned, err := set.Pruned(ctx, client, objs, opts)
-	return append(changes, pruned...), err
+	if err != nil {
+		return fmt.Errorf("writing standard output: %w", err)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/eastern-k8s/eastern/cluster"
 	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/lint"
 )
 
 const jobUsage = `Run a template's Job once for an image tag: apply it, stream its log, delete it.
@@ -163,12 +164,12 @@ func (c *jobCmd) prepare(a *app, args []string) (*jobPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := c.options(a.workDir, ns)
+	opts, err := c.options(a.workDir, template, "", ns)
 	if err != nil {
 		return nil, err
 	}
 	if old, ok := opts.Vars["IMAGE_TAG"]; ok && old != tag && !c.quiet {
-		a.failed("job", fmt.Errorf("warning: TAG %q replaces IMAGE_TAG=%q given with -s or --values", tag, old))
+		a.failed("job", fmt.Errorf("warning: TAG %q replaces IMAGE_TAG=%q given with -s, --values or %s", tag, old, lint.ConfigFile))
 	}
 	opts.Vars["IMAGE_TAG"] = tag
 	res, err := a.renderTemplate(template, "", opts, c.quiet)

@@ -75,7 +75,6 @@ type lintCmd struct {
 	renderFlags
 	templates   []string
 	kubeVersion string
-	config      string
 	strictKinds bool
 	failOn      string
 	output      string
@@ -93,7 +92,6 @@ func (a *app) lint(args []string) int {
 	c.register(fs, true)
 	fs.StringArrayVar(&c.templates, "template", nil, "root template `GLOB` (repeatable): lint these instead of inferring roots from PATHs")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 or newer) for every namespace (default: .eastern.yaml, else the newest); one newer than eastern knows is checked with the newest schemas, with a warning")
-	fs.StringVar(&c.config, "config", "", "read `FILE` for every template instead of the nearest .eastern.yaml")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
 	fs.StringVar(&c.failOn, "fail-on", "error", "exit 1 on findings of this `SEVERITY` or worse: error or warning")
 	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit, github, checkstyle or sarif")
@@ -112,6 +110,13 @@ func (a *app) lint(args []string) int {
 		return exitUsage
 	}
 	code, r, err := c.run(a, fs.Args())
+	return a.finishReport("lint", extra, code, r, err)
+}
+
+// finishReport ends a command that reports findings (lint, report
+// merge): it writes the --report files of r, nil when the command made no
+// report, and turns the outcome into the exit code, code unless err.
+func (a *app) finishReport(cmd string, extra extraReports, code int, r *report.Report, err error) int {
 	if r == nil {
 		// No run to report on: the files still get well-formed, empty
 		// reports, so that a CI step reading them (Jenkins' junit) says
@@ -119,7 +124,7 @@ func (a *app) lint(args []string) int {
 		r = &report.Report{FailOn: diag.Error}
 	}
 	if werr := extra.write(a.workDir, r); werr != nil {
-		a.failed("lint", werr)
+		a.failed(cmd, werr)
 		if err == nil {
 			return exitUsage
 		}
@@ -129,10 +134,10 @@ func (a *app) lint(args []string) int {
 	case err == nil:
 		return code
 	case errors.As(err, &usage):
-		a.usageFailed("lint", err)
+		a.usageFailed(cmd, err)
 		return exitUsage
 	default:
-		a.failed("lint", err)
+		a.failed(cmd, err)
 		return exitUsage
 	}
 }
@@ -214,26 +219,34 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 		r.Summary.Of, r.Summary.Selection = sel.All, sel.Reason
 	}
 	r.Summary.CountFindings(findings)
+	code, err := a.writeReport(c.output, writer, r)
+	return code, r, err
+}
+
+// writeReport writes r to standard output in format, with writer, and
+// returns the exit code its findings give: exitFailed when one is at
+// r.FailOn or worse.
+func (a *app) writeReport(format string, writer report.Writer, r *report.Report) (int, error) {
 	// One write per finding would cost a system call each; thousands of
 	// findings are common on a first lint of a large repository.
 	out := bufio.NewWriterSize(a.stdout, 64*1024)
 	var w io.Writer = out
-	if c.output == "text" || c.output == "github" {
+	if format == "text" || format == "github" {
 		w = a.text(out) // for people; JSON and JUnit stay UTF-8, as their readers expect
 	}
-	err = writer.Write(w, r)
+	err := writer.Write(w, r)
 	if err == nil {
 		err = out.Flush()
 	}
 	if err != nil {
-		return 0, r, fmt.Errorf("writing the report: %w", err)
+		return 0, fmt.Errorf("writing the report: %w", err)
 	}
-	for _, f := range findings {
-		if f.Severity >= failOn {
-			return exitFailed, r, nil
+	for _, f := range r.Findings {
+		if f.Severity >= r.FailOn {
+			return exitFailed, nil
 		}
 	}
-	return exitOK, r, nil
+	return exitOK, nil
 }
 
 // selection sets what --changed-since, --changed and --shard narrow the

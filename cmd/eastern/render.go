@@ -17,16 +17,28 @@ const renderUsage = `Render a template for a namespace and print the manifests.
 Usage:
   eastern render [TEMPLATE|-] [NAMESPACE] [flags]
   eastern generate [TEMPLATE|-] [NAMESPACE] [flags]   (same command, Project Eastern's name)
+  eastern render --all [PATH|GLOB ...] [--output-dir DIR] [flags]
 
 With no TEMPLATE, or "-", the template is read from standard input and its
 load! paths resolve from --base-dir. Nothing is written unless the whole
-render succeeds, so a failed render never reaches kubectl.
+render succeeds, so a failed render never reaches kubectl. Variables come
+from the nearest .eastern.yaml's values (for the namespace), then --values,
+then -s.
+
+--all renders every root template for every namespace, found as eastern lint
+finds them (-n narrows the namespaces), one after another with a "# Source:"
+line before each, or into --output-dir DIR as DIR/NAMESPACE/<template path>:
+each file replaced atomically when it changed, and the files of renders that
+no longer exist removed (only files eastern wrote there, listed in
+DIR/.eastern-rendered). Nothing is written if any render fails, unless
+--keep-going.
 
 Examples:
   eastern render deploy/app.yaml production -s IMAGE_TAG=$GIT_COMMIT | kubectl apply -f -
   eastern render - production < app.yaml | kubectl apply -f -
   eastern render app.yaml staging --values staging.env --output-file rendered/staging.yaml
   eastern render app.yaml production -o json | jq '.items[].metadata.name'
+  eastern render --all --output-dir rendered/
 
 Flags:
 {{flags}}
@@ -35,9 +47,13 @@ Exit codes: 0 rendered, 1 render error, 2 usage error.
 
 type renderCmd struct {
 	renderFlags
-	out     output
-	baseDir string
-	quiet   bool
+	out       output
+	baseDir   string
+	quiet     bool
+	all       bool
+	outputDir string
+	keepGoing bool
+	argocd    bool
 }
 
 func (a *app) render(args []string) int {
@@ -47,11 +63,21 @@ func (a *app) render(args []string) int {
 	c.out.register(fs, "write to `FILE` (atomically) instead of standard output; - is standard output")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR` (default: the working directory)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "do not print warnings")
+	fs.BoolVar(&c.all, "all", false, "render every root template below the PATH and GLOB arguments for each of its namespaces, as eastern lint finds them")
+	fs.StringVar(&c.outputDir, "output-dir", "", "with --all: write each render to `DIR`/NAMESPACE/<template path>, removing the files of renders that no longer exist")
+	fs.BoolVar(&c.argocd, "argocd", false, "with --all, as an Argo CD config management plugin: the namespace from ARGOCD_APP_NAMESPACE, variables from ARGOCD_ENV_* (prefix removed; -s wins), and the repository's top (from ARGOCD_APP_SOURCE_PATH) as the root directory")
+	fs.BoolVar(&c.keepGoing, "keep-going", false, "with --output-dir: write the renders that succeed even when others fail (the run still fails)")
 	if done, code := a.parseFlags(fs, renderUsage, args); done {
 		return code
 	}
 	err := c.out.check()
-	if err == nil {
+	switch {
+	case err != nil:
+	case c.all:
+		err = c.renderAll(a, fs.Args())
+	case c.outputDir != "" || c.keepGoing || c.argocd:
+		err = diag.Usagef("--output-dir, --keep-going and --argocd apply to --all")
+	default:
 		err = c.run(a, fs.Args())
 	}
 	var usage *diag.UsageError
@@ -86,7 +112,7 @@ func (c *renderCmd) run(a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts, err := c.options(a.workDir, ns)
+	opts, err := c.options(a.workDir, template, c.baseDir, ns)
 	if err != nil {
 		return err
 	}
@@ -118,9 +144,10 @@ func isFindings(err error) bool {
 	return many || one
 }
 
-// options are the engine options the render flags give for namespace ns.
-func (f *renderFlags) options(workDir, ns string) (engine.Options, error) {
-	vars, err := f.vars(workDir)
+// options are the engine options the render flags give for template
+// (in baseDir when it is standard input) and namespace ns.
+func (f *renderFlags) options(workDir, template, baseDir, ns string) (engine.Options, error) {
+	vars, err := f.templateVars(workDir, template, baseDir, ns)
 	if err != nil {
 		return engine.Options{}, err
 	}

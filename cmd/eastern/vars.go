@@ -16,6 +16,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/input"
+	"github.com/eastern-k8s/eastern/lint"
 	"github.com/eastern-k8s/eastern/manifest"
 )
 
@@ -28,6 +29,7 @@ type renderFlags struct {
 	strict     bool
 	maxLoads   count
 	maxOutput  byteSize
+	config     string
 }
 
 // register adds the shared flags to fs. multiNamespace lets -n be repeated
@@ -48,6 +50,7 @@ func (f *renderFlags) register(fs *pflag.FlagSet, multiNamespace bool) {
 	fs.Var(&f.maxLoads, "max-loads", "stop a render that loads more than `N` files, repeats counted")
 	f.maxOutput = engine.DefaultMaxOutput
 	fs.Var(&f.maxOutput, "max-output", "stop a render whose output passes `SIZE` (bytes, or with KiB, MiB, GiB); files larger than that are not read")
+	fs.StringVar(&f.config, "config", "", "read `FILE` instead of the nearest "+lint.ConfigFile+" (in the template's directory or above)")
 }
 
 // count is a flag value that must be a positive whole number.
@@ -104,6 +107,22 @@ func (l nonEmptyList) Set(s string) error {
 		}
 	}
 	return l.Value.Set(s)
+}
+
+// templateVars are the variables for one template's render for
+// namespace: the nearest config's values (or --config's), then the
+// --values files, then -s, each winning over the one before. A template
+// on standard input ("" or "-") lies in baseDir.
+func (f *renderFlags) templateVars(workDir, template, baseDir, namespace string) (map[string]string, error) {
+	vars, err := f.vars(workDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := lint.ConfigFor(workDir, f.config, template, f.root, baseDir)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.VarsFor(namespace, vars), nil
 }
 
 // vars merges the --values files, in order, and -s into one map: a later

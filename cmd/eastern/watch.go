@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -48,7 +49,6 @@ type watchCmd struct {
 	out         output
 	noLint      bool
 	kubeVersion string
-	config      string
 	strictKinds bool
 	debounce    time.Duration
 }
@@ -60,7 +60,6 @@ func (a *app) watch(args []string) int {
 	c.out.register(fs, "write each good render atomically to `FILE` (must contain ${NAMESPACE} for several namespaces)")
 	fs.BoolVar(&c.noLint, "no-lint", false, "only render; do not check the output against the Kubernetes schemas")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "check against Kubernetes `RELEASE` (\"1.29\") for every namespace (default: from the config, else the newest)")
-	fs.StringVar(&c.config, "config", "", "read per-namespace releases from `FILE` (default: "+lint.ConfigFile+" when present)")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
 	fs.DurationVar(&c.debounce, "debounce", watch.DefaultDebounce, "wait this `DURATION` after the last change before rendering")
 	if done, code := a.parseFlags(fs, watchUsage, args); done {
@@ -118,32 +117,55 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	if c.debounce <= 0 {
 		return opts, diag.Usagef("--debounce must be positive")
 	}
-	// Bad -s or --values are mistakes in the command line: report them now
-	// rather than as the first render's failure.
+	// Bad -s, --values or configuration are mistakes to fix before
+	// anything runs, not the first render's failure.
+	cfg, err := lint.ConfigFor(a.workDir, c.config, args[0], c.root, "")
+	if err != nil {
+		return opts, err
+	}
 	if _, err := c.vars(a.workDir); err != nil {
 		return opts, err
+	}
+	if len(args) < 2 && len(c.namespaces) == 0 && cfg != nil && len(cfg.Namespaces) > 0 {
+		// As lint renders it: for the namespaces its config lists.
+		namespaces = nil
+		for _, ns := range cfg.Namespaces {
+			namespaces = append(namespaces, ns.Name)
+		}
+		if len(namespaces) > 1 && c.out.file != "" && !strings.Contains(c.out.file, watch.NamespaceVar) {
+			return opts, diag.Usagef("%s lists %d namespaces: name one, or put %s in --output-file", cfg.Path, len(namespaces), watch.NamespaceVar)
+		}
 	}
 	opts = watch.Options{
 		Template:   args[0],
 		Namespaces: namespaces,
-		Vars:       func() (map[string]string, error) { return c.vars(a.workDir) },
-		WorkDir:    a.workDir,
-		RootDir:    c.root,
-		Strict:     c.strict,
-		MaxLoads:   int(c.maxLoads),
-		MaxOutput:  int64(c.maxOutput),
-		Output:     c.out.file,
-		Encode:     c.out.encode,
-		Stdout:     a.stdout,
-		Stderr:     a.stderr,
-		Screen:     a.stdoutTerminal && c.out.file == "",
-		Color:      a.color(),
-		Debounce:   c.debounce,
+		Vars: func(ns string) (map[string]string, error) {
+			return c.templateVars(a.workDir, args[0], "", ns)
+		},
+		WorkDir:   a.workDir,
+		RootDir:   c.root,
+		Strict:    c.strict,
+		MaxLoads:  int(c.maxLoads),
+		MaxOutput: int64(c.maxOutput),
+		Output:    c.out.file,
+		Encode:    c.out.encode,
+		Stdout:    a.stdout,
+		Stderr:    a.stderr,
+		Screen:    a.stdoutTerminal && c.out.file == "",
+		Color:     a.color(),
+		Debounce:  c.debounce,
 	}
 	opts.Inputs = append(opts.Inputs, c.values...)
+	// The configs that may apply are watched even while they do not
+	// exist, so that creating one counts.
+	configPaths, err := lint.ConfigPaths(a.workDir, c.config, args[0], c.root)
+	if err != nil {
+		return opts, err
+	}
+	opts.Inputs = append(opts.Inputs, configPaths...)
 	if c.noLint {
-		if c.kubeVersion != "" || c.config != "" || c.strictKinds {
-			return opts, diag.Usagef("--kube-version, --config and --strict-kinds have no effect with --no-lint")
+		if c.kubeVersion != "" || c.strictKinds {
+			return opts, diag.Usagef("--kube-version and --strict-kinds have no effect with --no-lint")
 		}
 		return opts, nil
 	}
@@ -159,20 +181,13 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		}
 	}
 	live, err := lint.NewLiveCheck(lint.LiveOptions{
-		WorkDir: a.workDir, Config: c.config, RootDir: c.root, KubeVersion: release, StrictKinds: c.strictKinds,
+		WorkDir: a.workDir, Config: c.config, Template: args[0], RootDir: c.root, KubeVersion: release, StrictKinds: c.strictKinds,
 	})
 	if err != nil {
 		return opts, err
 	}
-	configPath, err := live.ConfigPath()
-	if err != nil {
-		return opts, err
-	}
-	template := args[0]
 	opts.Check = func(res *engine.Result, renderErr error, namespace string) diag.Findings {
-		return live.Check(res, renderErr, template, namespace)
+		return live.Check(res, renderErr, namespace)
 	}
-	// Watched even while it does not exist, so that creating it counts.
-	opts.Inputs = append(opts.Inputs, configPath)
 	return opts, nil
 }

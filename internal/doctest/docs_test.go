@@ -136,7 +136,7 @@ func runDocFile(t *testing.T, file string) int {
 }
 
 // workDir makes a fresh working directory for one command: a copy of the
-// worked example (or of the block's dir= fixture) plus the section's files.
+// repository (or of the block's dir= fixture) plus the section's files.
 func workDir(t *testing.T, b block, files []block) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -145,7 +145,7 @@ func workDir(t *testing.T, b block, files []block) string {
 			t.Fatalf("%s: %v", b, err)
 		}
 	} else {
-		copyExample(t, dir)
+		copyRepository(t, dir)
 	}
 	for _, f := range files {
 		path := filepath.Join(dir, filepath.FromSlash(f.marker.file))

@@ -72,7 +72,7 @@ func TestPreCommitHook(t *testing.T) {
 		t.Fatalf("entry %q does not run eastern lint", h.Entry)
 	}
 	dir := t.TempDir()
-	copyExample(t, dir)
+	copyRepository(t, dir)
 	cmd := exec.Command(eastern(), args[1:]...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()

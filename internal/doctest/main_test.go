@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -128,20 +129,45 @@ func runEastern(t *testing.T, dir string, args ...string) (stdout, stderr string
 	return out.String(), errOut.String(), code
 }
 
-// exampleFiles are the worked example's paths, relative to the repository
-// root: what a newcomer's clone holds for the README's commands.
-var exampleFiles = []string{"web.yaml", "partials", "overrides", ".eastern.yaml"}
-
-// copyExample copies the worked example into dst; a missing optional path
-// (.eastern.yaml) is skipped.
-func copyExample(t *testing.T, dst string) {
-	t.Helper()
-	for _, p := range exampleFiles {
-		src := filepath.Join(repoRoot, p)
-		if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) && p == ".eastern.yaml" {
-			continue
+// repoFiles are the repository's files as a clone has them — tracked, or
+// new and not ignored — read once: every documented command runs in a
+// copy of the whole repository, where a user who cloned it would run it,
+// so that the repository's own .eastern.yaml (which excludes the test
+// fixtures) is part of what the docs show.
+var repoFiles = sync.OnceValues(func() (map[string][]byte, error) {
+	cmd := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	cmd.Dir = repoRoot
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("listing the repository's files (git ls-files): %v", err)
+	}
+	files := map[string][]byte{}
+	for name := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		data, err := os.ReadFile(filepath.Join(repoRoot, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted in the working tree
 		}
-		if err := copyTree(src, filepath.Join(dst, p)); err != nil {
+		if err != nil {
+			return nil, err
+		}
+		files[name] = data
+	}
+	return files, nil
+})
+
+// copyRepository copies the repository, as a clone holds it, into dst.
+func copyRepository(t *testing.T, dst string) {
+	t.Helper()
+	files, err := repoFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		target := filepath.Join(dst, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
