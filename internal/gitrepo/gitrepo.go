@@ -7,11 +7,9 @@
 package gitrepo
 
 import (
-	"archive/tar"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,78 +90,42 @@ func (r *Repo) Changed(base string) ([]string, error) {
 }
 
 // Extract writes the tree of rev below dir, which must exist: the files
-// as committed, without the working tree's edits. Symbolic links are
-// written as links; the renders that read them obey the root rules.
+// as committed, without the working tree's edits, checked out as git
+// checks them out (line endings, filters, symbolic links as links). It
+// reads rev into a temporary index of its own, so neither the repository's
+// index nor its worktrees change, and unlike git archive it leaves no file
+// out (export-ignore) and rewrites none (export-subst).
 func (r *Repo) Extract(rev, dir string) error {
-	cmd := exec.Command("git", "archive", "--format=tar", rev)
-	cmd.Dir = r.Top
-	cmd.Env = gitEnv()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	pipe, err := cmd.StdoutPipe()
+	tmp, err := os.MkdirTemp("", "eastern-index-")
 	if err != nil {
 		return err
 	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	extractErr := untar(pipe, dir)
-	io.Copy(io.Discard, pipe)
-	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("git archive %s: %s", rev, firstLine(stderr.String(), err))
-	}
-	return extractErr
-}
-
-func untar(r io.Reader, dir string) error {
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		name := filepath.FromSlash(h.Name)
-		if !filepath.IsLocal(name) {
-			return fmt.Errorf("git archive: %q leads outside the tree", h.Name)
-		}
-		path := filepath.Join(dir, name)
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(path, 0o755)
-		case tar.TypeReg:
-			err = writeFile(path, tr, h.FileInfo().Mode().Perm())
-		case tar.TypeSymlink:
-			if err = os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-				err = os.Symlink(h.Linkname, path)
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func writeFile(path string, r io.Reader, perm os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm|0o200)
+	defer os.RemoveAll(tmp)
+	env := append(gitEnv(), "GIT_INDEX_FILE="+filepath.Join(tmp, "index"))
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(f, r)
-	return errors.Join(err, f.Close())
+	if _, err := runEnv(r.Top, env, "read-tree", rev); err != nil {
+		return fmt.Errorf("git read-tree %s: %v", rev, err)
+	}
+	if _, err := runEnv(r.Top, env, "checkout-index", "--all", "--force", "--prefix="+abs+string(filepath.Separator)); err != nil {
+		return fmt.Errorf("git checkout-index %s: %v", rev, err)
+	}
+	return nil
 }
 
 // run runs git in dir and returns its standard output; its error holds
 // the first line git wrote to standard error.
 func run(dir string, args ...string) ([]byte, error) {
+	return runEnv(dir, gitEnv(), args...)
+}
+
+// runEnv is run with the environment env.
+func runEnv(dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
-	cmd.Env = gitEnv()
+	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
