@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
+	"github.com/eastern-k8s/eastern/internal/outdir"
 	"github.com/eastern-k8s/eastern/schema"
 	"github.com/hashicorp/go-multierror"
 )
@@ -76,7 +78,9 @@ type Options struct {
 	// slices of the templates, balanced by size.
 	Shard Shard
 	// Skip are absolute directories whose files are not templates unless
-	// named on their own: eastern render --all's output directory.
+	// named on their own: eastern render --all's output directory. A
+	// directory that an earlier --output-dir marked as its own is skipped
+	// in any case.
 	Skip []string
 }
 
@@ -214,11 +218,14 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.notes = notes
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
+	outputs := map[string]bool{}
 	for _, f := range files {
-		if bases[f] != "" && slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, fspath.Abs(cwd, f)) }) {
-			continue
-		}
 		if bases[f] != "" {
+			abs := fspath.Abs(cwd, f)
+			if slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, abs) }) ||
+				inOutputDir(abs, fspath.Abs(cwd, bases[f]), outputs) {
+				continue
+			}
 			out, err := configs.Excluded(f, d.rootDirs[f])
 			if err != nil {
 				return nil, err
@@ -254,6 +261,25 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 		d.roots = d.graph.splitRoots(files)
 	}
 	return d, nil
+}
+
+// inOutputDir reports whether a directory between base (not included) and
+// the file abs is the output of eastern render --all --output-dir, which
+// it marks with outdir.ManifestName: rendered manifests are not templates.
+// known remembers each directory's answer.
+func inOutputDir(abs, base string, known map[string]bool) bool {
+	for dir := filepath.Dir(abs); dir != base && fspath.Within(base, dir); dir = filepath.Dir(dir) {
+		is, ok := known[dir]
+		if !ok {
+			_, err := os.Lstat(filepath.Join(dir, outdir.ManifestName))
+			is = err == nil
+			known[dir] = is
+		}
+		if is {
+			return true
+		}
+	}
+	return false
 }
 
 // configFile returns the file info of the forced config, or nil: a

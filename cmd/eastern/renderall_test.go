@@ -150,3 +150,19 @@ func TestRenderAllStdout(t *testing.T) {
 		}
 	}
 }
+
+// An output directory is not templates for lint either: eastern marks it.
+func TestLintSkipsOutputDir(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), allTree)
+	if _, stderr, code := runEastern(t, dir, "", "render", "--all", "--output-dir", "deploy/rendered", "-q"); code != exitOK {
+		t.Fatalf("render: exit %d: %s", code, stderr)
+	}
+	stdout, _, code := runEastern(t, dir, "", "lint")
+	if code != exitOK || !strings.HasPrefix(stdout, "2 templates × 4 namespaces") {
+		t.Errorf("lint: exit %d\n%s", code, stdout)
+	}
+	// Named on its own, it is linted.
+	if stdout, _, _ := runEastern(t, dir, "", "lint", "deploy/rendered"); !strings.Contains(stdout, "4 templates") {
+		t.Errorf("lint deploy/rendered:\n%s", stdout)
+	}
+}
