@@ -52,9 +52,24 @@ func (o *output) encode(res *engine.Result) ([]byte, error) {
 		return res.Output, nil
 	}
 	text, err := manifest.JSONList(res.Output)
-	if se, ok := errors.AsType[*manifest.SyntaxError](err); ok {
-		pos, chain := res.SourceMap.Position(se.Line, 0)
-		return nil, &diag.Finding{Severity: diag.Error, Rule: validator.RuleSyntax, Pos: pos, Chain: chain, Message: se.Msg}
+	return text, syntaxFinding(res, err)
+}
+
+// checkYAML reports a render whose output is not YAML, which kubectl
+// would refuse or misread, as a finding at the template line that
+// produced the offending output line.
+func checkYAML(res *engine.Result) error {
+	return syntaxFinding(res, manifest.CheckYAML(res.Output))
+}
+
+// syntaxFinding turns a *manifest.SyntaxError, which names an output
+// line, into a finding at the template line that produced it, with the
+// loads that led there; any other error (or nil) is returned as it is.
+func syntaxFinding(res *engine.Result, err error) error {
+	se, ok := errors.AsType[*manifest.SyntaxError](err)
+	if !ok {
+		return err
 	}
-	return text, err
+	pos, chain := res.SourceMap.Position(se.Line, 0)
+	return &diag.Finding{Severity: diag.Error, Rule: validator.RuleSyntax, Pos: pos, Chain: chain, Message: se.Msg}
 }

@@ -163,3 +163,35 @@ func TestLintSARIF(t *testing.T) {
 		}
 	}
 }
+
+// A mis-indented partial makes render fail at the partial's line, with
+// nothing on standard output and the output file untouched; --no-check
+// writes it anyway.
+func TestRenderChecksYAML(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"app.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  labels:\n    # load! labels.yaml\ndata:\n  a: b\n",
+		"labels.yaml":   "app: web\n  tier: front\n",
+		"out/keep.yaml": "old\n",
+	})
+	for _, args := range [][]string{
+		{"render", "app.yaml"},
+		{"render", "app.yaml", "--output-file", "out/keep.yaml"},
+		{"render", "--all", "-q"},
+		{"render", "--all", "--output-dir", "out", "-q"},
+	} {
+		stdout, stderr, code := runEastern(t, dir, "", args...)
+		if code != exitFailed || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q; want 1 and nothing", args, code, stdout)
+		}
+		if !strings.Contains(stderr, "labels.yaml:2:") || !strings.Contains(stderr, "[yaml.syntax]") || !strings.Contains(stderr, "via app.yaml:6") {
+			t.Errorf("%v: stderr %q, want a yaml.syntax error at labels.yaml:2 via app.yaml:6", args, stderr)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "out", "keep.yaml")); string(data) != "old\n" {
+		t.Errorf("out/keep.yaml holds %q", data)
+	}
+	stdout, _, code := runEastern(t, dir, "", "render", "app.yaml", "--no-check")
+	if code != exitOK || !strings.Contains(stdout, "      tier: front\n") {
+		t.Errorf("--no-check: exit %d, stdout %q", code, stdout)
+	}
+}

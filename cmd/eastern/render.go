@@ -21,7 +21,9 @@ Usage:
 
 With no TEMPLATE, or "-", the template is read from standard input and its
 load! paths resolve from --base-dir. Nothing is written unless the whole
-render succeeds, so a failed render never reaches kubectl. Variables come
+render succeeds and its output is valid YAML (a mis-indented partial is an
+error at its line; --no-check skips that), so a failed render never reaches
+kubectl. Variables come
 from the nearest .eastern.yaml's values (for the namespace), then --values,
 then -s.
 
@@ -54,6 +56,7 @@ type renderCmd struct {
 	outputDir string
 	keepGoing bool
 	argocd    bool
+	noCheck   bool
 }
 
 func (a *app) render(args []string) int {
@@ -63,6 +66,7 @@ func (a *app) render(args []string) int {
 	c.out.register(fs, "write to `FILE` (atomically) instead of standard output; - is standard output")
 	fs.StringVar(&c.baseDir, "base-dir", "", "where load! paths of a template read from standard input resolve, `DIR` (default: the working directory)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "do not print warnings")
+	fs.BoolVar(&c.noCheck, "no-check", false, "write the output even when it is not valid YAML (it is checked by default, so that a mis-indented partial never reaches kubectl)")
 	fs.BoolVar(&c.all, "all", false, "render every root template below the PATH and GLOB arguments for each of its namespaces, as eastern lint finds them")
 	fs.StringVar(&c.outputDir, "output-dir", "", "with --all: write each render to `DIR`/NAMESPACE/<template path>, removing the files of renders that no longer exist")
 	fs.BoolVar(&c.argocd, "argocd", false, "with --all, as an Argo CD config management plugin: the namespace from ARGOCD_APP_NAMESPACE, variables from ARGOCD_ENV_* (prefix removed; -s wins), and the repository's top (from ARGOCD_APP_SOURCE_PATH) as the root directory")
@@ -119,6 +123,11 @@ func (c *renderCmd) run(a *app, args []string) error {
 	res, err := a.renderTemplate(template, c.baseDir, opts, c.quiet)
 	if err != nil {
 		return err
+	}
+	if !c.noCheck {
+		if err := checkYAML(res); err != nil {
+			return err
+		}
 	}
 	text, err := c.out.encode(res)
 	if err != nil {

@@ -85,6 +85,9 @@ func (c *renderCmd) renderAll(a *app, args []string) error {
 		if res != nil {
 			r.yaml, r.warnings = res.Output, inNamespace(res.Warnings, t.Namespace)
 		}
+		if err == nil && !c.noCheck {
+			err = checkYAML(res)
+		}
 		if err == nil {
 			r.text, err = c.out.encode(res)
 		}
