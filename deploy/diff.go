@@ -9,7 +9,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/eastern-k8s/eastern/cluster"
 	"github.com/eastern-k8s/eastern/diag"
@@ -204,20 +203,10 @@ func Compare(before, after *unstructured.Unstructured) (Change, error) {
 	if after != nil {
 		a = normalize(after.Object)
 	}
-	if objdiff.IsSecret(b) || objdiff.IsSecret(a) {
-		objdiff.MaskSecret(b, a)
-	}
 	var ch Change
 	var err error
-	if b != nil {
-		if ch.Before, err = sigsyaml.Marshal(b); err != nil {
-			return Change{}, err
-		}
-	}
-	if a != nil {
-		if ch.After, err = sigsyaml.Marshal(a); err != nil {
-			return Change{}, err
-		}
+	if ch.Before, ch.After, err = objdiff.Sides(b, a); err != nil {
+		return Change{}, err
 	}
 	switch {
 	case b == nil && a == nil:
@@ -285,26 +274,7 @@ func deepCopy(obj map[string]any) map[string]any {
 	if obj == nil {
 		return nil
 	}
-	return copyJSON(obj).(map[string]any)
-}
-
-// copyJSON copies a JSON value as unstructured objects hold it.
-func copyJSON(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = copyJSON(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = copyJSON(e)
-		}
-		return out
-	}
-	return v
+	return objdiff.CopyJSON(obj).(map[string]any)
 }
 
 // WriteDiff writes each change as a unified diff of the object's YAML

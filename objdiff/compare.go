@@ -94,23 +94,12 @@ func Compare(before, after []Object) ([]Change, error) {
 
 // compare puts one object's two sides (nil: absent) into YAML.
 func compare(key manifest.Key, before, after any) (Change, error) {
-	before, after = copyJSON(before), copyJSON(after)
-	b, _ := before.(map[string]any)
-	a, _ := after.(map[string]any)
-	if IsSecret(b) || IsSecret(a) {
-		MaskSecret(b, a)
-	}
 	ch := Change{Key: key}
 	var err error
-	if before != nil {
-		if ch.Before, err = sigsyaml.Marshal(before); err != nil {
-			return Change{}, fmt.Errorf("%s: %w", ch.Label(), err)
-		}
-	}
-	if after != nil {
-		if ch.After, err = sigsyaml.Marshal(after); err != nil {
-			return Change{}, fmt.Errorf("%s: %w", ch.Label(), err)
-		}
+	b, _ := CopyJSON(before).(map[string]any)
+	a, _ := CopyJSON(after).(map[string]any)
+	if ch.Before, ch.After, err = Sides(b, a); err != nil {
+		return Change{}, fmt.Errorf("%s: %w", ch.Label(), err)
 	}
 	switch {
 	case before == nil:
@@ -125,19 +114,41 @@ func compare(key manifest.Key, before, after any) (Change, error) {
 	return ch, nil
 }
 
-// copyJSON copies a JSON value, so that masking leaves the caller's alone.
-func copyJSON(v any) any {
+// Sides writes the two sides of one object (nil: absent) as YAML with
+// sorted keys, the values of a Secret masked as MaskSecret masks them. It
+// masks in place: give it copies.
+func Sides(before, after map[string]any) (b, a []byte, err error) {
+	if IsSecret(before) || IsSecret(after) {
+		MaskSecret(before, after)
+	}
+	if before != nil {
+		if b, err = sigsyaml.Marshal(before); err != nil {
+			return nil, nil, err
+		}
+	}
+	if after != nil {
+		if a, err = sigsyaml.Marshal(after); err != nil {
+			return nil, nil, err
+		}
+	}
+	return b, a, nil
+}
+
+// CopyJSON deep-copies a JSON value as encoding/json and unstructured
+// objects hold it (maps, slices, scalars), so that masking leaves the
+// caller's alone.
+func CopyJSON(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[k] = copyJSON(e)
+			out[k] = CopyJSON(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = copyJSON(e)
+			out[i] = CopyJSON(e)
 		}
 		return out
 	}

@@ -71,11 +71,17 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		}
 		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects}
 	}
+	return writeJSON(w, out)
+}
+
+// writeJSON writes v as indented JSON, HTML characters as they are and
+// invisible ones escaped, as every JSON format of this package is written.
+func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(escapeInvisible(buf.Bytes()))

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -169,15 +167,7 @@ func (s SARIF) Write(w io.Writer, r *Report) error {
 			Properties: sarifRunProperties{Summary: r.Summary},
 		}},
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := w.Write(escapeInvisible(buf.Bytes()))
-	return err
+	return writeJSON(w, out)
 }
 
 // rules lists the rules that results name, sorted by id, described from
