@@ -60,7 +60,11 @@ image: build
 	$(IMAGE_BUILDER) $(if $(filter buildah,$(notdir $(IMAGE_BUILDER))),bud,build) -t eastern:$(VERSION) .
 
 # dist/eastern-OS-ARCH[.exe] and dist/eastern-cluster-OS-ARCH[.exe] for every
-# platform, plus dist/SHA256SUMS.
+# platform; dist/eastern-VERSION-OS-ARCH.tar.gz, both binaries (as eastern and
+# eastern-cluster, which eastern finds next to itself) with LICENSE, README.md
+# and CHANGELOG.md; and dist/SHA256SUMS of all of them. The archives are
+# reproducible: fixed owner, order and modification time (the commit's).
+MTIME ?= $(shell git log -1 --format=%cI 2>/dev/null || echo 2026-01-01T00:00:00Z)
 dist:
 	rm -rf dist && mkdir -p dist
 	@set -e; for p in $(PLATFORMS); do \
@@ -71,7 +75,16 @@ dist:
 		echo "dist/eastern-cluster-$$os-$$arch$$ext"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -tags cluster -ldflags '$(LDFLAGS)' \
 			-o "dist/eastern-cluster-$$os-$$arch$$ext" ./cmd/eastern; \
+		name="eastern-$(VERSION)-$$os-$$arch"; stage="dist/.stage/$$name"; \
+		mkdir -p "$$stage"; \
+		cp "dist/eastern-$$os-$$arch$$ext" "$$stage/eastern$$ext"; \
+		cp "dist/eastern-cluster-$$os-$$arch$$ext" "$$stage/eastern-cluster$$ext"; \
+		cp LICENSE README.md CHANGELOG.md "$$stage/"; \
+		echo "dist/$$name.tar.gz"; \
+		tar -C dist/.stage --sort=name --owner=0 --group=0 --numeric-owner --mtime='$(MTIME)' \
+			-cf - "$$name" | gzip -n > "dist/$$name.tar.gz"; \
 	done
+	rm -rf dist/.stage
 	cd dist && $(SHA256SUM) eastern-* > SHA256SUMS
 	@cat dist/SHA256SUMS
 
