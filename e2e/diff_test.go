@@ -308,7 +308,7 @@ func TestDiffLiveErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no --live", []string{"diff", "app.yaml", ns}, "--live is required"},
+		{"no --live", []string{"diff", "app.yaml", ns}, "compare with what? Give --since REF, -n BEFORE,AFTER or --live"},
 		{"render error", []string{"diff", "--live", "missing.yaml", ns}, "missing.yaml"},
 		{"rejected", []string{"diff", "--live", "bad.yaml", ns}, "bad.yaml:4:9: error: metadata.name: the API server rejected it"},
 		{"forbidden", []string{"diff", "--live", "app.yaml", ns, "--kubeconfig", devConfig}, "forbidden"},
