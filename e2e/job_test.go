@@ -262,10 +262,14 @@ func TestJobKeepThenRerun(t *testing.T) {
 	if !strings.HasSuffix(r.stdout, "job.batch/migrate-1-4-2 kept (--keep)\n") {
 		t.Errorf("stdout does not end with the Job kept")
 	}
-	first := kubectl(t, "get", "job", "migrate-1-4-2", "-n", ns, "-o", "jsonpath={.metadata.uid} {.status.succeeded}")
-	if uid, succeeded, _ := strings.Cut(first, " "); uid == "" || succeeded != "1" {
-		t.Fatalf("kept Job: uid and succeeded = %q", first)
-	}
+	// eastern job ends at SuccessCriteriaMet, which the Job controller
+	// sets a moment before it counts the pod in status.succeeded.
+	var first string
+	waitFor(t, 30*time.Second, "the kept Job to count its pod as succeeded", func() bool {
+		first = kubectl(t, "get", "job", "migrate-1-4-2", "-n", ns, "-o", "jsonpath={.metadata.uid} {.status.succeeded}")
+		uid, succeeded, _ := strings.Cut(first, " ")
+		return uid != "" && succeeded == "1"
+	})
 
 	r = run(t, dir, nil, "job", "migrate.yaml", ns, "1.4.2", "--keep")
 	if r.code != 0 {
@@ -277,10 +281,11 @@ func TestJobKeepThenRerun(t *testing.T) {
 	if !strings.Contains(r.stdout, "starting example app v1\n") {
 		t.Errorf("re-run: the new Job's log is missing")
 	}
-	second := kubectl(t, "get", "job", "migrate-1-4-2", "-n", ns, "-o", "jsonpath={.metadata.uid} {.status.succeeded}")
-	if second == first || !strings.HasSuffix(second, " 1") {
-		t.Errorf("re-run: Job uid and succeeded %q, first run %q: want a new Job that succeeded", second, first)
-	}
+	var second string
+	waitFor(t, 30*time.Second, "a new Job that succeeded", func() bool {
+		second = kubectl(t, "get", "job", "migrate-1-4-2", "-n", ns, "-o", "jsonpath={.metadata.uid} {.status.succeeded}")
+		return second != first && strings.HasSuffix(second, " 1")
+	})
 }
 
 // A Job of the same name that has not finished may be another run's: it
