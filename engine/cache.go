@@ -17,11 +17,11 @@ import (
 // RenderFile does when Options.Cache is nil). It is safe for concurrent use
 // by renders on several goroutines.
 type Cache struct {
-	files memo[[]byte]     // real path → contents
-	lists memo[listing]    // real directory → its entries
-	dirs  memo[string]     // absolute directory → real directory
-	paths memo[located]    // root + NUL + display path → locate's answer
-	roots memo[*input.Dir] // real root directory → opened for reading beneath it
+	checked memo[string, *checkedFile] // real path → contents, checked
+	lists   memo[string, listing]      // real directory → its entries
+	dirs    memo[string, string]       // absolute directory → real directory
+	paths   memo[pathKey, located]     // root and display path → locate's answer
+	roots   memo[string, *input.Dir]   // real root directory → opened for reading beneath it
 	// held counts the bytes of files: past MaxCached, files are read
 	// again by each render instead, so that a tree of huge files costs
 	// time, not memory without bound.
@@ -41,6 +41,11 @@ func (c *Cache) hold(n int) bool {
 	c.held.Add(-int64(n))
 	return false
 }
+
+// pathKey is a display path under a root: two roots may name different
+// files by the same display path. A struct, not the two joined, so that
+// asking costs no allocation.
+type pathKey struct{ root, display string }
 
 // located is what resolver.locate found for one candidate.
 type located struct {
@@ -65,30 +70,30 @@ func (c *Cache) Close() error {
 }
 
 // memo is a map filled on first use, safe for concurrent use.
-type memo[V any] struct {
+type memo[K comparable, V any] struct {
 	mu sync.RWMutex
-	m  map[string]V
+	m  map[K]V
 }
 
-func (m *memo[V]) get(key string) (V, bool) {
+func (m *memo[K, V]) get(key K) (V, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	v, ok := m.m[key]
 	return v, ok
 }
 
-func (m *memo[V]) put(key string, v V) {
+func (m *memo[K, V]) put(key K, v V) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
-		m.m = map[string]V{}
+		m.m = map[K]V{}
 	}
 	m.m[key] = v
 }
 
 // do returns the value for key, computing and remembering it on first use.
 // Errors are not remembered.
-func (m *memo[V]) do(key string, compute func() (V, error)) (V, error) {
+func (m *memo[K, V]) do(key K, compute func() (V, error)) (V, error) {
 	if v, ok := m.get(key); ok {
 		return v, nil
 	}

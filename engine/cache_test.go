@@ -79,3 +79,49 @@ func TestCacheConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestTreeSharesCheckedFiles: a Tree and the renders of one Cache share
+// each file's checked contents. What a Tree returns is the caller's to
+// change, and a file with a second byte order mark is read as each reads
+// it: Directives drops both marks, a render only the first.
+func TestTreeSharesCheckedFiles(t *testing.T) {
+	t.Parallel()
+	const bom = "\xef\xbb\xbf"
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"app.yaml": "a:\n  # load! p.yaml\n", "p.yaml": "b: 1\n",
+		"boms.yaml": bom + bom + "# load! p.yaml\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := engine.NewCache()
+	defer cache.Close()
+	tree, err := cache.Tree(dir, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := tree.Directives("app.yaml")
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("directives %+v, err %v", ds, err)
+	}
+	ds[0].Candidates[0] = "elsewhere.yaml"
+	render := func(name string) string {
+		t.Helper()
+		res, err := engine.RenderFile(name, engine.Options{Cache: cache, WorkDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(res.Output)
+	}
+	if got, want := render("app.yaml"), "a:\n  b: 1\n"; got != want {
+		t.Errorf("app.yaml renders to %q, want %q", got, want)
+	}
+	if ds, err := tree.Directives("boms.yaml"); err != nil || len(ds) != 1 {
+		t.Errorf("boms.yaml: directives %+v, err %v; want the one behind both marks", ds, err)
+	}
+	if got, want := render("boms.yaml"), bom+"# load! p.yaml\n"; got != want {
+		t.Errorf("boms.yaml renders to %q, want %q: behind a mark, no directive", got, want)
+	}
+}

@@ -18,7 +18,16 @@ import (
 type source struct {
 	display string // path as shown to the user
 	real    string // symlink-free absolute path: identity for cycles and the cache
-	data    []byte // without a byte order mark
+	*checkedFile
+}
+
+// checkedFile is what a file holds once checkFile has accepted it. It
+// does not depend on the render, so the renders that share a Cache share
+// it: a lint run renders each partial thousands of times, and would check
+// its encoding as often. (Its parsed directives would save more time, but
+// cost more memory than the contents: lint keeps every template's.)
+type checkedFile struct {
+	data []byte // without a byte order mark
 	// endsWithNewline matters only for the root template: the output ends
 	// with a newline exactly when it does.
 	endsWithNewline bool
@@ -138,7 +147,7 @@ func (e *notFileError) Error() string {
 func (rs *resolver) locate(display string) (string, error) {
 	// Answers, errors included, are kept: a missing candidate is asked for
 	// again by every render of a lint run.
-	key := rs.root + "\x00" + display
+	key := pathKey{rs.root, display}
 	if l, ok := rs.cache.paths.get(key); ok {
 		return l.real, l.err
 	}
@@ -265,7 +274,23 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	if src, ok := rs.sources[real]; ok {
 		return src, nil
 	}
-	data, err := rs.readFile(real)
+	f, err := rs.checked(display, real)
+	if err != nil {
+		return nil, err
+	}
+	src := &source{display: display, real: real, checkedFile: f}
+	rs.sources[real] = src
+	return src, nil
+}
+
+// checked reads real and checks it, once per Cache while the Cache has
+// room for its contents. Problems are not kept: they name display, the
+// path as this render shows it.
+func (rs *resolver) checked(display, real string) (*checkedFile, error) {
+	if f, ok := rs.cache.checked.get(real); ok {
+		return f, nil
+	}
+	data, err := rs.dir.ReadFile(rs.inRoot(real), rs.maxSize)
 	var notFile *input.NotRegularError
 	var tooLarge *input.TooLargeError
 	switch {
@@ -280,31 +305,26 @@ func (rs *resolver) read(display, real string) (*source, error) {
 	case err != nil:
 		return nil, &fileError{display, "cannot be read: " + unwrapPath(err).Error()}
 	}
-	src, err := parseSource(display, data)
-	if err != nil {
-		return nil, err
-	}
-	src.real = real
-	rs.sources[real] = src
-	return src, nil
-}
-
-// readFile reads real, once per Cache while the Cache has room for it.
-func (rs *resolver) readFile(real string) ([]byte, error) {
-	if data, ok := rs.cache.files.get(real); ok {
-		return data, nil
-	}
-	data, err := rs.dir.ReadFile(rs.inRoot(real), rs.maxSize)
+	f, err := checkFile(display, data)
 	if err == nil && rs.cache.hold(len(data)) {
-		rs.cache.files.put(real, data)
+		rs.cache.checked.put(real, f)
 	}
-	return data, err
+	return f, err
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
 // parseSource checks a file's encoding.
 func parseSource(display string, data []byte) (*source, error) {
+	f, err := checkFile(display, data)
+	if err != nil {
+		return nil, err
+	}
+	return &source{display: display, checkedFile: f}, nil
+}
+
+// checkFile checks a file's encoding.
+func checkFile(display string, data []byte) (*checkedFile, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, &fileError{display, fmt.Sprintf("contains a NUL byte at offset %d: not a text template", i)}
@@ -317,7 +337,7 @@ func parseSource(display string, data []byte) (*source, error) {
 		// directives after it would pass unseen, and lint's lines drift.
 		return nil, &fileError{display, fmt.Sprintf("has a carriage return without a line feed on line %d: save it with LF or CRLF line endings", line)}
 	}
-	return &source{display: display, data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
+	return &checkedFile{data: data, endsWithNewline: bytes.HasSuffix(data, []byte("\n"))}, nil
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose path the caller already names.

@@ -28,6 +28,42 @@ type loadGraph struct {
 	patterns map[string][]engine.Pattern
 	disk     *diskIndex
 	expanded map[expandKey][]expansion
+	// candidates remembers what each candidate, as written in a
+	// directory, may load: the templates of one directory load the same
+	// partials.
+	candidates map[candidateKey]*candidateScan
+}
+
+type candidateKey struct {
+	tree      *engine.Tree
+	dir, text string
+}
+
+// candidateScan is what follow finds for one candidate.
+type candidateScan struct {
+	open       engine.Pattern // every variable open
+	targets    []string       // the existing files it may name
+	namespaces []string       // the namespaces it implies with the set variables
+}
+
+// candidate scans candidate c of a file in dir (vars are the walk's, the
+// same for every file), once per tree, directory and text.
+func (g *loadGraph) candidate(t *engine.Tree, dir, c string, vars map[string]string) *candidateScan {
+	key := candidateKey{t, dir, c}
+	if cs, ok := g.candidates[key]; ok {
+		return cs
+	}
+	cs := &candidateScan{open: engine.CandidatePattern(dir, c, nil)}
+	for _, e := range g.expand(t, cs.open) {
+		cs.targets = append(cs.targets, e.path)
+	}
+	for _, e := range g.expand(t, engine.CandidatePattern(dir, c, vars)) {
+		if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
+			cs.namespaces = append(cs.namespaces, e.namespace)
+		}
+	}
+	g.candidates[key] = cs
+	return cs
 }
 
 type expandKey struct {
@@ -73,6 +109,7 @@ func newLoadGraph() *loadGraph {
 		patterns:   map[string][]engine.Pattern{},
 		disk:       &diskIndex{lists: map[dirKey][]engine.Entry{}},
 		expanded:   map[expandKey][]expansion{},
+		candidates: map[candidateKey]*candidateScan{},
 	}
 }
 
@@ -112,25 +149,32 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 // candidates themselves.
 func (g *loadGraph) follow(file string, directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) []string {
 	var targets, namespaces []string
+	n := 0
+	for _, d := range directives {
+		n += len(d.Candidates)
+	}
+	// Sized to fit: the graph holds the patterns and targets of every file
+	// of the tree until discovery ends, its peak of memory.
+	patterns := make([]engine.Pattern, 0, n)
 	for _, d := range directives {
 		for _, c := range d.Candidates {
-			open := engine.CandidatePattern(dir, c, nil)
-			g.patterns[file] = append(g.patterns[file], open)
-			for _, e := range g.expand(t, open) {
-				targets = append(targets, e.path)
-			}
-			for _, e := range g.expand(t, engine.CandidatePattern(dir, c, vars)) {
-				if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
-					namespaces = append(namespaces, e.namespace)
-				}
-			}
+			cs := g.candidate(t, dir, c, vars)
+			patterns = append(patterns, cs.open)
+			targets = append(targets, cs.targets...)
+			namespaces = append(namespaces, cs.namespaces...)
 		}
+	}
+	if n > 0 {
+		if seen := g.patterns[file]; seen != nil {
+			patterns = append(seen, patterns...)
+		}
+		g.patterns[file] = patterns
 	}
 	if len(namespaces) > 0 {
 		slices.Sort(namespaces)
 		g.namespaces[file] = slices.Compact(namespaces)
 	}
-	return uniquePaths(targets)
+	return slices.Clone(uniquePaths(targets))
 }
 
 // reach returns file and every file it may load, directly or through

@@ -5,7 +5,8 @@
 // template lines through the render's source map.
 //
 // Each YAML document is parsed once into a yaml.Node tree (go.yaml.in/yaml/v3
-// keeps line and column for every node) and walked alongside the kind's
+// keeps line and column for every node; blockyaml.go builds the same tree
+// faster for the plain block YAML most manifests are) and walked alongside the kind's
 // schema.Node, so every problem in a document is reported, each with its
 // field path and the position of the most precise node: the offending key
 // for unknown fields, the value for type errors, the enclosing mapping for

@@ -37,8 +37,10 @@ func (c *checker) checkMetadata(m *yaml.Node, gvk schema.GVK, root bool) {
 		case "namespace":
 			if s, ok := stringValue(v); ok && root && s != "" {
 				c.push(segment{name: k.Value})
-				if err := manifest.CheckNamespace(s); err != nil {
-					c.add(diag.Error, RuleNamespace, v, "invalid "+err.Error())
+				if !validDNS1123Label(s) { // what CheckNamespace asks, fast
+					if err := manifest.CheckNamespace(s); err != nil {
+						c.add(diag.Error, RuleNamespace, v, "invalid "+err.Error())
+					}
 				}
 				c.pop()
 			}
@@ -62,11 +64,11 @@ func (c *checker) checkLabels(m *yaml.Node) {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		k, v := pairs[i], c.resolve(pairs[i+1])
 		c.push(segment{kind: keySeg, name: k.Value})
-		for _, msg := range content.IsLabelKey(k.Value) {
+		for _, msg := range labelKeyErrors(k.Value) {
 			c.add(diag.Error, RuleLabel, k, fmt.Sprintf("invalid label key %q: %s", k.Value, manifest.PlainMessage(msg)))
 		}
 		if s, ok := stringValue(v); ok {
-			for _, msg := range content.IsLabelValue(s) {
+			for _, msg := range labelValueErrors(s) {
 				c.add(diag.Error, RuleLabel, v, fmt.Sprintf("invalid label value %q: %s", s, manifest.PlainMessage(msg)))
 			}
 		}
@@ -84,7 +86,7 @@ func (c *checker) checkAnnotations(m *yaml.Node) {
 		k, v := pairs[i], c.resolve(pairs[i+1])
 		c.push(segment{kind: keySeg, name: k.Value})
 		// The API server lower-cases annotation keys before this check.
-		for _, msg := range content.IsLabelKey(strings.ToLower(k.Value)) {
+		for _, msg := range labelKeyErrors(strings.ToLower(k.Value)) {
 			c.add(diag.Error, RuleAnnotation, k, fmt.Sprintf("invalid annotation key %q: %s", k.Value, manifest.PlainMessage(msg)))
 		}
 		c.pop()
@@ -109,13 +111,13 @@ func nameErrors(gvk schema.GVK, release, name string, prefix bool) []string {
 	var errs []string
 	switch {
 	case gvk.Group == "" && gvk.Kind == "Namespace":
-		errs = content.IsDNS1123Label(name)
+		errs = dns1123LabelErrors(name)
 	case gvk.Group == "" && gvk.Kind == "Service":
 		errs = isDNS1035Label(name)
 	case gvk.Group == "apps" && gvk.Kind == "StatefulSet" && schema.CompareReleases(release, "1.27") >= 0:
 		// Pods take their hostname from the StatefulSet's name, so dotted
 		// names never worked; 1.27 made it official (kubernetes#114172).
-		errs = content.IsDNS1123Label(name)
+		errs = dns1123LabelErrors(name)
 	case gvk.Group == "rbac.authorization.k8s.io" && (gvk.Kind == "Role" || gvk.Kind == "ClusterRole" || gvk.Kind == "RoleBinding" || gvk.Kind == "ClusterRoleBinding"):
 		// RBAC names only have to survive being a URL path segment, so
 		// "system:controller:x" is fine.
@@ -125,13 +127,13 @@ func nameErrors(gvk schema.GVK, release, name string, prefix bool) []string {
 			errs = content.IsPathSegmentName(name)
 		}
 	case gvk.Group == "batch" && gvk.Kind == "CronJob":
-		errs = content.IsDNS1123Subdomain(name)
+		errs = dns1123SubdomainErrors(name)
 		if !prefix && len(name) > 52 {
 			// Job names are the CronJob's plus an 11-character "-TIMESTAMP".
 			errs = append(errs, "must be no more than 52 characters")
 		}
 	default:
-		errs = content.IsDNS1123Subdomain(name)
+		errs = dns1123SubdomainErrors(name)
 	}
 	for i := range errs {
 		errs[i] = manifest.PlainMessage(errs[i])

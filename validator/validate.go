@@ -54,7 +54,9 @@ func Validate(output []byte, opts Options) (diag.Findings, []Object) {
 }
 
 func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object) {
-	c := &checker{opts: opts, cat: cat, seen: map[manifest.Key]bool{}, verdicts: map[schema.GVK]apiVerdict{}}
+	c := &checker{opts: opts, cat: cat, seen: map[manifest.Key]bool{}, verdicts: map[schema.GVK]apiVerdict{}, blocks: getBlockParser(),
+		path: make([]segment, 0, 16)} // deep enough for most manifests' fields
+	defer c.blocks.release()
 	release := opts.Release
 	if !slices.Contains(cat.releases(), release) {
 		// Not a release the catalog names: perhaps one written as users
@@ -110,6 +112,7 @@ type checker struct {
 	objects  []Object
 	seen     map[manifest.Key]bool
 	verdicts map[schema.GVK]apiVerdict
+	blocks   *blockParser // reads most documents; yaml.v3 the others
 
 	// Per document and object.
 	doc       docState
@@ -164,12 +167,15 @@ func (c *checker) checkDocument(d document) {
 }
 
 func (c *checker) checkBody(d document) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(d.text, &root); err != nil {
-		if !endMarkerOnly(d.text) {
-			c.syntaxError(d, err)
+	root, ok := c.blocks.parse(d.text)
+	if !ok {
+		root = new(yaml.Node)
+		if err := yaml.Unmarshal(d.text, root); err != nil {
+			if !endMarkerOnly(d.text) {
+				c.syntaxError(d, err)
+			}
+			return
 		}
-		return
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return // empty or comments only

@@ -17,11 +17,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gencorpus", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gencorpus [-shape monorepo|tree] [-n N] [tree flags] DIR")
+		fmt.Fprintln(stderr, "usage: gencorpus [-shape monorepo|tree] [-n N] [-shared-by K] [tree flags] DIR")
 		flags.PrintDefaults()
 	}
 	shape := flags.String("shape", "monorepo", "what to write: monorepo (for lint) or tree (for render)")
 	n := flags.Int("n", 0, "root templates (monorepo: default 1000) or partials the root loads (tree: default 10)")
+	sharedBy := flags.Int("shared-by", 0, "monorepo: give every K consecutive apps a partial of their own (partials/groups/), for lint --changed")
 	var spec TreeSpec
 	flags.IntVar(&spec.Dirs, "dirs", 2, "tree: subdirectories the partials are spread over")
 	flags.IntVar(&spec.LinesPerPartial, "lines", 40, "tree: lines per partial")
@@ -37,14 +38,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// The shapes differ in what -n counts, so each has its own default;
-	// every flag but -shape and -n is the tree's.
-	nSet := false
+	// every flag but -shape, -n and -shared-by is the tree's.
+	nSet, sharedBySet := false, false
 	var treeOnly []string
 	flags.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "n":
 			nSet = true
 		case "shape":
+		case "shared-by":
+			sharedBySet = true
 		default:
 			treeOnly = append(treeOnly, "-"+f.Name)
 		}
@@ -61,11 +64,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if !nSet {
 			*n = 1000
 		}
-		if err := WriteMonorepo(dir, *n); err != nil {
+		if err := WriteMonorepoSpec(dir, MonorepoSpec{Templates: *n, SharedBy: *sharedBy}); err != nil {
 			fmt.Fprintln(stderr, "gencorpus:", err)
 			return 1
 		}
 	case "tree":
+		if sharedBySet {
+			fmt.Fprintln(stderr, "gencorpus: -shared-by only applies to -shape monorepo")
+			return 2
+		}
 		spec.Partials = *n
 		if !nSet {
 			spec.Partials = 10

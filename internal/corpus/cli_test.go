@@ -17,6 +17,7 @@ func TestRunShapes(t *testing.T) {
 		out   string   // in standard output
 	}{
 		{"monorepo by default", []string{"-n", "4"}, []string{"apps/team-03/app-0003.yaml", "overrides/production/app-0003.yaml", "partials/labels.yaml"}, ""},
+		{"monorepo with groups", []string{"-n", "5", "-shared-by", "2"}, []string{"apps/team-04/app-0004.yaml", "partials/groups/group-0000.yaml", "partials/groups/group-0002.yaml"}, ""},
 		{"tree", []string{"-shape", "tree", "-n", "3", "-dirs", "1", "-lines", "20"}, []string{"app.yaml", "d00/svc-0002.yaml", "d00/svc-0000-production.yaml", "vars.args"}, "(64 output lines)"},
 	}
 	for _, tt := range tests {
@@ -47,6 +48,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"a", "b"}, "usage:"},
 		{[]string{"-shape", "forest", "DIR"}, `unknown -shape "forest"`},
 		{[]string{"-lines", "50", "DIR"}, "-lines only apply to -shape tree"},
+		{[]string{"-shape", "tree", "-shared-by", "20", "DIR"}, "-shared-by only applies to -shape monorepo"},
 	}
 	for _, tt := range tests {
 		// A directory of its own, in case a usage error is not caught.

@@ -4,7 +4,9 @@
 //   - WriteTree: one root template loading many partials, each a slab of
 //     Kubernetes YAML — what the engine's render benchmarks measure.
 //   - WriteMonorepo: many root templates over teams, sharing partials and
-//     per-namespace overrides — what lint's performance target is set on.
+//     per-namespace overrides — what lint's performance target is set on;
+//     WriteMonorepoSpec adds partials that a few roots share, for lint
+//     --changed.
 //
 // The command gencorpus (`go run ./internal/corpus/gencorpus.go`) writes
 // either to a directory. The output depends only on the arguments, so measurements

@@ -15,12 +15,38 @@ const MonorepoObjectsPerTemplate = 3
 // change what later monorepos are written with.
 func MonorepoNamespaces() []string { return []string{"production", "staging"} }
 
+// MonorepoSpec says what WriteMonorepoSpec writes.
+type MonorepoSpec struct {
+	Templates int // root templates
+	// SharedBy, when not zero, gives every run of SharedBy consecutive apps
+	// a partial of their own, partials/groups/group-NNNN.yaml, that each
+	// loads into its pod template's annotations: what a change to one
+	// partial used by a few roots among many (lint --changed) is measured on.
+	SharedBy int
+}
+
+// MonorepoGroupPartial is the partial that app i loads when apps are
+// grouped by sharedBy, relative to the monorepo's directory.
+func MonorepoGroupPartial(i, sharedBy int) string {
+	return filepath.Join("partials", "groups", fmt.Sprintf("group-%04d.yaml", i/sharedBy))
+}
+
 // WriteMonorepo writes below dir a synthetic monorepo of n root templates
 // (apps/team-XX/app-NNNN.yaml) spread over 50 teams, each loading shared
 // partials and per-namespace overrides, as a large repository would. Every
 // third app has an override file of its own per namespace. The output is
 // the same for the same n.
 func WriteMonorepo(dir string, n int) error {
+	return WriteMonorepoSpec(dir, MonorepoSpec{Templates: n})
+}
+
+// WriteMonorepoSpec is WriteMonorepo with the options of spec; with only
+// Templates set, it writes what WriteMonorepo does.
+func WriteMonorepoSpec(dir string, spec MonorepoSpec) error {
+	if spec.SharedBy < 0 {
+		return fmt.Errorf("corpus: SharedBy %d is negative", spec.SharedBy)
+	}
+	n := spec.Templates
 	namespaces := MonorepoNamespaces()
 	files := map[string]string{
 		"partials/labels.yaml":             labels,
@@ -40,7 +66,13 @@ func WriteMonorepo(dir string, n int) error {
 	for i := range n {
 		app := fmt.Sprintf("app-%04d", i)
 		team := fmt.Sprintf("team-%02d", i%50)
-		files[filepath.Join("apps", team, app+".yaml")] = appTemplate(app, team, i)
+		load := ""
+		if spec.SharedBy > 0 {
+			group := MonorepoGroupPartial(i, spec.SharedBy)
+			load = groupLoad(group)
+			files[group] = fmt.Sprintf("eastern.example.com/group: %q\n", strings.TrimSuffix(filepath.Base(group), ".yaml"))
+		}
+		files[filepath.Join("apps", team, app+".yaml")] = strings.Replace(appTemplate(app, team, i), groupMark, load, 1)
 		if i%3 == 0 {
 			for _, ns := range namespaces {
 				files[filepath.Join("overrides", ns, app+".yaml")] = fmt.Sprintf("- name: FEATURE_%04d\n  value: \"on\"\n", i)
@@ -53,6 +85,17 @@ func WriteMonorepo(dir string, n int) error {
 		}
 	}
 	return nil
+}
+
+// groupMark is where in rootTemplate an app loads its group's partial,
+// when it has one (in the pod template's annotations); the line goes
+// when it has none.
+const groupMark = "GROUP\n"
+
+// groupLoad is the directive that loads group (a path from the
+// monorepo's directory) from an app's template, two levels down.
+func groupLoad(group string) string {
+	return "        # load! ../../" + filepath.ToSlash(group) + "\n"
 }
 
 // appTemplate is one app's root template: rootTemplate with its names filled in.
@@ -90,6 +133,7 @@ spec:
       annotations:
         prometheus.io/scrape: "true"
         prometheus.io/port: "PORT"
+GROUP
     spec:
       serviceAccountName: APP
       # load! ../../partials/pod-security.yaml
