@@ -75,12 +75,14 @@ func Sync(dir string, files map[string][]byte, keep func(name string) bool) (Res
 	if err := writeFile(root, ManifestName, manifestText(slices.Concat(written, previous))); err != nil {
 		return res, err
 	}
+	w := writer{root: root, made: map[string]bool{}}
 	for _, name := range names {
-		if cur, err := root.ReadFile(name); err == nil && bytes.Equal(cur, files[name]) {
+		cur, err := root.ReadFile(name)
+		if err == nil && bytes.Equal(cur, files[name]) {
 			res.Unchanged++
 			continue
 		}
-		if err := writeFile(root, name, files[name]); err != nil {
+		if err := w.write(name, files[name], !errors.Is(err, fs.ErrNotExist)); err != nil {
 			return res, fmt.Errorf("writing %s: %w", path.Join(dir, name), err)
 		}
 		res.Written++
@@ -136,20 +138,40 @@ func manifestText(names []string) []byte {
 	return b.Bytes()
 }
 
-// writeFile replaces name with data: a temporary file in the same
-// directory renamed over it, which replaces a symbolic link rather than
-// writing where it points.
-func writeFile(root *os.Root, name string, data []byte) error {
-	if dir := path.Dir(name); dir != "." {
-		if err := root.MkdirAll(dir, 0o777); err != nil {
+// writer writes the files of one Sync, making each directory once.
+type writer struct {
+	root *os.Root
+	made map[string]bool
+}
+
+// write replaces name with data; exists says whether something may be
+// there already (whose mode a file keeps).
+func (w *writer) write(name string, data []byte, exists bool) error {
+	if dir := path.Dir(name); dir != "." && !w.made[dir] {
+		if err := w.root.MkdirAll(dir, 0o777); err != nil {
 			return err
 		}
+		w.made[dir] = true
 	}
-	// A new file gets 0666 less the umask, as os.Create gives; a file
-	// being replaced keeps its mode.
+	return replace(w.root, name, data, exists)
+}
+
+// writeFile replaces name with data, making its directory as needed.
+func writeFile(root *os.Root, name string, data []byte) error {
+	w := writer{root: root, made: map[string]bool{}}
+	return w.write(name, data, true)
+}
+
+// replace writes data to a temporary file in name's directory and renames
+// it over name, which replaces a symbolic link rather than writing where
+// it points. A new file gets 0666 less the umask, as os.Create gives; a
+// file being replaced keeps its mode.
+func replace(root *os.Root, name string, data []byte, exists bool) error {
 	mode, keepMode := fs.FileMode(0o666), false
-	if info, err := root.Lstat(name); err == nil && info.Mode().IsRegular() {
-		mode, keepMode = info.Mode().Perm(), true
+	if exists {
+		if info, err := root.Lstat(name); err == nil && info.Mode().IsRegular() {
+			mode, keepMode = info.Mode().Perm(), true
+		}
 	}
 	tmp := path.Join(path.Dir(name), "."+path.Base(name)+".tmp"+strconv.FormatUint(rand.Uint64(), 36))
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
