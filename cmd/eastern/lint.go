@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -208,6 +209,13 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	// The plan, its cache of the templates and every render are garbage
+	// now, and the report — which some formats build whole before writing
+	// — would be allocated on top of them: collect first, so that it
+	// reuses their memory. One collection of the few checks left alive
+	// costs milliseconds; it took a fifth off the peak memory of lint -o
+	// json on 10,000 templates.
+	runtime.GC()
 	if newer {
 		res.Notes = append(diag.Findings{lint.NewerRelease(c.kubeVersion, diag.Position{})}, res.Notes...)
 	}
