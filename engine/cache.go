@@ -22,6 +22,7 @@ type Cache struct {
 	dirs    memo[string, string]       // absolute directory → real directory
 	paths   memo[pathKey, located]     // root and display path → locate's answer
 	roots   memo[string, *input.Dir]   // real root directory → opened for reading beneath it
+	joins   memo[joinKey, string]      // directory and candidate as written → the path they join to
 	// held counts the bytes of files: past MaxCached, files are read
 	// again by each render instead, so that a tree of huge files costs
 	// time, not memory without bound.
@@ -46,6 +47,9 @@ func (c *Cache) hold(n int) bool {
 // files by the same display path. A struct, not the two joined, so that
 // asking costs no allocation.
 type pathKey struct{ root, display string }
+
+// joinKey is a candidate as written in a file in dir.
+type joinKey struct{ dir, candidate string }
 
 // located is what resolver.locate found for one candidate.
 type located struct {

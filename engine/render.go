@@ -469,10 +469,15 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 		return
 	}
 	tried := make([]string, 0, len(d.Candidates))
-	for _, c := range d.Candidates {
-		c = r.expandString(c, func(ref reference) { r.unset(ref, inc, pos) })
+	for _, written := range d.Candidates {
+		c := r.expandString(written, func(ref reference) { r.unset(ref, inc, pos) })
 		display := c
-		if !filepath.IsAbs(c) {
+		switch {
+		case filepath.IsAbs(c):
+		case c == written:
+			// As written: the same in every render of its file.
+			display = r.res.join(dir, c)
+		default:
 			display = filepath.Join(dir, c)
 		}
 		tried = append(tried, display)

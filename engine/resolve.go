@@ -156,6 +156,19 @@ func (rs *resolver) locate(display string) (string, error) {
 	return real, err
 }
 
+// join is filepath.Join(dir, candidate), once per Cache: the renders of a
+// lint run join the same few candidates of each directory thousands of
+// times, and cleaning "../../partials/x.yaml" costs an allocation each.
+func (rs *resolver) join(dir, candidate string) string {
+	key := joinKey{dir, candidate}
+	if p, ok := rs.cache.joins.get(key); ok {
+		return p
+	}
+	p := filepath.Join(dir, candidate)
+	rs.cache.joins.put(key, p)
+	return p
+}
+
 // lookup is locate without the cache.
 func (rs *resolver) lookup(display string) (string, error) {
 	abs := rs.abs(display)

@@ -222,7 +222,9 @@ func typeOf(y *yaml.Node) string {
 // unquoted yes, no, on or off is a boolean, while yaml.v3 (YAML 1.2) calls
 // it a string.
 func tagOf(y *yaml.Node) string {
-	if y.Tag == "!!str" && y.Style == 0 && yaml11Bools[y.Value] {
+	// The length first: nearly every string is longer than the words,
+	// and a map lookup costs a hash of it.
+	if y.Tag == "!!str" && y.Style == 0 && len(y.Value) <= len("yes") && yaml11Bools[y.Value] {
 		return "!!bool"
 	}
 	return y.Tag

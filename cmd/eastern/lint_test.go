@@ -336,8 +336,8 @@ func TestLintColor(t *testing.T) {
 	}
 }
 
-// TestLintRestoresGCPercent: lint raises the GC target for its own run only;
-// whatever the process does next runs with the target it had.
+// TestLintRestoresGCPercent: lint leaves the process's GC target as it found
+// it, so that whatever runs after lint in the same process is unaffected.
 func TestLintRestoresGCPercent(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), map[string]string{"app.yaml": "a: 1\n"})
 	const before = 150
