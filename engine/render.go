@@ -276,10 +276,7 @@ func WorkDir(dir string) (string, error) {
 // defaultRoot is the working directory when the template lies inside it,
 // else the template's own directory.
 func defaultRoot(cwd, path string) string {
-	abs := path
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(cwd, path)
-	}
+	abs := fspath.Abs(cwd, path)
 	if fspath.Within(cwd, abs) {
 		return cwd
 	}

@@ -32,7 +32,7 @@ import (
 // Relative arguments start from workDir, and the files found keep the
 // form the user wrote: "apps/web.yaml", "../other/app.yaml".
 func expandPaths(workDir string, args []string, config os.FileInfo) (files []string, bases map[string]string, notes diag.Findings, err error) {
-	fd := finder{workDir}
+	fd := finder{workDir: workDir, regular: map[string]bool{}}
 	bases = map[string]string{}
 	for _, arg := range args {
 		found, base, err := fd.expandPath(arg)
@@ -40,7 +40,9 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 			return nil, nil, nil, err
 		}
 		for _, f := range found {
-			f = filepath.Clean(f)
+			if !fspath.IsClean(f) {
+				f = filepath.Clean(f)
+			}
 			if base != "" && fd.isFile(f, config) {
 				continue
 			}
@@ -53,6 +55,10 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 	files = uniquePaths(files)
 	regular := files[:0]
 	for _, f := range files {
+		if fd.regular[f] {
+			regular = append(regular, f)
+			continue
+		}
 		if info, err := fd.stat(f); err == nil && !info.Mode().IsRegular() {
 			notes = append(notes, &diag.Finding{
 				Severity: diag.Info, Rule: RuleSkipped, Pos: diag.Position{File: f},
@@ -66,7 +72,12 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 }
 
 // finder looks at the file system from workDir.
-type finder struct{ workDir string }
+type finder struct {
+	workDir string
+	// regular holds the files a walk found to be regular files, by the
+	// type its directory listing gave: they need no stat of their own.
+	regular map[string]bool
+}
 
 func (fd finder) abs(p string) string { return fspath.Abs(fd.workDir, p) }
 
@@ -161,11 +172,16 @@ func (fd finder) walkTemplates(dir string) ([]string, error) {
 				return nil
 			}
 		}
-		rel, err := filepath.Rel(abs, path)
-		if err != nil {
-			return err
+		// path is abs/rel: WalkDir joins the names it lists to abs. The
+		// names are clean, so "." needs no Join (and no Clean) to stay so.
+		f := strings.TrimPrefix(path[len(abs):], string(filepath.Separator))
+		if dir != "." {
+			f = filepath.Join(dir, f)
 		}
-		files = append(files, filepath.Join(dir, rel))
+		if d.Type().IsRegular() {
+			fd.regular[f] = true
+		}
+		files = append(files, f)
 		return nil
 	})
 	return files, err
@@ -192,7 +208,9 @@ func isGlob(s string) bool { return strings.ContainsAny(s, "*?[{") }
 // uniquePaths cleans, sorts and deduplicates paths.
 func uniquePaths(paths []string) []string {
 	for i, p := range paths {
-		paths[i] = filepath.Clean(p)
+		if !fspath.IsClean(p) {
+			paths[i] = filepath.Clean(p)
+		}
 	}
 	slices.Sort(paths)
 	return slices.Compact(paths)

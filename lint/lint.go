@@ -218,7 +218,7 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.notes = notes
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
-	outputs := map[string]bool{}
+	outputs := map[[2]string]bool{}
 	for _, f := range files {
 		if bases[f] != "" {
 			abs := fspath.Abs(cwd, f)
@@ -266,20 +266,25 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 // inOutputDir reports whether a directory between base (not included) and
 // the file abs is the output of eastern render --all --output-dir, which
 // it marks with outdir.ManifestName: rendered manifests are not templates.
-// known remembers each directory's answer.
-func inOutputDir(abs, base string, known map[string]bool) bool {
-	for dir := filepath.Dir(abs); dir != base && fspath.Within(base, dir); dir = filepath.Dir(dir) {
-		is, ok := known[dir]
-		if !ok {
-			_, err := os.Lstat(filepath.Join(dir, outdir.ManifestName))
-			is = err == nil
-			known[dir] = is
-		}
-		if is {
-			return true
-		}
+// known remembers each directory's answer, so that the files of one
+// directory cost one look between them.
+func inOutputDir(abs, base string, known map[[2]string]bool) bool {
+	return belowOutputDir(filepath.Dir(abs), base, known)
+}
+
+// belowOutputDir is inOutputDir for the directory dir of a file.
+func belowOutputDir(dir, base string, known map[[2]string]bool) bool {
+	if dir == base || !fspath.Within(base, dir) {
+		return false
 	}
-	return false
+	key := [2]string{base, dir}
+	if is, ok := known[key]; ok {
+		return is
+	}
+	_, err := os.Lstat(filepath.Join(dir, outdir.ManifestName))
+	is := err == nil || belowOutputDir(filepath.Dir(dir), base, known)
+	known[key] = is
+	return is
 }
 
 // configFile returns the file info of the forced config, or nil: a

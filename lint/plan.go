@@ -245,6 +245,14 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 			configDirs = append(configDirs, "/") // --config applies to all
 		}
 	}
+	// The files whose renders may read or probe each changed file, found
+	// backwards from it: the cost grows with what the change touches, not
+	// with the number of roots.
+	loaders := d.graph.loaders()
+	touching := make([]map[string]bool, len(p.opts.Changed))
+	for i, c := range p.opts.Changed {
+		touching[i] = d.graph.touching(loaders, filepath.Clean(c), rels[i])
+	}
 	why := map[string]bool{}
 	var kept []string
 	for _, root := range roots {
@@ -259,10 +267,9 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 				why[fspath.Display(p.cwd, name)] = true
 			}
 		}
-		reach := d.reach(root)
 		touched := d.configChanged[root]
-		for i, c := range p.opts.Changed {
-			if d.graph.mayTouch(reach, filepath.Clean(c)) || d.graph.mayTouch(reach, rels[i]) {
+		for i := range p.opts.Changed {
+			if touching[i][root] {
 				touched = true
 				why[rels[i]] = true
 			}
