@@ -60,7 +60,8 @@ func parseDirective(line []byte) (d Directive, ok bool) {
 // "load", found with bytes.Index, and counts the lines between them.
 func Directives(src []byte) []Directive {
 	src = bytes.TrimPrefix(src, utf8BOM)
-	var ds []Directive
+	// One allocation: "load" appears about as often as directives do.
+	ds := make([]Directive, 0, bytes.Count(src, loadWord))
 	n, start := 1, 0 // the number of the line that begins at start
 	for off := 0; off < len(src); {
 		i := bytes.Index(src[off:], loadWord)
@@ -81,6 +82,9 @@ func Directives(src []byte) []Directive {
 			ds = append(ds, d)
 		}
 		off = end + 1
+	}
+	if len(ds) == 0 {
+		return nil
 	}
 	return ds
 }

@@ -35,6 +35,7 @@ type loadGraph struct {
 	// directory, may load: the templates of one directory load the same
 	// partials.
 	candidates map[candidateKey]*candidateScan
+	scans      []*candidateScan // follow's scratch space
 }
 
 type candidateKey struct {
@@ -160,16 +161,18 @@ type scanItem struct {
 // the Cache) while this goroutine follows them one by one, in order, so
 // that the graph does not depend on the scheduling.
 func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
-	for len(queue) > 0 {
-		round := queue[:0:0]
-		inRound := map[string]bool{}
-		for _, it := range queue {
-			if _, done := g.loads[it.file]; !done && !inRound[it.file] {
-				inRound[it.file] = true
-				round = append(round, it)
-			}
+	// queued holds every file a round has taken, so that the thousands of
+	// roots naming one partial queue it once.
+	queued := make(map[string]bool, len(queue))
+	round := queue[:0:0]
+	for _, it := range queue {
+		if _, done := g.loads[it.file]; !done && !queued[it.file] {
+			queued[it.file] = true
+			round = append(round, it)
 		}
-		queue = nil
+	}
+	for len(round) > 0 {
+		var next []scanItem
 		eachDirectives(round, func(it scanItem, directives []engine.Directive, err error) {
 			if err != nil {
 				// The render of a root reports unreadable files and
@@ -181,11 +184,13 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 			targets := g.follow(it.file, directives, filepath.Dir(it.file), vars, it.tree)
 			g.loads[it.file] = targets
 			for _, t := range targets {
-				if _, done := g.loads[t]; !done {
-					queue = append(queue, scanItem{t, it.tree})
+				if !queued[t] {
+					queued[t] = true
+					next = append(next, scanItem{t, it.tree})
 				}
 			}
 		})
+		round = next
 	}
 }
 
@@ -238,21 +243,27 @@ func eachDirectives(items []scanItem, fn func(scanItem, []engine.Directive, erro
 // records the namespaces their ${NAMESPACE} candidates imply and the
 // candidates themselves.
 func (g *loadGraph) follow(file string, directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) []string {
-	var targets, namespaces []string
-	n := 0
-	for _, d := range directives {
-		n += len(d.Candidates)
-	}
-	// Sized to fit: the graph holds the patterns and targets of every file
-	// of the tree until discovery ends, its peak of memory.
-	patterns := make([]engine.Pattern, 0, n)
+	scans := g.scans[:0]
+	nTargets, nNamespaces := 0, 0
 	for _, d := range directives {
 		for _, c := range d.Candidates {
 			cs := g.candidate(t, dir, c, vars)
-			patterns = append(patterns, cs.open)
-			targets = append(targets, cs.targets...)
-			namespaces = append(namespaces, cs.namespaces...)
+			scans = append(scans, cs)
+			nTargets += len(cs.targets)
+			nNamespaces += len(cs.namespaces)
 		}
+	}
+	g.scans = scans
+	n := len(scans)
+	// Sized to fit: the graph holds the patterns and targets of every file
+	// of the tree until discovery ends, its peak of memory.
+	patterns := make([]engine.Pattern, 0, n)
+	targets := make([]string, 0, nTargets)
+	namespaces := make([]string, 0, nNamespaces)
+	for _, cs := range scans {
+		patterns = append(patterns, cs.open)
+		targets = append(targets, cs.targets...)
+		namespaces = append(namespaces, cs.namespaces...)
 	}
 	if n > 0 {
 		if seen := g.patterns[file]; seen != nil {
@@ -264,7 +275,7 @@ func (g *loadGraph) follow(file string, directives []engine.Directive, dir strin
 		slices.Sort(namespaces)
 		g.namespaces[file] = slices.Compact(namespaces)
 	}
-	return slices.Clone(uniquePaths(targets))
+	return slices.Clip(uniquePaths(targets))
 }
 
 // reach returns file and every file it may load, directly or through
