@@ -52,6 +52,12 @@
 //	api.feature-gated      warning         an alpha version, or a beta version introduced in 1.24 or later
 //	                                       that does not succeed an older enabled version of the kind:
 //	                                       served only when enabled on the API server
+//	api.unknown-version    error           a group Kubernetes serves itself (one the schema data knows)
+//	                                       has no such version at the release; names the apiVersion that
+//	                                       serves the kind, when one does
+//	api.unknown-kind       error           the built-in apiVersion does not serve the kind: names the
+//	                                       apiVersion that does ("Deployment is served by apps/v1") or the
+//	                                       kind's spelling ("did you mean ConfigMap?")
 //	metadata.name          error           the name (or generateName prefix) is not valid for the kind:
 //	                                       DNS-1123 subdomain for most kinds, DNS-1123 label for Namespace
 //	                                       (and StatefulSet from 1.27), DNS-1035 label for Service, path

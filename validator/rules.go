@@ -23,10 +23,15 @@ const (
 	RuleRemoved         = "api.removed"
 	RuleNotYet          = "api.not-yet"
 	RuleFeatureGated    = "api.feature-gated"
-	RuleName            = "metadata.name"
-	RuleNamespace       = "metadata.namespace"
-	RuleLabel           = "metadata.label"
-	RuleAnnotation      = "metadata.annotation"
+	// RuleUnknownVersion and RuleUnknownBuiltinKind are apiVersions and
+	// kinds in groups Kubernetes serves itself that the release does not
+	// serve: built-in groups are closed, unlike a custom resource's.
+	RuleUnknownVersion     = "api.unknown-version"
+	RuleUnknownBuiltinKind = "api.unknown-kind"
+	RuleName               = "metadata.name"
+	RuleNamespace          = "metadata.namespace"
+	RuleLabel              = "metadata.label"
+	RuleAnnotation         = "metadata.annotation"
 )
 
 // Rules returns the rule ids the validator reports.
@@ -51,6 +56,8 @@ func Rules() []string {
 		RuleRemoved,
 		RuleNotYet,
 		RuleFeatureGated,
+		RuleUnknownVersion,
+		RuleUnknownBuiltinKind,
 		RuleName,
 		RuleNamespace,
 		RuleLabel,

@@ -395,12 +395,15 @@ func (c *checker) checkAgainstRelease(m *yaml.Node, o objectFields) {
 		v = judgeAPI(c.cat, c.rel, o.GVK)
 		c.verdicts[o.GVK] = v
 	}
-	at := o.apiNode
-	if at == nil {
-		at = m
-	}
 	for _, n := range v.notes {
-		c.pushFields("apiVersion")
+		field, at := "apiVersion", o.apiNode
+		if n.atKind {
+			field, at = "kind", o.kindNode
+		}
+		if at == nil {
+			at = m
+		}
+		c.pushFields(field)
 		c.add(n.sev, n.rule, at, n.msg)
 		c.pop()
 	}
