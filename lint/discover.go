@@ -1,10 +1,12 @@
 package lint
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -214,4 +216,88 @@ func uniquePaths(paths []string) []string {
 	}
 	slices.Sort(paths)
 	return slices.Compact(paths)
+}
+
+// notTemplate says why a file that a directory walk or a glob found is
+// not a template although it is YAML, "skipped: " and the reason, or ""
+// when it may be one: files
+// that kustomize and Helm read, whose contents are not manifests (a
+// Kustomization, a chart's metadata and values) or not YAML until Helm
+// renders them (a chart's templates, full of {{ }}). charts remembers
+// which directories hold a Chart.yaml.
+func (fd finder) notTemplate(file string, charts map[string]bool) string {
+	abs := fd.abs(file)
+	name := filepath.Base(abs)
+	isChart := func(dir string) bool {
+		is, ok := charts[dir]
+		if !ok {
+			info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
+			is = err == nil && info.Mode().IsRegular()
+			charts[dir] = is
+		}
+		return is
+	}
+	switch {
+	case name == "kustomization.yaml" || name == "kustomization.yml":
+		return "kustomize's kustomization file, not a template"
+	case name == "Chart.yaml":
+		return "a Helm chart's Chart.yaml, not a template"
+	case strings.HasPrefix(name, "values") && isChart(filepath.Dir(abs)):
+		return "the values of the Helm chart in " + filepath.Dir(file) + ", not a template"
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		if filepath.Base(dir) == "templates" && isChart(parent) {
+			// Only a file that uses Helm's syntax: a plain manifest in
+			// a chart is a manifest all the same.
+			if data, err := os.ReadFile(abs); err == nil && bytes.Contains(data, []byte("{{")) {
+				return "a Helm template ({{ … }} is Helm's syntax), not an eastern one"
+			}
+			return ""
+		}
+	}
+}
+
+// excludeFlag holds --exclude patterns: doublestar globs matched against a
+// file's path relative to the working directory, as kubeconform's
+// -ignore-filename-pattern matches the path it was given, and against each
+// directory it lies in, so that "vendor" leaves out everything below it.
+type excludeFlag []string
+
+// newExcludeFlag checks the patterns; a malformed one is a usage error.
+func newExcludeFlag(patterns []string) (excludeFlag, error) {
+	out := make(excludeFlag, 0, len(patterns))
+	for _, p := range patterns {
+		pat := path.Clean(filepath.ToSlash(p))
+		if pat == "" || !doublestar.ValidatePattern(pat) {
+			return nil, diag.Usagef("--exclude %q: malformed glob pattern", p)
+		}
+		out = append(out, strings.TrimPrefix(pat, "./"))
+	}
+	return out, nil
+}
+
+// matches reports whether file, as found from workDir, is excluded.
+func (ex excludeFlag) matches(workDir, file string) bool {
+	if len(ex) == 0 {
+		return false
+	}
+	rel := filepath.Clean(file)
+	if filepath.IsAbs(rel) {
+		if r, err := filepath.Rel(workDir, rel); err == nil && filepath.IsLocal(r) {
+			rel = r
+		}
+	}
+	rel = filepath.ToSlash(rel)
+	for _, pat := range ex {
+		for p := rel; p != "." && p != "/" && p != ".."; p = path.Dir(p) {
+			if ok, _ := doublestar.Match(pat, p); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -77,6 +77,11 @@ type Options struct {
 	// Shard, when its Count is not zero, limits the run to one of Count
 	// slices of the templates, balanced by size.
 	Shard Shard
+	// Exclude are doublestar globs of files that are not templates,
+	// relative to WorkDir (eastern lint --exclude): a file matching one,
+	// or inside a directory matching one, is left out even when named on
+	// its own.
+	Exclude []string
 	// Skip are absolute directories whose files are not templates unless
 	// named on their own: eastern render --all's output directory. A
 	// directory that an earlier --output-dir marked as its own is skipped
@@ -211,6 +216,10 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 			args = []string{"."}
 		}
 	}
+	exclude, err := newExcludeFlag(opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
 	files, bases, notes, err := expandPaths(cwd, args, configFile(cwd, configs))
 	if err != nil {
 		return nil, err
@@ -218,8 +227,14 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.notes = notes
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
-	outputs := map[[2]string]bool{}
+	outputs, charts := map[[2]string]bool{}, map[string]bool{}
+	fd := finder{workDir: cwd}
+	excluded := 0
 	for _, f := range files {
+		if exclude.matches(cwd, f) {
+			excluded++
+			continue
+		}
 		if bases[f] != "" {
 			abs := fspath.Abs(cwd, f)
 			if slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, abs) }) ||
@@ -233,10 +248,22 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 			if out {
 				continue
 			}
+			if why := fd.notTemplate(f, charts); why != "" {
+				d.notes = append(d.notes, &diag.Finding{
+					Severity: diag.Info, Rule: RuleSkipped, Pos: diag.Position{File: f},
+					Message: "skipped: " + why,
+				})
+				continue
+			}
 		}
 		kept = append(kept, f)
 	}
 	files = kept
+	// Skipped files by name, whichever check skipped them.
+	slices.SortStableFunc(d.notes, func(a, b *diag.Finding) int { return strings.Compare(a.Pos.File, b.Pos.File) })
+	if len(files) == 0 && excluded > 0 {
+		return nil, diag.Usagef("no .yaml or .yml templates in %s that --exclude leaves in", joinArgs(args))
+	}
 	if len(files) == 0 {
 		return nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}

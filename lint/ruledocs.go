@@ -57,6 +57,7 @@ func RuleDocs() []RuleDoc {
 		{validator.RuleDepth, "a document nests deeper than 100 levels; nothing deeper is checked", sectionManifests},
 		{validator.RuleTruncated, "a document has more than 100 findings: the first 100 are shown and this one counts the rest", sectionManifests},
 		{validator.RuleShape, "apiVersion, kind or metadata.name is missing or not a string, or a document is not a mapping", sectionManifests},
+		{validator.RuleNotManifest, "YAML that is not a Kubernetes object, not checked: a render with no document that has apiVersion and kind (docker-compose, a CI workflow), or tool configuration (a Kustomization, a KubeletConfiguration, kind's Cluster, a kubeconfig); one per render", sectionManifests},
 		{validator.RuleDuplicateObject, "the same group, kind, namespace and name twice in one render", sectionManifests},
 		{validator.RuleUnknownField, "the kind has no such field in any release", sectionManifests},
 		{validator.RuleFieldRelease, "the field exists only in later (or only in earlier) releases", sectionManifests},
@@ -83,7 +84,7 @@ func RuleDocs() []RuleDoc {
 		{"deploy.release", "the cluster runs a Kubernetes release eastern has no schemas for; the nearest one is used", sectionDeploys},
 
 		{RuleRelease, "--kube-version or .eastern.yaml names a release newer than eastern knows; its newest schemas are used", sectionRuns},
-		{RuleSkipped, "a matched file is a named pipe, device or other special file, and is not read", sectionRuns},
+		{RuleSkipped, "a matched file is not read: a named pipe, device or other special file, or, found in a directory or by a glob, a file kustomize or Helm reads (kustomization.yaml, Chart.yaml, values.yaml and values-production.yaml next to a Chart.yaml, a chart's templates/ file with {{)", sectionRuns},
 		{RuleLiveConfig, ".eastern.yaml changed and cannot be read; the watch goes on with the previous one", sectionRuns},
 		{"watch.vars", "the --values file cannot be read for a render", sectionRuns},
 		{"watch.write", "an output file cannot be written; the previous one stays", sectionRuns},

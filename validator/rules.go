@@ -4,12 +4,15 @@ package validator
 // what each means. They never change once released: docs/rules.md lists
 // every rule of eastern, and a test holds it to Rules.
 const (
-	RuleSyntax          = "yaml.syntax"
-	RuleDuplicateKey    = "yaml.duplicate-key"
-	RuleAliasBudget     = "yaml.alias-budget"
-	RuleDepth           = "yaml.depth"
-	RuleTruncated       = "lint.truncated"
-	RuleShape           = "object.shape"
+	RuleSyntax       = "yaml.syntax"
+	RuleDuplicateKey = "yaml.duplicate-key"
+	RuleAliasBudget  = "yaml.alias-budget"
+	RuleDepth        = "yaml.depth"
+	RuleTruncated    = "lint.truncated"
+	RuleShape        = "object.shape"
+	// RuleNotManifest notes YAML that is not a Kubernetes object and is
+	// not checked: tool configuration, or an output without any object.
+	RuleNotManifest     = "object.not-manifest"
 	RuleDuplicateObject = "object.duplicate"
 	RuleUnknownField    = "schema.unknown-field"
 	RuleFieldRelease    = "schema.field-release"
@@ -43,6 +46,7 @@ func Rules() []string {
 		RuleDepth,
 		RuleTruncated,
 		RuleShape,
+		RuleNotManifest,
 		RuleDuplicateObject,
 		RuleUnknownField,
 		RuleFieldRelease,
