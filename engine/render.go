@@ -58,6 +58,11 @@ type Options struct {
 	BaseDir string
 	// Strict makes unset variables errors instead of warnings.
 	Strict bool
+	// OtherVars are the names that other renders of the same template set
+	// (eastern lint: the values of its other namespaces). A ${NAME} in a
+	// YAML block scalar whose NAME neither Vars nor OtherVars sets is text
+	// for a shell or a dashboard, and gets a note instead of a warning.
+	OtherVars map[string]bool
 	// WorkDir is the directory that relative paths start from: the
 	// template's, --root's, --base-dir's and the names in messages. The
 	// process's working directory when empty.
@@ -321,6 +326,8 @@ type renderer struct {
 	warnings              diag.Findings
 	errs                  diag.Findings
 	warned                map[warnKey]bool
+	varNotes              map[varKey]*varNote
+	blocks                blockTracker // lazily, where block scalars are in out
 	// stack holds the real paths of the files being rendered, root first,
 	// with the directive line that loaded the next one: for cycle errors.
 	stack []frame
@@ -378,6 +385,7 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 		seenFiles:  map[string]bool{},
 		seenProbes: map[string]bool{},
 		warned:     map[warnKey]bool{},
+		varNotes:   map[varKey]*varNote{},
 	}, nil
 }
 
@@ -397,6 +405,7 @@ func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 			r.srcmap.lines = nil // an empty template renders no line at all
 		}
 	}
+	r.countPlaces()
 	res := r.result()
 	if len(r.errs) > 0 {
 		return res, r.errs
@@ -467,7 +476,7 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 	}
 	tried := make([]string, 0, len(d.Candidates))
 	for _, written := range d.Candidates {
-		c := r.expandString(written, func(ref reference) { r.unset(ref, inc, pos) })
+		c := r.expandString(written, func(ref reference) { r.unset(ref, inc, pos, nil) })
 		display := c
 		switch {
 		case filepath.IsAbs(c):

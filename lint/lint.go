@@ -110,11 +110,18 @@ type Result struct {
 }
 
 // Findings returns the notes, then every check's findings in Checks
-// order: by root template, namespace, then template position.
+// order: by root template, namespace, then template position. A finding
+// that several namespaces' renders gave comes once, with the first of
+// them.
 func (r *Result) Findings() diag.Findings {
 	all := slices.Clone(r.Notes)
-	for _, c := range r.Checks {
-		all = append(all, c.Findings...)
+	for i := range r.Checks {
+		c := &r.Checks[i]
+		for _, f := range c.Findings {
+			if FirstIn(f, c) {
+				all = append(all, f)
+			}
+		}
 	}
 	return all
 }
@@ -150,6 +157,7 @@ func Run(opts Options) (*Result, error) {
 	if p.Selection != nil && p.changed != nil {
 		p.Selection.Linted = len(res.Templates)
 	}
+	mergeNamespaces(res.Checks)
 	return res, nil
 }
 

@@ -49,7 +49,8 @@ func RuleDocs() []RuleDoc {
 		{engine.RuleDepth, "loads nest deeper than 64 levels", sectionTemplates},
 		{engine.RuleLimit, "a render loads more than --max-loads files or writes more than --max-output bytes", sectionTemplates},
 		{engine.RuleRoot, "the root or base directory does not exist or is not a directory", sectionTemplates},
-		{engine.RuleUnsetVariable, "a variable has no value", sectionTemplates},
+		{engine.RuleUnsetVariable, "a variable has no value; one finding per file and variable, with the count of places", sectionTemplates},
+		{engine.RuleBlockVariable, "a ${NAME} or ${NAME:-x} inside a YAML block scalar (a shell script, a dashboard) whose NAME no render of the template sets: it is text for another program, to write as $${NAME}", sectionTemplates},
 
 		{validator.RuleSyntax, "a document is not valid YAML; the other documents are still checked", sectionManifests},
 		{validator.RuleDuplicateKey, "a mapping repeats a key", sectionManifests},
