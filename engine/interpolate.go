@@ -133,6 +133,9 @@ func (r *renderer) note(key varKey, ref reference, inc *Include, pos diag.Positi
 	}
 	f := build(written)
 	f.Pos, f.Chain = pos, inc.Chain()
+	if r.varNotes == nil {
+		r.varNotes = map[varKey]*varNote{} // most renders have no unset variable
+	}
 	r.varNotes[key] = &varNote{finding: f, places: 1}
 	if f.Severity == diag.Error {
 		r.errs = append(r.errs, f)

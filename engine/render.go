@@ -385,7 +385,6 @@ func newRenderer(cwd, root string, opts Options) (*renderer, error) {
 		seenFiles:  map[string]bool{},
 		seenProbes: map[string]bool{},
 		warned:     map[warnKey]bool{},
-		varNotes:   map[varKey]*varNote{},
 	}, nil
 }
 

@@ -18,11 +18,20 @@ func mergeNamespaces(checks []diag.Check) {
 		for end < len(checks) && checks[end].Template == checks[start].Template {
 			end++
 		}
-		if end-start > 1 {
+		if end-start > 1 && hasFindings(checks[start:end]) {
 			mergeTemplate(checks[start:end])
 		}
 		start = end
 	}
+}
+
+func hasFindings(checks []diag.Check) bool {
+	for _, c := range checks {
+		if len(c.Findings) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // findingKey is what makes two findings of one template the same mistake.

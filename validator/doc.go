@@ -31,6 +31,10 @@
 //	                       left out        position are kept, and this one counts the rest
 //	object.shape           error           apiVersion, kind or metadata.name/generateName missing or not a
 //	                                       string, or the document (or a List item) is not a mapping
+//	object.not-manifest    info            not a Kubernetes object, not checked: an output in which no
+//	                                       document has apiVersion or kind (its documents' findings are
+//	                                       dropped), or tool configuration (manifest.ToolConfig); one per
+//	                                       output
 //	object.duplicate       error           the same group, kind, namespace and name twice in one output
 //	                                       (an absent or empty namespace is Options.Namespace, the one
 //	                                       rendered for); at the second occurrence

@@ -247,14 +247,15 @@ func (c *checker) checkBody(d document) (unmarked *diag.Finding) {
 	if isNull(body) {
 		return nil
 	}
-	note := c.note(RuleNotManifest, body, "")
 	if body.Kind != yaml.MappingNode {
+		note := c.note(RuleNotManifest, body, "")
 		c.duplicateKeys(body, nil)
 		c.add(diag.Error, RuleShape, body, "a manifest must be a mapping of fields, got "+typeOf(body))
 		return note
 	}
 	apiNode, kindNode := c.resolve(c.lookup(body, "apiVersion")), c.resolve(c.lookup(body, "kind"))
 	if apiNode == nil && kindNode == nil {
+		note := c.note(RuleNotManifest, body, "")
 		defer func() { unmarked = note }()
 	} else {
 		apiVersion, _ := stringValue(apiNode)
