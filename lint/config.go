@@ -390,9 +390,10 @@ func (c *Config) VarsFor(namespace string, over map[string]string) map[string]st
 	return vars
 }
 
-// namespaceVarNames returns the names of the variables the config sets
-// for some namespace; nil when it sets none.
-func (c *Config) namespaceVarNames() map[string]bool {
+// NamespaceVarNames returns the names of the variables the config sets
+// for some namespace, which a render for another namespace passes as
+// engine.Options.OtherVars; nil when it sets none.
+func (c *Config) NamespaceVarNames() map[string]bool {
 	if c == nil {
 		return nil
 	}

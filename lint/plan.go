@@ -156,7 +156,7 @@ func (p *Plan) build() error {
 		}
 		others, ok := otherVars[cfg]
 		if !ok {
-			others = cfg.namespaceVarNames()
+			others = cfg.NamespaceVarNames()
 			otherVars[cfg] = others
 		}
 		namespaces := p.opts.Namespaces
