@@ -16,6 +16,7 @@ import "bytes"
 type blockTracker struct {
 	scanned int          // bytes of output read
 	levels  []blockLevel // enclosing lines of the last line read, outermost first
+	buf     [16]blockLevel
 }
 
 type blockLevel struct {
@@ -59,6 +60,9 @@ func (t *blockTracker) read(line []byte) {
 	for len(t.levels) > 0 && t.levels[len(t.levels)-1].indent >= indent {
 		t.levels = t.levels[:len(t.levels)-1]
 	}
+	if t.levels == nil {
+		t.levels = t.buf[:0] // deep enough for most manifests without allocating
+	}
 	t.levels = append(t.levels, blockLevel{indent: indent, opens: opensBlockScalar(rest)})
 }
 
@@ -75,36 +79,50 @@ func (t *blockTracker) encloses(indent int) bool {
 
 // opensBlockScalar reports whether a line (without its indentation) ends
 // in a block scalar header: `key: |`, `- >-`, `key: |2 # comment`, after a
-// tag or an anchor.
+// tag or an anchor. It runs on every line before a reference that may be
+// text for a shell, so it allocates nothing and rejects most lines at
+// their last byte.
 func opensBlockScalar(line []byte) bool {
 	if i := bytes.Index(line, []byte(" #")); i >= 0 {
 		line = line[:i]
 	}
-	line = bytes.TrimRight(line, " \t")
-	fields := bytes.Fields(line)
-	if len(fields) == 0 {
+	end := len(line)
+	for end > 0 && (line[end-1] == ' ' || line[end-1] == '\t') {
+		end--
+	}
+	// The indicator: | or >, then chomping and indentation indicators.
+	i := end
+	for i > 0 && (line[i-1] == '-' || line[i-1] == '+' || (line[i-1] >= '1' && line[i-1] <= '9')) {
+		i--
+	}
+	if i == 0 || (line[i-1] != '|' && line[i-1] != '>') {
 		return false
 	}
-	last := fields[len(fields)-1]
-	if last[0] != '|' && last[0] != '>' {
-		return false
+	i--
+	if i > 0 && line[i-1] != ' ' && line[i-1] != '\t' {
+		return false // "a|" is a plain scalar
 	}
-	for _, c := range last[1:] {
-		if c != '-' && c != '+' && (c < '1' || c > '9') {
-			return false
+	// What comes before it, token by token from the right.
+	for {
+		for i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
+			i--
 		}
-	}
-	for i := len(fields) - 2; i >= 0; i-- {
-		switch f := fields[i]; {
-		case f[0] == '!' || f[0] == '&':
-			continue // a tag or an anchor before the indicator
-		case f[len(f)-1] == ':' || (len(f) == 1 && f[0] == '-'):
+		if i == 0 {
+			return true // the indicator alone
+		}
+		j := i
+		for j > 0 && line[j-1] != ' ' && line[j-1] != '\t' {
+			j--
+		}
+		switch tok := line[j:i]; {
+		case tok[0] == '!' || tok[0] == '&':
+			i = j // a tag or an anchor before the indicator
+		case tok[len(tok)-1] == ':' || (len(tok) == 1 && tok[0] == '-'):
 			return true
 		default:
 			return false // "a: b |" is a plain scalar that ends in |
 		}
 	}
-	return true
 }
 
 // indentation counts the spaces a line starts with.

@@ -19,6 +19,11 @@ func TestOpensBlockScalar(t *testing.T) {
 		{"key: &anchor |-", true},
 		{"|", true},
 		{"script: |x", false},
+		{"a|", false},
+		{"a: b|", false},
+		{"a: |-|", false},
+		{"key:\t>+", true},
+		{"- !tag &a |", true},
 		{"a: b |", false}, // a plain scalar that ends in |
 		{`a: "b |"`, false},
 		{"a: b", false},
