@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -31,6 +32,9 @@ type Target struct {
 	RootDir string
 	// Config is the template's configuration; nil when none applies.
 	Config *Config
+	// CRDs are the CRDs that --crds and the config name for it; nil when
+	// none (the render's own CRDs apply still).
+	CRDs *crd.Set
 
 	configChanged bool // a config file that applies to it changed
 }
@@ -51,6 +55,7 @@ type Plan struct {
 	cwd     string
 	cache   *engine.Cache
 	configs *Configs
+	crds    *crdSets
 	changed map[string]bool // absolute paths of Options.Changed
 	touched []bool          // by target: its render read or probed a changed file
 }
@@ -95,7 +100,7 @@ func NewPlan(opts Options) (*Plan, error) {
 	opts.Namespaces = uniqueInOrder(opts.Namespaces)
 	// Templates of one repository load the same partials: discovery and
 	// every render read each file once.
-	p := &Plan{opts: opts, cwd: cwd, cache: engine.NewCache(), configs: configs}
+	p := &Plan{opts: opts, cwd: cwd, cache: engine.NewCache(), configs: configs, crds: newCRDSets(cwd, opts.CRDs, opts.RootDir)}
 	if err := p.build(); err != nil {
 		p.Close()
 		return nil, err
@@ -106,6 +111,7 @@ func NewPlan(opts Options) (*Plan, error) {
 // Close releases the files the plan holds open.
 func (p *Plan) Close() {
 	p.cache.Close()
+	p.crds.close()
 	if p.opts.Configs == nil {
 		p.configs.Close()
 	}
@@ -157,14 +163,19 @@ func (p *Plan) build() error {
 		default:
 			namespaces = d.graph.impliedNamespaces(d.reach(root))
 		}
+		crds, err := p.crds.forTarget(root, cfg, d.rootDirs[root])
+		if err != nil {
+			return err
+		}
 		for _, ns := range namespaces {
 			p.Targets = append(p.Targets, Target{
 				Template: root, Namespace: ns, Release: cfg.ReleaseFor(ns, p.opts.KubeVersion),
-				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg,
+				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg, CRDs: crds,
 				configChanged: d.configChanged[root],
 			})
 		}
 	}
+	p.Notes = append(p.Notes, p.crds.notes...)
 	p.touched = make([]bool, len(p.Targets))
 	return nil
 }

@@ -1,0 +1,188 @@
+package crd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/ext"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"go.yaml.in/yaml/v3"
+)
+
+// Rule is one x-kubernetes-validations entry, compiled.
+type Rule struct {
+	Rule, Message, MessageExpression, FieldPath, Reason string
+
+	node       *yaml.Node
+	prog, msg  cel.Program
+	transition bool // uses oldSelf: evaluated on updates only, and lint sees creates
+}
+
+// perCallLimit is the API server's cost limit for one evaluation of a rule
+// (apiextensions' PerCallLimit), which bounds what a rule may cost here too.
+const perCallLimit = 1000000
+
+// celEnv is the CEL environment of CRD rules, built on first use: most lint
+// runs have no rules, and building it costs milliseconds.
+var celEnv = sync.OnceValues(func() (*cel.Env, error) {
+	return cel.NewEnv(
+		cel.Variable("self", cel.DynType),
+		cel.Variable("oldSelf", cel.DynType),
+		cel.HomogeneousAggregateLiterals(),
+		cel.EagerlyValidateDeclarations(true),
+		cel.DefaultUTCTimeZone(true),
+		cel.CrossTypeNumericComparisons(true),
+		cel.OptionalTypes(),
+		ext.Strings(ext.StringsVersion(2)),
+		ext.Sets(),
+		ext.Lists(),
+		ext.TwoVarComprehensions(),
+		kubernetesLibrary(),
+	)
+})
+
+// rulesOf reads x-kubernetes-validations at path.
+func (c *compiler) rulesOf(v *yaml.Node, path string) []*Rule {
+	if v.Kind != yaml.SequenceNode {
+		c.errorf(v, path, "x-kubernetes-validations must be an array of rules")
+		return nil
+	}
+	var out []*Rule
+	for i, e := range v.Content {
+		e = resolve(e)
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if e.Kind != yaml.MappingNode {
+			c.errorf(e, p, "a validation rule must be an object with a rule")
+			continue
+		}
+		r := &Rule{node: e}
+		ps := pairs(e)
+		for j := 0; j+1 < len(ps); j += 2 {
+			k := ps[j]
+			s, _ := str(ps[j+1])
+			switch k.Value {
+			case "rule":
+				r.Rule = s
+			case "message":
+				r.Message = s
+			case "messageExpression":
+				r.MessageExpression = s
+			case "fieldPath":
+				r.FieldPath = s
+			case "reason":
+				r.Reason = s
+				switch s {
+				case "FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate":
+				default:
+					c.errorf(ps[j+1], p+".reason", "reason must be FieldValueInvalid, FieldValueForbidden, FieldValueRequired or FieldValueDuplicate")
+				}
+			case "optionalOldSelf":
+			default:
+				c.errorf(k, p+"."+k.Value, "unknown field %q of a validation rule", k.Value)
+			}
+		}
+		if strings.TrimSpace(r.Rule) == "" {
+			c.errorf(e, p+".rule", "a validation rule needs a rule")
+			continue
+		}
+		if strings.ContainsAny(r.Message, "\n") {
+			c.errorf(e, p+".message", "message must not contain line breaks")
+		}
+		if err := r.compile(); err != nil {
+			if f, ok := unsupported(err); ok {
+				c.problems = append(c.problems, Problem{diag.Info, RuleCEL, e, p + ".rule",
+					fmt.Sprintf("the rule calls %s(), which eastern does not implement: it is not evaluated", f)})
+				continue
+			}
+			c.errorf(e, p+".rule", "%v", err)
+			continue
+		}
+		c.rules++
+		out = append(out, r)
+	}
+	return out
+}
+
+// compile type-checks the rule (and its messageExpression) and plans them.
+func (r *Rule) compile() error {
+	env, err := celEnv()
+	if err != nil {
+		return fmt.Errorf("CEL is unavailable: %w", err)
+	}
+	ast, iss := env.Compile(r.Rule)
+	if iss.Err() != nil {
+		return fmt.Errorf("the rule does not compile: %s", oneLine(iss.Err().Error()))
+	}
+	if t := ast.OutputType(); t != cel.BoolType && t != cel.DynType {
+		return fmt.Errorf("the rule must evaluate to a bool, not %s", t)
+	}
+	r.transition = references(ast, "oldSelf")
+	if r.prog, err = env.Program(ast, cel.CostLimit(perCallLimit)); err != nil {
+		return fmt.Errorf("the rule cannot be planned: %s", oneLine(err.Error()))
+	}
+	if r.MessageExpression != "" {
+		mast, iss := env.Compile(r.MessageExpression)
+		if iss.Err() != nil {
+			return fmt.Errorf("messageExpression does not compile: %s", oneLine(iss.Err().Error()))
+		}
+		if t := mast.OutputType(); t != cel.StringType && t != cel.DynType {
+			return fmt.Errorf("messageExpression must evaluate to a string, not %s", t)
+		}
+		if r.msg, err = env.Program(mast, cel.CostLimit(perCallLimit)); err != nil {
+			return fmt.Errorf("messageExpression cannot be planned: %s", oneLine(err.Error()))
+		}
+	}
+	return nil
+}
+
+// references reports whether the checked expression reads variable name.
+func references(ast *cel.Ast, name string) bool {
+	for _, ref := range ast.NativeRep().ReferenceMap() {
+		if ref.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// eval runs the rule with self; ok is true when the rule holds. msg is
+// what the API server would say when it does not; err is an evaluation
+// error (a missing key, the cost limit).
+func (r *Rule) eval(self any) (ok bool, msg string, err error) {
+	out, _, err := r.prog.Eval(map[string]any{"self": self})
+	if err != nil {
+		return false, "", err
+	}
+	b, isBool := out.(types.Bool)
+	if !isBool {
+		return false, "", errors.New("the rule did not evaluate to a bool")
+	}
+	if b {
+		return true, "", nil
+	}
+	msg = r.Message
+	if r.msg != nil {
+		if m, _, err := r.msg.Eval(map[string]any{"self": self}); err == nil {
+			if s, isStr := m.(types.String); isStr && strings.TrimSpace(string(s)) != "" && !strings.Contains(string(s), "\n") {
+				msg = string(s)
+			}
+		}
+	}
+	if msg == "" {
+		msg = "failed rule: " + r.Rule
+	}
+	return false, msg, nil
+}
+
+// oneLine keeps the first line of a CEL error ("ERROR: <input>:1:6:
+// undeclared reference to 'x'"), without the source excerpt that follows.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	s = strings.TrimPrefix(s, "ERROR: ")
+	return strings.TrimPrefix(s, "<input>:")
+}
