@@ -96,7 +96,7 @@ func (c *compiler) rulesOf(v *yaml.Node, path string) []*Rule {
 		if err := r.compile(); err != nil {
 			if f, ok := unsupported(err); ok {
 				c.problems = append(c.problems, Problem{diag.Info, RuleCEL, e, p + ".rule",
-					fmt.Sprintf("the rule calls %s(), which eastern does not implement: it is not evaluated", f)})
+					fmt.Sprintf("the rule calls %s(), which eastern does not implement: it is not evaluated", f), false})
 				continue
 			}
 			c.errorf(e, p+".rule", "%v", err)

@@ -28,6 +28,7 @@ type Schema struct {
 	Required   []string
 	Enum       []any
 	HasDefault bool
+	Default    any // the default's JSON value, when HasDefault
 
 	Minimum, Maximum, MultipleOf       *float64
 	ExclusiveMinimum, ExclusiveMaximum bool
@@ -69,10 +70,13 @@ type Problem struct {
 	Node     *yaml.Node
 	Field    string
 	Message  string
+	// unknownKeyword: the built-in schema of CustomResourceDefinition
+	// reports the same key as an unknown field.
+	unknownKeyword bool
 }
 
 func (c *compiler) errorf(node *yaml.Node, path, format string, args ...any) {
-	c.problems = append(c.problems, Problem{diag.Error, RuleDefinition, node, path, fmt.Sprintf(format, args...)})
+	c.problems = append(c.problems, Problem{diag.Error, RuleDefinition, node, path, fmt.Sprintf(format, args...), false})
 }
 
 // schemaKeywords are the keywords a CRD's schema may use, and forbidden
@@ -121,7 +125,10 @@ func (c *compiler) compile(n *yaml.Node, path string, inValue, root bool) *Schem
 			continue
 		}
 		if !schemaKeywords[k.Value] {
-			c.errorf(k, kp, "unknown schema keyword %q", k.Value)
+			// In a render the built-in schema of CRDs reports it too
+			// (schema.unknown-field): marked, so that it is said once.
+			c.problems = append(c.problems, Problem{diag.Error, RuleDefinition, k, kp,
+				fmt.Sprintf("unknown schema keyword %q", k.Value), true})
 			continue
 		}
 		c.keyword(s, k, v, kp, inValue)
@@ -216,6 +223,8 @@ func (c *compiler) keyword(s *Schema, k, v *yaml.Node, path string, inValue bool
 		}
 	case "default":
 		s.HasDefault = true
+		budget := maxValueNodes
+		s.Default, _ = value(v, &budget)
 	case "properties":
 		if v.Kind != yaml.MappingNode {
 			c.errorf(v, path, "properties must be an object")
@@ -338,7 +347,7 @@ func (c *compiler) structural(s *Schema, n *yaml.Node, path string, inValue, roo
 		}
 		c.errorf(keyNode(b.node, "type"), path+".type", "must be empty to be structural: a type inside allOf, anyOf, oneOf or not is not allowed")
 	}
-	if s.Type == "" && !s.IntOrString && !s.PreserveUnknown {
+	if s.Type == "" && !s.IntOrString && !s.PreserveUnknown && keyNode(n, "type") == nil {
 		c.errorf(n, path+".type", "must not be empty for a structural schema: every node needs a type (or x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields)")
 	}
 	if root && s.Type != "object" && s.Type != "" {

@@ -188,7 +188,9 @@ func (o *Output) CheckDefinition(text []byte, report Report) {
 		return
 	}
 	for _, p := range d.Problems {
-		report(p.Severity, p.Rule, p.Node, p.Field, p.Message)
+		if !p.unknownKeyword {
+			report(p.Severity, p.Rule, p.Node, p.Field, p.Message)
+		}
 	}
 	if where, ok := o.conflicts[string(text)]; ok {
 		report(diag.Error, RuleConflict, nil, "", fmt.Sprintf("this CRD for %s.%s disagrees with the one in %s; this render uses the first", d.Kind, d.Group, where))

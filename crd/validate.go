@@ -266,6 +266,9 @@ func (w *walker) uniqueItems(y *yaml.Node) {
 // uniqueKeys reports items of a list-map whose keys repeat an earlier
 // item's.
 func (w *walker) uniqueKeys(y *yaml.Node, s *Schema) {
+	if s.Items == nil {
+		return
+	}
 	seen := map[string]bool{}
 	for i, it := range y.Content {
 		it = resolve(it)
@@ -279,8 +282,8 @@ func (w *walker) uniqueKeys(y *yaml.Node, s *Schema) {
 			if v != nil {
 				kv, _ = value(v, &w.budget)
 			}
-			if v == nil && s.Items != nil && s.Items.Properties[k] != nil && s.Items.Properties[k].HasDefault {
-				kv = "(default)"
+			if p := s.Items.Properties[k]; v == nil && p != nil && p.HasDefault {
+				kv = p.Default // the API server defaults the key first
 			}
 			parts = append(parts, k+"="+jsonText(normalize(kv)))
 		}
