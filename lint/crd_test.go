@@ -1,0 +1,58 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The real-world case has no findings because its custom resources are
+// valid, not because nothing checks them: the same tree with the typos
+// users make gives each its finding, at the template line.
+func TestRealWorldCRDsCatchTypos(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "testdata", "lint", "crd-realworld", "in"))); err != nil {
+		t.Fatal(err)
+	}
+	web := filepath.Join(dir, "apps", "web.yaml")
+	src, err := os.ReadFile(web)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typos := strings.NewReplacer(
+		"  selector:\n    matchLabels: {app: web}\n    matchExpressions", "  selectr:\n    matchLabels: {app: web}\n    matchExpressions",
+		"algorithm: ECDSA\n    size: 256", "algorithm: ECDSA\n    size: 300",
+		"kind: ClusterIssuer\n    group", "kind: ClusterIsuer\n    group",
+		"interval: 30s", "interval: 30 seconds",
+		"    - record: job:http_requests:rate5m\n", "    - record: job:http_requests:rate5m\n      alert: Both\n",
+	)
+	if err := os.WriteFile(web, []byte(typos.Replace(string(src))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(Options{Paths: []string{"apps"}, WorkDir: dir, Namespaces: []string{"staging"}, Configs: mustConfigs(t, dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings() {
+		got = append(got, f.Rule+" "+f.Field)
+	}
+	want := []string{
+		"crd.value spec.issuerRef.kind",
+		"crd.cel spec.privateKey",
+		"crd.unknown-field spec.selectr",
+		"crd.required spec.selector",
+		"crd.value spec.endpoints[0].interval",
+		"crd.cel spec.groups[0].rules[0]",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if res.ByCRD != 3 || res.Skipped != 0 {
+		t.Errorf("checked by a CRD %d, skipped %d; want 3 and 0", res.ByCRD, res.Skipped)
+	}
+}
