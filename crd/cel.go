@@ -40,7 +40,7 @@ var celEnv = sync.OnceValues(func() (*cel.Env, error) {
 		cel.OptionalTypes(),
 		ext.Strings(ext.StringsVersion(2)),
 		ext.Sets(),
-		ext.Lists(),
+		ext.Lists(ext.ListsVersion(3)),
 		ext.TwoVarComprehensions(),
 		kubernetesLibrary(),
 	)
