@@ -15,7 +15,7 @@ func summaryLine(s Summary) string {
 	if s.ByCRD > 0 || s.Skipped > 0 {
 		// Custom resources: say at once how many a CRD covered and how
 		// many went unchecked for want of one.
-		objects += fmt.Sprintf(" (%s checked by a CRD, %s skipped: no schema or CRD)", Thousands(s.ByCRD), Thousands(s.Skipped))
+		objects += fmt.Sprintf(" (%d checked by a CRD, %d skipped: no schema or CRD)", s.ByCRD, s.Skipped)
 	}
 	line := fmt.Sprintf("%s × %s, %s: %s, %s",
 		Plural(s.Templates, "template"), Plural(s.Namespaces, "namespace"), objects,
