@@ -18,9 +18,13 @@ import (
 type Rule struct {
 	Rule, Message, MessageExpression, FieldPath, Reason string
 
+	// OptionalOldSelf makes a transition rule run on create too, with
+	// oldSelf an empty optional.
+	OptionalOldSelf bool
+
 	node       *yaml.Node
 	prog, msg  cel.Program
-	transition bool // uses oldSelf: evaluated on updates only, and lint sees creates
+	transition bool // uses oldSelf: without OptionalOldSelf, evaluated on updates only, and lint sees creates
 }
 
 // perCallLimit is the API server's cost limit for one evaluation of a rule
@@ -82,6 +86,7 @@ func (c *compiler) rulesOf(v *yaml.Node, path string) []*Rule {
 					c.errorf(ps[j+1], p+".reason", "reason must be FieldValueInvalid, FieldValueForbidden, FieldValueRequired or FieldValueDuplicate")
 				}
 			case "optionalOldSelf":
+				r.OptionalOldSelf = boolField(e, "optionalOldSelf", false)
 			default:
 				c.errorf(k, p+"."+k.Value, "unknown field %q of a validation rule", k.Value)
 			}
@@ -154,7 +159,11 @@ func references(ast *cel.Ast, name string) bool {
 // what the API server would say when it does not; err is an evaluation
 // error (a missing key, the cost limit).
 func (r *Rule) eval(self any) (ok bool, msg string, err error) {
-	out, _, err := r.prog.Eval(map[string]any{"self": self})
+	vars := map[string]any{"self": self}
+	if r.transition {
+		vars["oldSelf"] = types.OptionalNone // OptionalOldSelf: a create has no old object
+	}
+	out, _, err := r.prog.Eval(vars)
 	if err != nil {
 		return false, "", err
 	}
@@ -167,7 +176,7 @@ func (r *Rule) eval(self any) (ok bool, msg string, err error) {
 	}
 	msg = r.Message
 	if r.msg != nil {
-		if m, _, err := r.msg.Eval(map[string]any{"self": self}); err == nil {
+		if m, _, err := r.msg.Eval(vars); err == nil {
 			if s, isStr := m.(types.String); isStr && strings.TrimSpace(string(s)) != "" && !strings.Contains(string(s), "\n") {
 				msg = string(s)
 			}

@@ -424,7 +424,7 @@ func (w *walker) rules(y *yaml.Node, s *Schema, key *yaml.Node) {
 		return
 	}
 	for _, r := range s.Rules {
-		if r.transition {
+		if r.transition && !r.OptionalOldSelf {
 			continue // oldSelf: an update's rule, and lint sees creates
 		}
 		holds, msg, err := r.eval(self)

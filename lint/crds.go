@@ -2,6 +2,7 @@ package lint
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -192,7 +193,12 @@ func (cs *crdSets) walk(root, dir string) ([]string, error) {
 			case ext == ".yaml" || ext == ".yml" || ext == ".json":
 				if e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0 {
 					out = append(out, name)
+					continue
 				}
+				// A named pipe or device is never opened, as in discovery.
+				cs.notes = append(cs.notes, &diag.Finding{Severity: diag.Info, Rule: RuleSkipped,
+					Pos:     diag.Position{File: fspath.Display(cs.cwd, filepath.Join(root, name))},
+					Message: fmt.Sprintf("skipped: a %s, not a regular file", input.Kind(e.Type()))})
 			}
 		}
 		return nil
