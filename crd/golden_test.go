@@ -84,3 +84,30 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// A CRD document is compiled once per cache, however many renders hold it.
+func TestCacheCompilesOnce(t *testing.T) {
+	doc := []byte("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.example.com}\n" +
+		"spec:\n  group: example.com\n  scope: Namespaced\n  names: {plural: gadgets, kind: Gadget}\n" +
+		"  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema: {type: object}\n")
+	cache := crd.NewCache()
+	cr := []byte("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {}\n")
+	var first *crd.Definition
+	for i := range 3 {
+		out := (*crd.Set)(nil).Output(cache)
+		out.Define(doc)
+		d := cache.Lookup(doc)
+		if d == nil {
+			t.Fatal("the CRD was not compiled")
+		}
+		if i == 0 {
+			first = d
+		} else if d != first {
+			t.Errorf("render %d compiled the CRD again", i)
+		}
+		fs, _ := validator.Validate(append(append(append([]byte{}, doc...), "---\n"...), cr...), validator.Options{Release: schema.Newest(), CRDs: out})
+		if len(fs) != 1 || fs[0].Rule != crd.RuleUnknownField {
+			t.Errorf("render %d: findings %v, want the unknown field spec", i, fs)
+		}
+	}
+}

@@ -32,6 +32,14 @@ type Cache struct {
 // NewCache returns an empty cache.
 func NewCache() *Cache { return &Cache{byText: map[string]*Definition{}} }
 
+// Lookup returns the definition compiled from a CRD document's text, nil
+// when none was.
+func (c *Cache) Lookup(text []byte) *Definition {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byText[string(text)]
+}
+
 // compile returns the definition of a CRD document's text, compiling it
 // the first time; nil when the text is not a CRD.
 func (c *Cache) compile(text []byte) *Definition {

@@ -56,3 +56,37 @@ func TestRealWorldCRDsCatchTypos(t *testing.T) {
 		t.Errorf("checked by a CRD %d, skipped %d; want 3 and 0", res.ByCRD, res.Skipped)
 	}
 }
+
+// Each --crds file is read once per run, and the templates of one config
+// share one set of compiled CRDs, whatever the number of renders.
+func TestCRDFilesReadOncePerRun(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "crds"), os.DirFS(filepath.Join("..", "testdata", "lint", "crd-realworld", "in", "crds"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range []string{"a", "b", "c"} {
+		writeFile(t, filepath.Join(dir, "apps", app+".yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "+app+"}\n")
+	}
+	p, err := NewPlan(Options{Paths: []string{"apps"}, CRDs: []string{"crds", "crds/*.yaml"}, Namespaces: []string{"x", "y"}, WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if len(p.Targets) != 6 {
+		t.Fatalf("%d targets, want 6", len(p.Targets))
+	}
+	if n := len(p.crds.files); n != 2 {
+		t.Errorf("%d CRD files read, want 2", n)
+	}
+	for _, tg := range p.Targets {
+		if tg.CRDs == nil || tg.CRDs != p.Targets[0].CRDs {
+			t.Fatalf("target %s in %s has its own CRD set", tg.Template, tg.Namespace)
+		}
+	}
+	if n := p.Targets[0].CRDs.Len(); n != 3 {
+		t.Errorf("the set defines %d kinds, want 3", n)
+	}
+	if len(p.Notes) != 0 {
+		t.Errorf("notes %v: naming a file twice is no conflict", p.Notes)
+	}
+}
