@@ -143,14 +143,22 @@ func pairs(m *yaml.Node) []*yaml.Node {
 			srcs = v.Content
 		}
 		for _, s := range srcs {
+			if len(merged) > 2*maxValueNodes {
+				break // merges of merges that would explode: the rest is not read
+			}
 			if s = resolve(s); s != nil && s.Kind == yaml.MappingNode {
 				merged = append(merged, pairs(s)...)
 			}
 		}
 	}
 	out := own
+	keys := make(map[string]bool, len(own)/2)
+	for i := 0; i+1 < len(own); i += 2 {
+		keys[own[i].Value] = true
+	}
 	for i := 0; i+1 < len(merged); i += 2 {
-		if lookup(out, merged[i].Value) == nil {
+		if !keys[merged[i].Value] {
+			keys[merged[i].Value] = true
 			out = append(out, merged[i], merged[i+1])
 		}
 	}

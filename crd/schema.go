@@ -60,6 +60,7 @@ type compiler struct {
 	problems []Problem
 	rules    int  // x-kubernetes-validations seen, compiled once CEL is needed
 	v1beta1  bool // v1beta1 allowed non-structural schemas; still reported
+	nodes    int  // schema nodes compiled, aliases expanded: see maxValueNodes
 }
 
 // Problem is one finding about a CRD or a custom resource, at a node of
@@ -110,6 +111,12 @@ func (c *compiler) compile(n *yaml.Node, path string, inValue, root bool) *Schem
 	n = resolve(n)
 	s := &Schema{node: n}
 	if n == nil || isNull(n) {
+		return s
+	}
+	if c.nodes++; c.nodes == maxValueNodes {
+		c.errorf(n, path, "the schema expands past %d nodes through aliases: the rest is not read", maxValueNodes)
+	}
+	if c.nodes >= maxValueNodes {
 		return s
 	}
 	if n.Kind != yaml.MappingNode {

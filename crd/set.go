@@ -85,13 +85,22 @@ func (c *Cache) ReadFile(name string, data []byte) *File {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		d, ok := Compile(doc.Content[0])
-		if !ok {
-			continue
+		roots := []*yaml.Node{doc.Content[0]}
+		if kind, _ := str(field(doc.Content[0], "kind")); kind == "List" || kind == "CustomResourceDefinitionList" {
+			// kubectl get crd -o yaml writes a List of them.
+			if items := field(doc.Content[0], "items"); items != nil && items.Kind == yaml.SequenceNode {
+				roots = items.Content
+			}
 		}
-		d.Source = fmt.Sprintf("%s:%d", name, doc.Content[0].Line)
-		f.Definitions = append(f.Definitions, d)
-		f.Findings = append(f.Findings, d.Findings(name, 1)...)
+		for _, root := range roots {
+			d, ok := Compile(root)
+			if !ok {
+				continue
+			}
+			d.Source = fmt.Sprintf("%s:%d", name, resolve(root).Line)
+			f.Definitions = append(f.Definitions, d)
+			f.Findings = append(f.Findings, d.Findings(name, 1)...)
+		}
 	}
 	return f
 }

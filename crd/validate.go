@@ -2,6 +2,7 @@ package crd
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -242,24 +243,23 @@ func (w *walker) array(y *yaml.Node, s *Schema) {
 	}
 }
 
-// uniqueItems reports items equal to an earlier one.
+// uniqueItems reports items equal to an earlier one, by their canonical
+// JSON, so that a long list costs linear time.
 func (w *walker) uniqueItems(y *yaml.Node) {
-	var seen []any
+	seen := map[string]bool{}
 	for i, it := range y.Content {
 		v, ok := value(it, &w.budget)
 		if !ok {
 			return
 		}
 		v = normalize(v)
-		for _, s := range seen {
-			if reflect.DeepEqual(s, v) {
-				w.push(indexSeg(i))
-				w.add(RuleList, resolve(it), "duplicate value: %s", jsonText(v))
-				w.pop()
-				break
-			}
+		b, _ := json.Marshal(v)
+		if seen[string(b)] {
+			w.push(indexSeg(i))
+			w.add(RuleList, resolve(it), "duplicate value: %s", jsonText(v))
+			w.pop()
 		}
-		seen = append(seen, v)
+		seen[string(b)] = true
 	}
 }
 
