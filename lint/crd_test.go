@@ -90,3 +90,34 @@ func TestCRDFilesReadOncePerRun(t *testing.T) {
 		t.Errorf("notes %v: naming a file twice is no conflict", p.Notes)
 	}
 }
+
+// With --changed, a changed CRD file selects the templates it applies to:
+// those of the config that names it, or every template for --crds.
+func TestChangedCRDFiles(t *testing.T) {
+	crdDoc := "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.example.com}\n" +
+		"spec:\n  group: example.com\n  scope: Namespaced\n  names: {plural: gadgets, kind: Gadget}\n" +
+		"  versions:\n  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}\n"
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+	dir := writeTree(t, map[string]string{
+		"apps/a/.eastern.yaml":       "crds: [crds]\n",
+		"apps/a/crds/gadgets.yaml":   crdDoc,
+		"apps/a/app.yaml":            cm,
+		"apps/b/app.yaml":            cm,
+		"vendor/crds/v1/gadget.yaml": crdDoc,
+	})
+	for _, tt := range []struct{ changed, want string }{
+		// The CRD file lies in the linted tree, so it is a template too.
+		{"apps/a/crds/gadgets.yaml", "apps/a/app.yaml apps/a/crds/gadgets.yaml"},
+		{"vendor/crds/v1/gadget.yaml", "apps/a/app.yaml apps/a/crds/gadgets.yaml apps/b/app.yaml"},
+		{"vendor/other.yaml", ""},
+	} {
+		res, err := Run(Options{Paths: []string{"apps"}, WorkDir: dir, Configs: mustConfigs(t, dir), CRDs: []string{"vendor/crds/**/*.yaml"},
+			Changed: []string{tt.changed}, Namespaces: []string{"default"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(res.Templates, " "); got != tt.want {
+			t.Errorf("%s changed: linted %q, want %q", tt.changed, got, tt.want)
+		}
+	}
+}

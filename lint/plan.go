@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -270,6 +272,14 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 				why[fspath.Display(p.cwd, name)] = true
 			}
 		}
+		for i, c := range p.opts.Changed {
+			// A changed CRD file changes the verdict on the custom
+			// resources of every template it applies to.
+			if p.namesCRDFile(root, d.rootDirs[root], fspath.Abs(p.cwd, c)) {
+				d.configChanged[root] = true
+				why[rels[i]] = true
+			}
+		}
 		reach := d.reach(root)
 		touched := d.configChanged[root]
 		for i, c := range p.opts.Changed {
@@ -299,6 +309,31 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 		return kept, []string{strings.Join(reasons[:shown], ", ") + fmt.Sprintf(" and %d more changed", len(reasons)-shown)}
 	}
 	return kept, []string{strings.Join(reasons, ", ") + " changed"}
+}
+
+// namesCRDFile reports whether abs is one of the CRD files that --crds or
+// the config of root name: the file, below the directory, or matched by
+// the glob.
+func (p *Plan) namesCRDFile(root, rootDir, abs string) bool {
+	if crdPathsName(p.cwd, p.opts.CRDs, abs) {
+		return true
+	}
+	cfg, err := p.configs.For(root, rootDir)
+	return err == nil && cfg != nil && cfg.Dir != "" && crdPathsName(cfg.Dir, cfg.CRDs, abs)
+}
+
+func crdPathsName(base string, paths []string, abs string) bool {
+	for _, path := range paths {
+		full := fspath.Abs(base, path)
+		if isGlob(path) {
+			if ok, _ := doublestar.Match(filepath.ToSlash(full), filepath.ToSlash(abs)); ok {
+				return true
+			}
+		} else if fspath.Within(full, abs) {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, one, many string) string {
