@@ -141,9 +141,14 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 		k, v := ps[i], ps[i+1]
 		name := k.Value
 		if (root || s.Embedded) && rootFields[name] {
-			if s.Embedded {
+			switch {
+			case s.Embedded:
 				w.push(fieldSeg(name))
 				w.embeddedField(k, resolve(v))
+				w.pop()
+			case name == "metadata" && s.Properties["metadata"] != nil:
+				w.push(fieldSeg(name))
+				w.rootMetadata(resolve(v), s.Properties["metadata"])
 				w.pop()
 			}
 			continue
@@ -199,6 +204,22 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 	}
 	if s.MaxProperties != nil && n > *s.MaxProperties {
 		w.add(RuleValue, y, "must have at most %d properties, has %d", *s.MaxProperties, n)
+	}
+}
+
+// rootMetadata applies what a CRD may say of its objects' metadata: the
+// schema of name and generateName (a maxLength, a pattern). The rest of
+// metadata is the API server's ObjectMeta, which the validator checks.
+func (w *walker) rootMetadata(m *yaml.Node, s *Schema) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for _, f := range []string{"name", "generateName"} {
+		if p, v := s.Properties[f], field(m, f); p != nil && v != nil {
+			w.push(fieldSeg(f))
+			w.validate(v, p, keyNode(m, f))
+			w.pop()
+		}
 	}
 }
 
@@ -550,6 +571,12 @@ func celValue(y *yaml.Node, s *Schema, root bool, budget *int) (any, bool) {
 				return nil, false
 			}
 			m[name] = v
+		}
+		for name, p := range s.Properties {
+			// The API server defaults fields before the rules see them.
+			if _, set := m[name]; !set && p.HasDefault && p.Default != nil {
+				m[name] = p.Default
+			}
 		}
 		return m, true
 	case yaml.SequenceNode:
