@@ -23,6 +23,7 @@ type Rule struct {
 	OptionalOldSelf bool
 
 	node       *yaml.Node
+	path       string // the rule's field path in the CRD, for its problems
 	prog, msg  cel.Program
 	transition bool // uses oldSelf: without OptionalOldSelf, evaluated on updates only, and lint sees creates
 }
@@ -32,11 +33,10 @@ type Rule struct {
 const perCallLimit = 1000000
 
 // celEnv is the CEL environment of CRD rules, built on first use: most lint
-// runs have no rules, and building it costs milliseconds.
+// runs have no rules, and building it costs milliseconds. Each schema node
+// with rules extends it with self and oldSelf of the node's type.
 var celEnv = sync.OnceValues(func() (*cel.Env, error) {
 	return cel.NewEnv(
-		cel.Variable("self", cel.DynType),
-		cel.Variable("oldSelf", cel.DynType),
 		cel.HomogeneousAggregateLiterals(),
 		cel.EagerlyValidateDeclarations(true),
 		cel.DefaultUTCTimeZone(true),
@@ -98,31 +98,76 @@ func (c *compiler) rulesOf(v *yaml.Node, path string) []*Rule {
 		if strings.ContainsAny(r.Message, "\n") {
 			c.errorf(e, p+".message", "message must not contain line breaks")
 		}
-		if err := r.compile(); err != nil {
-			if f, ok := unsupported(err); ok {
-				c.problems = append(c.problems, Problem{diag.Info, RuleCEL, e, p + ".rule",
-					fmt.Sprintf("the rule calls %s(), which eastern does not implement: it is not evaluated", f), false})
-				continue
-			}
-			c.errorf(e, p+".rule", "%v", err)
-			continue
-		}
+		r.path = p
 		c.rules++
 		out = append(out, r)
 	}
 	return out
 }
 
-// compile type-checks the rule (and its messageExpression) and plans them.
-func (r *Rule) compile() error {
-	env, err := celEnv()
-	if err != nil {
-		return fmt.Errorf("CEL is unavailable: %w", err)
+// compileRules compiles the rules of a version's schema, root, once it is
+// all read: self is typed from the schema, which the rules may name
+// before the properties they use.
+func (c *compiler) compileRules(root *Schema, prefix string) {
+	if c.rules == 0 {
+		return
 	}
+	base, err := celEnv()
+	if err != nil {
+		c.errorf(nil, "", "CEL is unavailable: %v", err)
+		return
+	}
+	st := newCELTypes(base.CELTypeProvider(), prefix)
+	st.declType(root, "", true)
+	envs := map[*Schema]*cel.Env{}
+	var visit func(s *Schema)
+	visit = func(s *Schema) {
+		if s == nil {
+			return
+		}
+		kept := s.Rules[:0]
+		for _, r := range s.Rules {
+			env, ok := envs[s]
+			if !ok {
+				t, known := st.byNode[s]
+				if !known {
+					t = cel.DynType
+				}
+				if env, err = base.Extend(cel.CustomTypeProvider(st), cel.Variable("self", t), cel.Variable("oldSelf", t)); err != nil {
+					c.errorf(r.node, r.path, "CEL is unavailable: %v", err)
+					return
+				}
+				envs[s] = env
+			}
+			if err := r.compile(env); err != nil {
+				if f, ok := unsupported(err); ok {
+					c.problems = append(c.problems, Problem{diag.Info, RuleCEL, r.node, r.path + ".rule",
+						fmt.Sprintf("the rule calls %s(), which eastern does not implement: it is not evaluated", f), false})
+					continue
+				}
+				c.errorf(r.node, r.path+".rule", "%v", err)
+				continue
+			}
+			kept = append(kept, r)
+		}
+		s.Rules = kept
+		for _, p := range s.Properties {
+			visit(p)
+		}
+		visit(s.Additional)
+		visit(s.Items)
+	}
+	visit(root)
+}
+
+// compile type-checks the rule (and its messageExpression) in env and
+// plans them.
+func (r *Rule) compile(env *cel.Env) error {
 	ast, iss := env.Compile(r.Rule)
 	if iss.Err() != nil {
 		return fmt.Errorf("the rule does not compile: %s", oneLine(iss.Err().Error()))
 	}
+	var err error
 	if t := ast.OutputType(); t != cel.BoolType && t != cel.DynType {
 		return fmt.Errorf("the rule must evaluate to a bool, not %s", t)
 	}

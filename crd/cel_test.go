@@ -3,7 +3,23 @@ package crd
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/cel-go/cel"
 )
+
+// dynEnv is the rules' environment with self and oldSelf of any type.
+func dynEnv(t *testing.T) *cel.Env {
+	t.Helper()
+	base, err := celEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := base.Extend(cel.Variable("self", cel.DynType), cel.Variable("oldSelf", cel.DynType))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
 
 // The Kubernetes CEL functions eastern writes itself give what the API
 // server's library gives for the same expressions.
@@ -46,9 +62,10 @@ func TestKubernetesLibrary(t *testing.T) {
 		{expr: "self.?missing.orValue('none') == 'none'", want: true},
 		{expr: "self.missing == 1", err: "no such key"},
 	}
+	env := dynEnv(t)
 	for _, tt := range tests {
 		r := &Rule{Rule: tt.expr}
-		if err := r.compile(); err != nil {
+		if err := r.compile(env); err != nil {
 			t.Errorf("%s: %v", tt.expr, err)
 			continue
 		}
@@ -73,9 +90,10 @@ func TestRuleMessages(t *testing.T) {
 		{"self.n < 3", "fallback", "'two\\nlines'", "fallback"},
 		{"self.n < 3", "", "", "failed rule: self.n < 3"},
 	}
+	env := dynEnv(t)
 	for _, tt := range tests {
 		r := &Rule{Rule: tt.rule, Message: tt.message, MessageExpression: tt.messageExpression}
-		if err := r.compile(); err != nil {
+		if err := r.compile(env); err != nil {
 			t.Fatalf("%s: %v", tt.rule, err)
 		}
 		holds, msg, err := r.eval(map[string]any{"n": int64(5)})

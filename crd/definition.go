@@ -150,7 +150,7 @@ func (d *Definition) readVersions(c *compiler, spec *yaml.Node) {
 	var shared *Schema // v1beta1's spec.validation, for versions without their own
 	if c.v1beta1 {
 		if s := field(field(spec, "validation"), "openAPIV3Schema"); s != nil {
-			shared = c.compileRoot(s, "spec.validation.openAPIV3Schema")
+			shared = c.compileRoot(s, "spec.validation.openAPIV3Schema", d.Name+".validation.")
 		}
 	}
 	versions := field(spec, "versions")
@@ -183,7 +183,7 @@ func (d *Definition) readVersions(c *compiler, spec *yaml.Node) {
 			storage++
 		}
 		if s := field(field(vn, "schema"), "openAPIV3Schema"); s != nil {
-			v.Schema = c.compileRoot(s, path+".schema.openAPIV3Schema")
+			v.Schema = c.compileRoot(s, path+".schema.openAPIV3Schema", d.Name+"."+v.Name+".")
 		} else if shared != nil {
 			v.Schema = shared
 		} else if !c.v1beta1 {
@@ -199,10 +199,13 @@ func (d *Definition) readVersions(c *compiler, spec *yaml.Node) {
 	}
 }
 
-// compileRoot compiles a version's openAPIV3Schema.
-func (c *compiler) compileRoot(n *yaml.Node, path string) *Schema {
+// compileRoot compiles a version's openAPIV3Schema, its rules typed from
+// it; prefix names its object types for CEL.
+func (c *compiler) compileRoot(n *yaml.Node, path, prefix string) *Schema {
+	c.rules = 0
 	s := c.compile(n, path, false, true)
 	c.checkRootMetadata(s, path)
+	c.compileRules(s, prefix)
 	return s
 }
 

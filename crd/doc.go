@@ -18,6 +18,8 @@
 // CEL rules run with github.com/google/cel-go, the library the API server
 // uses, and the Kubernetes CEL functions that rules use in practice
 // (quantity, url, lists, regex), written here against cel-go's extension
-// API. The CEL environment is built on first use, by the first CRD with
-// rules.
+// API. Each object of a schema is declared to CEL as a type with its
+// fields (celTypes), so rules type-check as the API server checks them,
+// while values stay plain maps and lists. The CEL environment is built on
+// first use, by the first CRD with rules.
 package crd
