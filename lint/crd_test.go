@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eastern-k8s/eastern/engine"
 )
 
 // The real-world case has no findings because its custom resources are
@@ -119,5 +121,43 @@ func TestChangedCRDFiles(t *testing.T) {
 		if got := strings.Join(res.Templates, " "); got != tt.want {
 			t.Errorf("%s changed: linted %q, want %q", tt.changed, got, tt.want)
 		}
+	}
+}
+
+// eastern watch's check reads --crds again for every render: an edit to a
+// CRD takes effect at the next render, and a CRD file that breaks mid-edit
+// is a finding, not the end of the watch.
+func TestLiveCheckCRDs(t *testing.T) {
+	dir := t.TempDir()
+	crdFile := filepath.Join(dir, "crds", "gadgets.yaml")
+	crdDoc := func(sizeType string) string {
+		return "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.example.com}\n" +
+			"spec:\n  group: example.com\n  scope: Namespaced\n  names: {plural: gadgets, kind: Gadget}\n" +
+			"  versions:\n  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: " + sizeType + "}}}}}}}\n"
+	}
+	writeFile(t, crdFile, crdDoc("integer"))
+	writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {size: large}\n")
+	live, err := NewLiveCheck(LiveOptions{WorkDir: dir, Template: "app.yaml", CRDs: []string{"crds"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func() []string {
+		res, err := engine.RenderFile("app.yaml", engine.Options{WorkDir: dir, Namespace: "default"})
+		var rules []string
+		for _, f := range live.Check(res, err, "default") {
+			rules = append(rules, f.Rule)
+		}
+		return rules
+	}
+	if got := check(); !slices.Equal(got, []string{"crd.type"}) {
+		t.Errorf("findings %v, want crd.type", got)
+	}
+	writeFile(t, crdFile, crdDoc("string"))
+	if got := check(); len(got) != 0 {
+		t.Errorf("after the CRD's edit: findings %v, want none", got)
+	}
+	writeFile(t, crdFile, "spec: [broken\n")
+	if got := check(); !slices.Contains(got, "crd.read") || !slices.Contains(got, "schema.unknown-kind") {
+		t.Errorf("with a broken CRD file: findings %v, want crd.read and the kind skipped", got)
 	}
 }
