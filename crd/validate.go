@@ -163,6 +163,9 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 			// server prunes non-nullable nulls; required says if it matters.
 			w.pop()
 		case s.Additional != nil:
+			if rv := resolve(v); rv != nil && isNull(rv) && !s.Additional.Nullable {
+				continue // pruned, as a property's null is
+			}
 			w.push(keySeg(name))
 			w.validate(v, s.Additional, k)
 			w.pop()
