@@ -61,6 +61,16 @@ func TestKubernetesLibrary(t *testing.T) {
 		{expr: "sets.contains(self.zones, ['a', 'c']) && self.zones.distinct() == ['a', 'b', 'c']", want: true},
 		{expr: "self.?missing.orValue('none') == 'none'", want: true},
 		{expr: "self.missing == 1", err: "no such key"},
+		{expr: "isIP('10.0.0.1') && isIP('fd00::1') && !isIP('10.0.0.1/8') && !isIP('::ffff:10.0.0.1') && !isIP('fe80::1%eth0')", want: true},
+		{expr: "ip('10.0.0.1').family() == 4 && ip('::1').family() == 6 && ip('::1').isLoopback() && ip('0.0.0.0').isUnspecified()", want: true},
+		{expr: "ip('169.254.169.254').isLinkLocalUnicast() && ip('ff02::1').isLinkLocalMulticast() && !ip('255.255.255.255').isGlobalUnicast()", want: true},
+		{expr: "ip.isCanonical('2001:db8::1') && !ip.isCanonical('2001:DB8::1') && string(ip('2001:DB8::1')) == '2001:db8::1'", want: true},
+		{expr: "ip('10.0.0.1') == ip('10.0.0.1') && ip('10.0.0.1') != ip('10.0.0.2')", want: true},
+		{expr: "cidr('192.168.0.0/16').containsIP('192.168.3.4') && !cidr('192.168.0.0/16').containsIP(ip('10.0.0.1'))", want: true},
+		{expr: "cidr('192.168.0.0/16').containsCIDR('192.168.10.0/24') && !cidr('192.168.1.0/24').containsCIDR(cidr('192.168.0.0/16'))", want: true},
+		{expr: "cidr('192.168.1.5/24').masked() == cidr('192.168.1.0/24') && cidr('10.0.0.0/8').prefixLength() == 8 && cidr('10.1.2.3/8').ip() == ip('10.1.2.3')", want: true},
+		{expr: "isCIDR('10.0.0.0/8') && !isCIDR('10.0.0.0/33') && !isCIDR('10.0.0.1')", want: true},
+		{expr: "ip('10.0.0.300').family() == 4", err: "parse error"},
 	}
 	env := dynEnv(t)
 	for _, tt := range tests {

@@ -16,14 +16,14 @@ import (
 
 // kubernetesLibrary declares the functions of the Kubernetes CEL library
 // (k8s.io/apiserver/pkg/cel/library) that CRD rules use in practice:
-// quantity, url, lists and regex. They are written here against cel-go's
+// quantity, url, lists, regex, ip and cidr. They are written here against cel-go's
 // extension API because that library links the API server's authorizer,
 // kube-openapi and k8s.io/api, which would more than double eastern's
 // binary and its start-up; docs/crds.md lists what is supported.
 func kubernetesLibrary() cel.EnvOption {
 	listT := cel.ListType(cel.TypeParamType("T"))
 	paramT := cel.TypeParamType("T")
-	return cel.Lib(library{opts: []cel.EnvOption{
+	return cel.Lib(library{opts: append(netFunctions(), []cel.EnvOption{
 		// Lists.
 		cel.Function("isSorted", cel.MemberOverload("list_is_sorted", []*cel.Type{listT}, cel.BoolType, cel.UnaryBinding(listIsSorted))),
 		cel.Function("sum", cel.MemberOverload("list_sum", []*cel.Type{listT}, paramT, cel.UnaryBinding(listSum))),
@@ -87,7 +87,7 @@ func kubernetesLibrary() cel.EnvOption {
 		cel.Function("sub",
 			cel.MemberOverload("quantity_sub", []*cel.Type{quantityType, quantityType}, quantityType, cel.BinaryBinding(quantityArith(-1))),
 			cel.MemberOverload("quantity_sub_int", []*cel.Type{quantityType, cel.IntType}, quantityType, cel.BinaryBinding(quantityArith(-1)))),
-	}})
+	}...)})
 }
 
 // library is a cel.Library of options.
@@ -385,7 +385,7 @@ func (q *quantity) Value() any   { return q.v }
 
 // unsupportedFunctions are functions of the Kubernetes CEL library that
 // eastern does not implement: a rule that calls one is not evaluated.
-var unsupportedFunctions = []string{"ip", "isIP", "cidr", "isCIDR", "format", "semver", "isSemver", "jsonpatch", "authorizer"}
+var unsupportedFunctions = []string{"format", "semver", "isSemver", "jsonpatch", "authorizer"}
 
 // unsupported returns the Kubernetes function a compile error names as
 // undeclared, when eastern does not implement it.

@@ -17,7 +17,7 @@
 //
 // CEL rules run with github.com/google/cel-go, the library the API server
 // uses, and the Kubernetes CEL functions that rules use in practice
-// (quantity, url, lists, regex), written here against cel-go's extension
+// (quantity, url, lists, regex, ip, cidr), written here against cel-go's extension
 // API. Each object of a schema is declared to CEL as a type with its
 // fields (celTypes), so rules type-check as the API server checks them,
 // while values stay plain maps and lists. The CEL environment is built on
