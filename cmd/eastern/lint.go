@@ -44,6 +44,11 @@ candidates of the template and what it loads find on disk
 --values set filled in. Findings point at template lines, with the loads that
 led there.
 
+Custom resources are checked against their CustomResourceDefinitions: those in
+the render itself, and those in the files --crds and crds: name (the files are
+read, not linted; see docs/crds.md). Kinds with neither a schema nor a CRD are
+skipped with a note; the summary counts both.
+
 .eastern.yaml: the nearest one in a template's directory or above it (up to
 the working directory, or --root) applies to it; --config forces one for all.
   kubeVersion: "1.29"          # default for every namespace
@@ -52,6 +57,7 @@ the working directory, or --root) applies to it; --config forces one for all.
     production: {kubeVersion: "1.24", values: {REPLICAS: "3"}}
     staging: {}
   exclude: [testdata]          # not templates; paths from the config's directory
+  crds: [crds]                 # CRD files, as --crds; paths from the config's directory
 
 --changed-since REF lints only what the change since the merge base with REF
 touches: the template × namespace renders that read or probe a changed,
