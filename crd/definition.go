@@ -27,7 +27,8 @@ type Definition struct {
 	// about two CRDs that disagree; empty for one found in a render.
 	Source string
 
-	spec string // the spec as canonical JSON: two CRDs agree when equal
+	spec      string // the spec as canonical JSON: two CRDs agree when equal
+	line, col int    // where the CRD's mapping starts in its document
 }
 
 // Version is one version of a CRD.
@@ -65,7 +66,7 @@ func Compile(m *yaml.Node) (d *Definition, ok bool) {
 	if m == nil || m.Kind != yaml.MappingNode || !IsDefinition(apiVersion, kind) {
 		return nil, false
 	}
-	d = &Definition{APIVersion: apiVersion}
+	d = &Definition{APIVersion: apiVersion, line: m.Line, col: m.Column}
 	c := &compiler{v1beta1: apiVersion == "apiextensions.k8s.io/v1beta1"}
 	d.Name, _ = str(field(field(m, "metadata"), "name"))
 	spec := field(m, "spec")

@@ -96,10 +96,11 @@ func TestCacheCompilesOnce(t *testing.T) {
 	for i := range 3 {
 		out := (*crd.Set)(nil).Output(cache)
 		out.Define(doc)
-		d := cache.Lookup(doc)
-		if d == nil {
-			t.Fatal("the CRD was not compiled")
+		ds := cache.Lookup(doc)
+		if len(ds) != 1 {
+			t.Fatalf("%d CRDs compiled, want 1", len(ds))
 		}
+		d := ds[0]
 		if i == 0 {
 			first = d
 		} else if d != first {

@@ -26,37 +26,52 @@ type Set struct {
 // and configurations contain it. It is safe for concurrent use.
 type Cache struct {
 	mu     sync.Mutex
-	byText map[string]*Definition
+	byText map[string][]*Definition
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{byText: map[string]*Definition{}} }
+func NewCache() *Cache { return &Cache{byText: map[string][]*Definition{}} }
 
-// Lookup returns the definition compiled from a CRD document's text, nil
-// when none was.
-func (c *Cache) Lookup(text []byte) *Definition {
+// Lookup returns the definitions compiled from a document's text: one for
+// a CRD, one per CRD item of a List; nil when none were.
+func (c *Cache) Lookup(text []byte) []*Definition {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.byText[string(text)]
 }
 
-// compile returns the definition of a CRD document's text, compiling it
-// the first time; nil when the text is not a CRD.
-func (c *Cache) compile(text []byte) *Definition {
+// compile returns the definitions of a document's text, compiling them
+// the first time; none when the text holds no CRD.
+func (c *Cache) compile(text []byte) []*Definition {
 	c.mu.Lock()
-	d, ok := c.byText[string(text)]
+	ds, ok := c.byText[string(text)]
 	c.mu.Unlock()
 	if ok {
-		return d
+		return ds
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(text, &root); err == nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		d, _ = Compile(root.Content[0])
+		for _, m := range definitionRoots(root.Content[0]) {
+			if d, ok := Compile(m); ok {
+				ds = append(ds, d)
+			}
+		}
 	}
 	c.mu.Lock()
-	c.byText[string(text)] = d
+	c.byText[string(text)] = ds
 	c.mu.Unlock()
-	return d
+	return ds
+}
+
+// definitionRoots are the mappings of a document that may be CRDs: the
+// document itself, or the items of a List (kubectl get crd -o yaml).
+func definitionRoots(doc *yaml.Node) []*yaml.Node {
+	if kind, _ := str(field(doc, "kind")); kind == "List" || kind == "CustomResourceDefinitionList" {
+		if items := field(doc, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			return items.Content
+		}
+	}
+	return []*yaml.Node{doc}
 }
 
 // File is one CRD file's definitions and what is wrong with them.
@@ -85,14 +100,7 @@ func (c *Cache) ReadFile(name string, data []byte) *File {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		roots := []*yaml.Node{doc.Content[0]}
-		if kind, _ := str(field(doc.Content[0], "kind")); kind == "List" || kind == "CustomResourceDefinitionList" {
-			// kubectl get crd -o yaml writes a List of them.
-			if items := field(doc.Content[0], "items"); items != nil && items.Kind == yaml.SequenceNode {
-				roots = items.Content
-			}
-		}
-		for _, root := range roots {
+		for _, root := range definitionRoots(doc.Content[0]) {
 			d, ok := Compile(root)
 			if !ok {
 				continue
@@ -163,16 +171,21 @@ type Output struct {
 	cache *Cache
 	own   map[groupKind]*Definition
 	// conflicts are the output's CRDs that disagree with another for the
-	// same kind, by the text of their documents.
-	conflicts map[string]string
+	// same kind, and where that other one is.
+	conflicts map[*Definition]string
 }
 
 // Define reads text, a document of the output that mentions
 // CustomResourceDefinition, and makes the CRD in it known for the whole
 // output: a CRD applies to the render that contains it.
 func (o *Output) Define(text []byte) {
-	d := o.cache.compile(text)
-	if d == nil || d.Group == "" || d.Kind == "" {
+	for _, d := range o.cache.compile(text) {
+		o.define(d)
+	}
+}
+
+func (o *Output) define(d *Definition) {
+	if d.Group == "" || d.Kind == "" {
 		return
 	}
 	if o.own == nil {
@@ -184,23 +197,29 @@ func (o *Output) Define(text []byte) {
 	}
 	if ok && !other.agrees(d) {
 		if o.conflicts == nil {
-			o.conflicts = map[string]string{}
+			o.conflicts = map[*Definition]string{}
 		}
 		where := "another document of this render"
 		if other.Source != "" && o.own[d.key()] == nil {
 			where = other.Source
 		}
-		o.conflicts[string(text)] = where
+		o.conflicts[d] = where
 	}
 	if _, mine := o.own[d.key()]; !mine {
 		o.own[d.key()] = d
 	}
 }
 
-// CheckDefinition reports what is wrong with the CRD of the document text
-// as a CRD, and a conflict with another CRD of its kind.
-func (o *Output) CheckDefinition(text []byte, report Report) {
-	d := o.cache.compile(text)
+// CheckDefinition reports what is wrong with the CRD m of the document
+// text (the document itself, or an item of a List) as a CRD, and a
+// conflict with another CRD of its kind.
+func (o *Output) CheckDefinition(text []byte, m *yaml.Node, report Report) {
+	var d *Definition
+	for _, c := range o.cache.compile(text) {
+		if c.line == m.Line && c.col == m.Column {
+			d = c
+		}
+	}
 	if d == nil {
 		return
 	}
@@ -209,7 +228,7 @@ func (o *Output) CheckDefinition(text []byte, report Report) {
 			report(p.Severity, p.Rule, p.Node, p.Field, p.Message)
 		}
 	}
-	if where, ok := o.conflicts[string(text)]; ok {
+	if where, ok := o.conflicts[d]; ok {
 		report(diag.Error, RuleConflict, nil, "", fmt.Sprintf("this CRD for %s.%s disagrees with the one in %s; this render uses the first", d.Kind, d.Group, where))
 	}
 }

@@ -18,9 +18,10 @@ type CustomResources interface {
 	// CustomResourceDefinition (before any object is checked), so that
 	// a CRD applies to the whole output that contains it.
 	Define(text []byte)
-	// CheckDefinition reports what is wrong with the document's CRD as a
-	// CRD when the walk reaches it.
-	CheckDefinition(text []byte, report Report)
+	// CheckDefinition reports what is wrong with CRD m, of the document
+	// text (m is the document's mapping or an item of a List), as a CRD
+	// when the walk reaches it.
+	CheckDefinition(text []byte, m *yaml.Node, report Report)
 	// Scope reports whether a CRD defines gvk's group and kind, and
 	// whether the kind is cluster-scoped.
 	Scope(gvk schema.GVK) (defined, cluster bool)
@@ -88,7 +89,7 @@ func (c *checker) reportFor(m *yaml.Node) Report {
 // checkDefinition checks a CustomResourceDefinition as a CRD.
 func (c *checker) checkDefinition(m *yaml.Node, o objectFields) {
 	if c.opts.CRDs != nil && o.okAPI && o.okKind && crdKind(o.GVK) {
-		c.opts.CRDs.CheckDefinition(c.doc.text, c.reportFor(m))
+		c.opts.CRDs.CheckDefinition(c.doc.text, m, c.reportFor(m))
 	}
 }
 
