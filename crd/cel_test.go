@@ -112,3 +112,28 @@ func TestRuleMessages(t *testing.T) {
 		}
 	}
 }
+
+// Property names reach rules escaped as the API server escapes them.
+func TestCELEscape(t *testing.T) {
+	tests := []struct {
+		name, want string
+		ok         bool
+	}{
+		{"replicas", "replicas", true},
+		{"namespace", "__namespace__", true},
+		{"if", "__if__", true},
+		{"x-prop", "x__dash__prop", true},
+		{"a.b/c", "a__dot__b__slash__c", true},
+		{"a__b", "a__underscores__b", true},
+		{"_private", "_private", true},
+		{"1st", "", false},
+		{"with space", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := celEscape(tt.name)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("celEscape(%q) = %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -111,7 +111,8 @@ func (st *celTypes) FindStructType(name string) (*types.Type, bool) {
 	return st.base.FindStructType(name)
 }
 
-// FindStructFieldNames implements types.Provider.
+// FindStructFieldNames implements types.Provider: the names rules use,
+// escaped as the API server escapes them.
 func (st *celTypes) FindStructFieldNames(name string) ([]string, bool) {
 	s, ok := st.named[name]
 	if !ok {
@@ -119,10 +120,66 @@ func (st *celTypes) FindStructFieldNames(name string) ([]string, bool) {
 	}
 	names := make([]string, 0, len(s.Properties))
 	for k := range s.Properties {
-		names = append(names, k)
+		if e, ok := celEscape(k); ok {
+			names = append(names, e)
+		}
 	}
 	slices.Sort(names)
 	return names, true
+}
+
+// celReserved are the words a field may not be named in CEL as it is.
+var celReserved = map[string]bool{
+	"true": true, "false": true, "null": true, "in": true, "as": true, "break": true, "const": true,
+	"continue": true, "else": true, "for": true, "function": true, "if": true, "import": true, "let": true,
+	"loop": true, "package": true, "namespace": true, "return": true, "var": true, "void": true, "while": true,
+}
+
+// celEscape is the name a rule uses for property name, as the API server
+// escapes it: a reserved word becomes __word__, and "__", ".", "-" and "/"
+// become __underscores__, __dot__, __dash__ and __slash__. ok is false
+// for a name rules cannot reach (other characters; index a map instead).
+func celEscape(name string) (string, bool) {
+	if celReserved[name] {
+		return "__" + name + "__", true
+	}
+	if name == "" || '0' <= name[0] && name[0] <= '9' {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '_' && i+1 < len(name) && name[i+1] == '_':
+			b.WriteString("__underscores__")
+			i++
+		case c == '.':
+			b.WriteString("__dot__")
+		case c == '-':
+			b.WriteString("__dash__")
+		case c == '/':
+			b.WriteString("__slash__")
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			b.WriteByte(c)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// unescaped returns the property of s that a rule names escaped.
+func unescaped(s *Schema, escaped string) (string, *Schema, bool) {
+	if p, ok := s.Properties[escaped]; ok {
+		if e, ok := celEscape(escaped); ok && e == escaped {
+			return escaped, p, true
+		}
+	}
+	for k, p := range s.Properties {
+		if e, ok := celEscape(k); ok && e == escaped {
+			return k, p, true
+		}
+	}
+	return "", nil, false
 }
 
 // FindStructFieldType implements types.Provider: fields are read from the
@@ -132,7 +189,7 @@ func (st *celTypes) FindStructFieldType(name, field string) (*types.FieldType, b
 	if !ok {
 		return st.base.FindStructFieldType(name, field)
 	}
-	p, ok := s.Properties[field]
+	field, p, ok := unescaped(s, field)
 	if !ok {
 		return nil, false
 	}
