@@ -360,8 +360,16 @@ func (c *compiler) structural(s *Schema, n *yaml.Node, path string, inValue, roo
 	if root && s.Type != "object" && s.Type != "" {
 		c.errorf(at("type"), path+".type", "the root of a CRD schema must be of type object, not %s", s.Type)
 	}
-	if s.IntOrString && s.Type != "" {
-		c.errorf(at("type"), path+".type", "must be empty with x-kubernetes-int-or-string")
+	// A type beside x-kubernetes-int-or-string is allowed, and ignored:
+	// the API server accepts an integer or a string whatever it says.
+	if s.IntOrString && s.PreserveUnknown {
+		c.errorf(at("x-kubernetes-preserve-unknown-fields"), path+".x-kubernetes-preserve-unknown-fields", "must be false if x-kubernetes-int-or-string is true")
+	}
+	if s.IntOrString && s.Embedded {
+		c.errorf(at("x-kubernetes-embedded-resource"), path+".x-kubernetes-embedded-resource", "must be false if x-kubernetes-int-or-string is true")
+	}
+	if s.Embedded && s.Additional != nil {
+		c.errorf(at("additionalProperties"), path+".additionalProperties", "must not be used if x-kubernetes-embedded-resource is set")
 	}
 	if s.Embedded && s.Type != "object" {
 		c.errorf(at("x-kubernetes-embedded-resource"), path+".x-kubernetes-embedded-resource", "x-kubernetes-embedded-resource needs type: object")
