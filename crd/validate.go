@@ -146,7 +146,7 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 				w.push(fieldSeg(name))
 				w.embeddedField(k, resolve(v))
 				w.pop()
-			case name == "metadata" && s.Properties["metadata"] != nil:
+			case name == "metadata":
 				w.push(fieldSeg(name))
 				w.rootMetadata(resolve(v), s.Properties["metadata"])
 				w.pop()
@@ -210,11 +210,32 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 	}
 }
 
-// rootMetadata applies what a CRD may say of its objects' metadata: the
-// schema of name and generateName (a maxLength, a pattern). The rest of
-// metadata is the API server's ObjectMeta, which the validator checks.
+// objectMetaFields are the fields of ObjectMeta: the API server drops any
+// other from a custom resource's metadata.
+var objectMetaFields = map[string]bool{
+	"name": true, "generateName": true, "namespace": true, "selfLink": true, "uid": true,
+	"resourceVersion": true, "generation": true, "creationTimestamp": true, "deletionTimestamp": true,
+	"deletionGracePeriodSeconds": true, "labels": true, "annotations": true, "ownerReferences": true,
+	"finalizers": true, "managedFields": true,
+}
+
+// rootMetadata checks a custom resource's metadata: fields ObjectMeta does
+// not have, and what a CRD may say of name and generateName (a maxLength, a
+// pattern). The rest of metadata is the validator's to check, as for
+// built-in kinds.
 func (w *walker) rootMetadata(m *yaml.Node, s *Schema) {
 	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	ps := pairs(m)
+	for i := 0; i+1 < len(ps); i += 2 {
+		if k := ps[i]; !objectMetaFields[k.Value] {
+			w.push(fieldSeg(k.Value))
+			w.add(RuleUnknownField, k, "unknown field %q: the API server would drop it (metadata has no such field)", k.Value)
+			w.pop()
+		}
+	}
+	if s == nil {
 		return
 	}
 	for _, f := range []string{"name", "generateName"} {
