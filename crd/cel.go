@@ -139,6 +139,9 @@ func (c *compiler) compileRules(root *Schema, prefix string) {
 				}
 				envs[s] = env
 			}
+			if r.FieldPath != "" && !schemaHasPath(s, r.FieldPath) {
+				c.errorf(r.node, r.path+".fieldPath", "fieldPath %q does not name a field of the schema the rule is on", r.FieldPath)
+			}
 			if err := r.compile(env); err != nil {
 				if f, ok := unsupported(err); ok {
 					c.problems = append(c.problems, Problem{diag.Info, RuleCEL, r.node, r.path + ".rule",
@@ -158,6 +161,52 @@ func (c *compiler) compileRules(root *Schema, prefix string) {
 		visit(s.Items)
 	}
 	visit(root)
+}
+
+// schemaHasPath reports whether a rule's fieldPath (".spec.x", "['a.b']",
+// ".items[0]") names a field below s, as the API server requires.
+func schemaHasPath(s *Schema, fp string) bool {
+	for fp != "" && s != nil {
+		switch {
+		case strings.HasPrefix(fp, "['"):
+			end := strings.Index(fp, "']")
+			if end < 0 {
+				return false
+			}
+			name := fp[2:end]
+			fp = fp[end+2:]
+			if p, ok := s.Properties[name]; ok {
+				s = p
+			} else if s.Additional != nil {
+				s = s.Additional
+			} else {
+				return false
+			}
+		case strings.HasPrefix(fp, "["):
+			end := strings.Index(fp, "]")
+			if end < 0 || s.Items == nil {
+				return false
+			}
+			fp, s = fp[end+1:], s.Items
+		case strings.HasPrefix(fp, "."):
+			end := strings.IndexAny(fp[1:], ".[")
+			if end < 0 {
+				end = len(fp) - 1
+			}
+			name := fp[1 : end+1]
+			fp = fp[end+1:]
+			if p, ok := s.Properties[name]; ok {
+				s = p
+			} else if s.Additional != nil {
+				s = s.Additional
+			} else {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return s != nil
 }
 
 // compile type-checks the rule (and its messageExpression) in env and
