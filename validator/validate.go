@@ -34,10 +34,10 @@ type Options struct {
 // Object identifies one manifest object found in the output.
 type Object struct {
 	GVK       schema.GVK
-	Namespace string // metadata.namespace as written ("" if absent)
-	Name      string // metadata.name or generateName
-	Line      int    // output line of the object's first key (not of the --- before it)
-	Coverage  Coverage
+	Namespace string   // metadata.namespace as written ("" if absent)
+	Name      string   // metadata.name or generateName
+	Line      int      // output line of the object's first key (not of the --- before it)
+	Coverage  Coverage // what the object was checked against
 }
 
 // Validate checks every YAML document of a rendered output (the whole
