@@ -24,7 +24,14 @@ type Rule struct {
 
 	node       *yaml.Node
 	path       string // the rule's field path in the CRD, for its problems
-	prog, msg  cel.Program
+	// The programs are planned on first use: a run compiles every rule
+	// of its CRDs to check them, but evaluates only those of the kinds
+	// its custom resources have.
+	plan      sync.Once
+	env       *cel.Env
+	ast, mast *cel.Ast
+	prog, msg cel.Program
+	planErr   error
 	transition bool // uses oldSelf: without OptionalOldSelf, evaluated on updates only, and lint sees creates
 }
 
@@ -209,21 +216,17 @@ func schemaHasPath(s *Schema, fp string) bool {
 	return s != nil
 }
 
-// compile type-checks the rule (and its messageExpression) in env and
-// plans them.
+// compile type-checks the rule (and its messageExpression) in env.
 func (r *Rule) compile(env *cel.Env) error {
 	ast, iss := env.Compile(r.Rule)
 	if iss.Err() != nil {
 		return fmt.Errorf("the rule does not compile: %s", oneLine(iss.Err().Error()))
 	}
-	var err error
 	if t := ast.OutputType(); t != cel.BoolType && t != cel.DynType {
 		return fmt.Errorf("the rule must evaluate to a bool, not %s", t)
 	}
 	r.transition = references(ast, "oldSelf")
-	if r.prog, err = env.Program(ast, cel.CostLimit(perCallLimit)); err != nil {
-		return fmt.Errorf("the rule cannot be planned: %s", oneLine(err.Error()))
-	}
+	r.env, r.ast = env, ast
 	if r.MessageExpression != "" {
 		mast, iss := env.Compile(r.MessageExpression)
 		if iss.Err() != nil {
@@ -232,11 +235,24 @@ func (r *Rule) compile(env *cel.Env) error {
 		if t := mast.OutputType(); t != cel.StringType && t != cel.DynType {
 			return fmt.Errorf("messageExpression must evaluate to a string, not %s", t)
 		}
-		if r.msg, err = env.Program(mast, cel.CostLimit(perCallLimit)); err != nil {
-			return fmt.Errorf("messageExpression cannot be planned: %s", oneLine(err.Error()))
-		}
+		r.mast = mast
 	}
 	return nil
+}
+
+// program plans the rule's programs, once.
+func (r *Rule) program() error {
+	r.plan.Do(func() {
+		if r.prog, r.planErr = r.env.Program(r.ast, cel.CostLimit(perCallLimit)); r.planErr != nil {
+			r.planErr = fmt.Errorf("the rule cannot be planned: %s", oneLine(r.planErr.Error()))
+			return
+		}
+		if r.mast != nil {
+			// A messageExpression that cannot be planned falls back to message.
+			r.msg, _ = r.env.Program(r.mast, cel.CostLimit(perCallLimit))
+		}
+	})
+	return r.planErr
 }
 
 // references reports whether the checked expression reads variable name.
@@ -256,6 +272,9 @@ func (r *Rule) eval(self any) (ok bool, msg string, err error) {
 	vars := map[string]any{"self": self}
 	if r.transition {
 		vars["oldSelf"] = types.OptionalNone // OptionalOldSelf: a create has no old object
+	}
+	if err := r.program(); err != nil {
+		return false, "", err
 	}
 	out, _, err := r.prog.Eval(vars)
 	if err != nil {
