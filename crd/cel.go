@@ -22,16 +22,16 @@ type Rule struct {
 	// oldSelf an empty optional.
 	OptionalOldSelf bool
 
-	node       *yaml.Node
-	path       string // the rule's field path in the CRD, for its problems
+	node *yaml.Node
+	path string // the rule's field path in the CRD, for its problems
 	// The programs are planned on first use: a run compiles every rule
 	// of its CRDs to check them, but evaluates only those of the kinds
 	// its custom resources have.
-	plan      sync.Once
-	env       *cel.Env
-	ast, mast *cel.Ast
-	prog, msg cel.Program
-	planErr   error
+	plan       sync.Once
+	env        *cel.Env
+	ast, mast  *cel.Ast
+	prog, msg  cel.Program
+	planErr    error
 	transition bool // uses oldSelf: without OptionalOldSelf, evaluated on updates only, and lint sees creates
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -27,8 +28,10 @@ type Definition struct {
 	// about two CRDs that disagree; empty for one found in a render.
 	Source string
 
-	spec      string // the spec as canonical JSON: two CRDs agree when equal
-	line, col int    // where the CRD's mapping starts in its document
+	// spec is the spec as canonical JSON, made on first comparison: two
+	// CRDs agree when theirs are equal.
+	spec      func() string
+	line, col int // where the CRD's mapping starts in its document
 }
 
 // Version is one version of a CRD.
@@ -75,11 +78,12 @@ func Compile(m *yaml.Node) (d *Definition, ok bool) {
 		d.Problems = c.problems
 		return d, true
 	}
-	budget := maxValueNodes
-	if v, ok := value(spec, &budget); ok {
+	d.spec = sync.OnceValue(func() string {
+		budget := maxValueNodes
+		v, _ := value(spec, &budget)
 		b, _ := json.Marshal(v)
-		d.spec = string(b)
-	}
+		return string(b)
+	})
 	d.Group, _ = str(field(spec, "group"))
 	names := field(spec, "names")
 	d.Kind, _ = str(field(names, "kind"))
@@ -219,7 +223,9 @@ func boolField(m *yaml.Node, key string, def bool) bool {
 }
 
 // agrees reports whether two CRDs say the same.
-func (d *Definition) agrees(o *Definition) bool { return d.spec == o.spec }
+func (d *Definition) agrees(o *Definition) bool {
+	return d == o || d.spec != nil && o.spec != nil && d.spec() == o.spec()
+}
 
 // groupKind is what a CRD defines: one kind of one group.
 type groupKind struct{ group, kind string }
