@@ -27,6 +27,10 @@ type Definition struct {
 	// Source says where it was read, "crds/certs.yaml:12", for messages
 	// about two CRDs that disagree; empty for one found in a render.
 	Source string
+	// KeepsUnknown: the API server keeps fields the schema does not name
+	// (a v1beta1 CRD with spec.preserveUnknownFields, its default, or
+	// with a non-structural schema), so they are no findings.
+	KeepsUnknown bool
 
 	// spec is the spec as canonical JSON, made on first comparison: two
 	// CRDs agree when theirs are equal.
@@ -105,6 +109,13 @@ func Compile(m *yaml.Node) (d *Definition, ok bool) {
 		c.errorf(field(spec, "scope"), "spec.scope", "scope must be Namespaced or Cluster, not %q", scope)
 	}
 	d.readVersions(c, spec)
+	preserve := field(spec, "preserveUnknownFields")
+	switch {
+	case c.v1beta1:
+		d.KeepsUnknown = c.nonStructural || preserve == nil || boolean(preserve)
+	case preserve != nil && boolean(preserve):
+		c.errorf(preserve, "spec.preserveUnknownFields", "must be false in apiextensions.k8s.io/v1: use x-kubernetes-preserve-unknown-fields in the schema")
+	}
 	d.Problems = c.problems
 	return d, true
 }

@@ -59,8 +59,11 @@ type Schema struct {
 type compiler struct {
 	problems []Problem
 	rules    int  // x-kubernetes-validations seen, compiled once CEL is needed
-	v1beta1  bool // v1beta1 allowed non-structural schemas; still reported
+	v1beta1  bool // v1beta1 allowed non-structural schemas: warnings, not errors
 	nodes    int  // schema nodes compiled, aliases expanded: see maxValueNodes
+	// nonStructural: the structural rules found a problem, so that the
+	// API server does not prune (a v1beta1 CRD may be so).
+	nonStructural bool
 }
 
 // Problem is one finding about a CRD or a custom resource, at a node of
@@ -140,7 +143,20 @@ func (c *compiler) compile(n *yaml.Node, path string, inValue, root bool) *Schem
 		}
 		c.keyword(s, k, v, kp, inValue)
 	}
+	before := len(c.problems)
 	c.structural(s, n, path, inValue, root)
+	if len(c.problems) > before {
+		c.nonStructural = true
+		if c.v1beta1 {
+			// Kubernetes before 1.22 serves a non-structural v1beta1 CRD,
+			// with its NonStructuralSchema condition, and prunes nothing.
+			for i := range c.problems[before:] {
+				p := &c.problems[before+i]
+				p.Severity = diag.Warning
+				p.Message += " (the API server accepts a non-structural v1beta1 CRD, but neither prunes nor defaults its objects)"
+			}
+		}
+	}
 	return s
 }
 

@@ -290,7 +290,7 @@ func (o *Output) Check(m *yaml.Node, gvk schema.GVK, report Report) bool {
 	if v.Schema == nil {
 		return true
 	}
-	w := &walker{report: report, budget: maxValueNodes}
+	w := &walker{report: report, budget: maxValueNodes, keepUnknown: d.KeepsUnknown}
 	w.validate(m, v.Schema, nil)
 	return true
 }

@@ -33,6 +33,8 @@ type walker struct {
 	budget int
 	quiet  bool // inside anyOf/oneOf/not: count problems, report none
 	failed int  // problems found while quiet
+	// keepUnknown: the CRD keeps unknown fields (Definition.KeepsUnknown).
+	keepUnknown bool
 }
 
 func (w *walker) fieldPath() string {
@@ -169,7 +171,7 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 			w.push(keySeg(name))
 			w.validate(v, s.Additional, k)
 			w.pop()
-		case s.PreserveUnknown:
+		case s.PreserveUnknown || w.keepUnknown:
 		default:
 			w.push(fieldSeg(name))
 			w.add(RuleUnknownField, k, "unknown field %q: the API server would drop it (the CRD's schema has no such field)", name)
