@@ -265,7 +265,11 @@ func (w *walker) embeddedField(k, v *yaml.Node) {
 	case "metadata":
 		if v.Kind != yaml.MappingNode {
 			w.add(RuleType, v, "expected object, got %s", jsonType(v))
+			return
 		}
+		// An embedded resource's metadata is ObjectMeta, pruned as a
+		// custom resource's own is.
+		w.rootMetadata(v, nil)
 	}
 }
 
