@@ -222,6 +222,9 @@ type Check struct {
 	Template, Namespace, Release string
 	// Objects name the rendered objects, "Deployment/web", in output order.
 	Objects []string
+	// ByCRD counts the objects checked against a CustomResourceDefinition,
+	// Skipped those of a kind with neither a schema nor a CRD.
+	ByCRD, Skipped int
 	// Findings are sorted by template position.
 	Findings Findings
 }

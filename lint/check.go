@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/validator"
@@ -10,7 +11,16 @@ import (
 // render errors and warnings become findings, sorted by template position,
 // and a successful output is validated at release and its objects listed.
 // template is the root template's path as shown to users.
+// Custom resources are checked against the CRDs that the output itself
+// contains.
 func CheckRender(res *engine.Result, renderErr error, template, namespace, release string, strictKinds bool) diag.Check {
+	t := &Target{Template: template, Namespace: namespace, Release: release}
+	return checkRender(res, renderErr, t, strictKinds, (*crd.Set)(nil).Output(crd.NewCache()))
+}
+
+// checkRender is CheckRender with the CRDs that apply to the target.
+func checkRender(res *engine.Result, renderErr error, t *Target, strictKinds bool, crds *crd.Output) diag.Check {
+	template, namespace, release := t.Template, t.Namespace, t.Release
 	var fs diag.Findings
 	var objects []validator.Object
 	if res != nil {
@@ -23,7 +33,7 @@ func CheckRender(res *engine.Result, renderErr error, template, namespace, relea
 	} else if res != nil {
 		var found diag.Findings
 		found, objects = validator.Validate(res.Output, validator.Options{
-			Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap,
+			Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap, CRDs: crds,
 		})
 		fs = append(fs, found...)
 	}
@@ -41,6 +51,12 @@ func CheckRender(res *engine.Result, renderErr error, template, namespace, relea
 	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects))}
 	for i, o := range objects {
 		c.Objects[i] = o.Label()
+		switch o.Coverage {
+		case validator.ByCRD:
+			c.ByCRD++
+		case validator.Skipped:
+			c.Skipped++
+		}
 	}
 	return c
 }

@@ -36,6 +36,7 @@ const ConfigFile = ".eastern.yaml"
 //	  production: {kubeVersion: "1.24", values: {REPLICAS: "3"}}
 //	  staging: {}
 //	exclude: [testdata, "**/*.golden.yaml"]
+//	crds: [crds/, "vendor/**/crds/*.yaml"]
 type Config struct {
 	// Path is the file the config was read from, for messages.
 	Path string
@@ -52,6 +53,10 @@ type Config struct {
 	// Exclude are doublestar patterns, relative to Dir, of files and
 	// directories that are not templates: fixtures, generated output.
 	Exclude []string
+	// CRDs are files, directories and doublestar globs, relative to Dir,
+	// of CustomResourceDefinitions that custom resources are checked
+	// against, as with --crds.
+	CRDs []string
 	// Notes are warnings about the file that do not stop a run: a
 	// kubeVersion newer than eastern knows.
 	Notes diag.Findings
@@ -179,8 +184,12 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			pats, err := parseExclude(name, v)
 			c.Exclude = pats
 			return err
+		case "crds":
+			paths, err := parseCRDPaths(name, v)
+			c.CRDs = paths
+			return err
 		}
-		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces or exclude)", name, k.Line, yamlerr.Excerpt(key))
+		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces, exclude or crds)", name, k.Line, yamlerr.Excerpt(key))
 	})
 	if err != nil {
 		return nil, err
@@ -273,6 +282,29 @@ func parseExclude(name string, v *yaml.Node) ([]string, error) {
 		pats = append(pats, pat)
 	}
 	return pats, nil
+}
+
+// parseCRDPaths reads the crds list: paths and doublestar globs below the
+// config's directory.
+func parseCRDPaths(name string, v *yaml.Node) ([]string, error) {
+	if isNull(v) {
+		return nil, nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s:%d: crds: want a list of files, directories or globs", name, v.Line)
+	}
+	var paths []string
+	for _, p := range v.Content {
+		if p.Kind != yaml.ScalarNode || isNull(p) || p.Value == "" {
+			return nil, fmt.Errorf("%s:%d: crds: want a file, directory or glob", name, p.Line)
+		}
+		clean := path.Clean(filepath.ToSlash(p.Value))
+		if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || !doublestar.ValidatePattern(clean) {
+			return nil, fmt.Errorf("%s:%d: crds: %q is not a path below the config's directory", name, p.Line, yamlerr.Excerpt(p.Value))
+		}
+		paths = append(paths, filepath.FromSlash(clean))
+	}
+	return paths, nil
 }
 
 // Excludes reports whether the file or directory at abs, an absolute path

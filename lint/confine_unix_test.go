@@ -120,3 +120,55 @@ func TestGlobDoesNotFollowSymlinkedDirectories(t *testing.T) {
 		t.Errorf("templates %v, want only app.yaml", res.Templates)
 	}
 }
+
+// --crds files are read beneath the root as templates are: a link out of
+// it is an error naming it, and a named pipe in a CRD directory is skipped
+// with a note, never opened (which would block).
+func TestCRDFilesStayInsideTheRoot(t *testing.T) {
+	t.Parallel()
+	outside := t.TempDir()
+	writeFile(t, filepath.Join(outside, "crd.yaml"), "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n")
+	tests := []struct {
+		name, want string
+		setup      func(dir string)
+	}{
+		{"symlink out of the root", "leads outside the root directory", func(dir string) {
+			if err := os.Symlink(filepath.Join(outside, "crd.yaml"), filepath.Join(dir, "crds", "crd.yaml")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"named pipe", "", func(dir string) { mkfifo(t, filepath.Join(dir, "crds", "pipe.yaml")) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+			if err := os.MkdirAll(filepath.Join(dir, "crds"), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			tt.setup(dir)
+			type outcome struct {
+				res *Result
+				err error
+			}
+			done := make(chan outcome, 1)
+			go func() {
+				res, err := Run(Options{Paths: []string{"app.yaml"}, CRDs: []string{"crds"}, WorkDir: dir})
+				done <- outcome{res, err}
+			}()
+			select {
+			case o := <-done:
+				switch {
+				case tt.want != "" && (o.err == nil || !strings.Contains(o.err.Error(), tt.want)):
+					t.Errorf("error %v, want one saying %q", o.err, tt.want)
+				case tt.want == "" && o.err != nil:
+					t.Error(o.err)
+				case tt.want == "" && (len(o.res.Notes) != 1 || o.res.Notes[0].Rule != RuleSkipped || o.res.Notes[0].Pos.File != filepath.Join("crds", "pipe.yaml")):
+					t.Errorf("notes %v, want one lint.skipped for crds/pipe.yaml", o.res.Notes)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("lint blocked")
+			}
+		})
+	}
+}

@@ -27,6 +27,7 @@ type lintCase struct {
 	Root        string            `json:"root"`
 	Strict      bool              `json:"strict"`
 	StrictKinds bool              `json:"strictKinds"`
+	CRDs        []string          `json:"crds"`
 	// Config is read as --config names it; else .eastern.yaml when present.
 	Config string `json:"config"`
 	// Exclude are --exclude patterns.
@@ -79,7 +80,7 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 	opts := Options{
 		Paths: c.Args, Templates: c.Templates, Namespaces: c.Namespaces,
 		Vars: c.Vars, RootDir: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
-		WorkDir: workDir, Exclude: c.Exclude,
+		CRDs: c.CRDs, WorkDir: workDir, Exclude: c.Exclude,
 	}
 	res, err := func() (*Result, error) {
 		if c.KubeVersion != "" {
@@ -111,7 +112,7 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 		fmt.Fprintf(&b, "%s in %s@%s: %s\n", ch.Template, ch.Namespace, ch.Release, objects)
 	}
 	b.WriteString("--\n")
-	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}
+	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects, ByCRD: res.ByCRD, Skipped: res.Skipped}
 	s.CountFindings(res.Findings())
 	if err := (report.Text{}).Write(&b, &report.Report{Findings: res.Findings(), Summary: s}); err != nil {
 		panic(err) // a strings.Builder does not fail

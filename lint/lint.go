@@ -55,6 +55,11 @@ type Options struct {
 	Strict  bool
 	// StrictKinds makes kinds without a schema errors.
 	StrictKinds bool
+	// CRDs are files, directories and doublestar globs of
+	// CustomResourceDefinitions (--crds), relative to WorkDir and beneath
+	// the root directory, that custom resources are checked against
+	// besides those of the render itself and of the config's crds.
+	CRDs []string
 	// WorkDir is where relative paths start, as in engine.Options; the
 	// process's working directory when empty.
 	WorkDir string
@@ -96,8 +101,10 @@ type Result struct {
 	// Namespaces are the namespaces any template was rendered for, in the
 	// order the checks first name them.
 	Namespaces []string
-	// Objects counts the Kubernetes objects of every successful render.
-	Objects int
+	// Objects counts the Kubernetes objects of every successful render;
+	// ByCRD of them were checked against a CRD, and Skipped were of a kind
+	// with neither a schema nor a CRD.
+	Objects, ByCRD, Skipped int
 	// Checks holds one entry per template × namespace: by root template,
 	// then namespace in the order the template's namespaces come.
 	Checks []diag.Check
@@ -147,6 +154,8 @@ func Run(opts Options) (*Result, error) {
 		}
 		res.Checks = append(res.Checks, c)
 		res.Objects += len(c.Objects)
+		res.ByCRD += c.ByCRD
+		res.Skipped += c.Skipped
 		if n := len(res.Templates); n == 0 || res.Templates[n-1] != c.Template {
 			res.Templates = append(res.Templates, c.Template)
 		}
@@ -413,7 +422,7 @@ func runChecks(checks []diag.Check, p *Plan) {
 				if p.changed != nil {
 					p.touched[i] = p.touches(res)
 				}
-				checks[i] = CheckRender(res, err, t.Template, t.Namespace, t.Release, p.opts.StrictKinds)
+				checks[i] = checkRender(res, err, t, p.opts.StrictKinds, t.CRDs.Output(p.crds.cache))
 			}
 		})
 	}

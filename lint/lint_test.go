@@ -27,7 +27,7 @@ func TestParseConfig(t *testing.T) {
 			want: &Config{Path: "c.yaml", KubeVersion: "1.29", Namespaces: []NamespaceConfig{{Name: "production", KubeVersion: "1.24"}, {Name: "staging", KubeVersion: ""}, {Name: "qa", KubeVersion: ""}}}},
 		{name: "unquoted release keeps its digits", src: "kubeVersion: 1.30\n", want: &Config{Path: "c.yaml", KubeVersion: "1.30"}},
 		{name: "patch and v prefix", src: "kubeVersion: v1.24.7\n", want: &Config{Path: "c.yaml", KubeVersion: "1.24"}},
-		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion, values, namespaces or exclude)`},
+		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion, values, namespaces, exclude or crds)`},
 		{name: "unknown namespace key", src: "namespaces:\n  prod:\n    kubeversion: \"1.24\"\n", wantErr: `c.yaml:3: namespace prod: unknown key "kubeversion" (want kubeVersion or values)`},
 		{name: "release too old", src: "namespaces:\n  prod: {kubeVersion: \"1.15\"}\n", wantErr: `c.yaml:2: kubeVersion: unknown Kubernetes release "1.15"`},
 		{name: "not a release", src: "kubeVersion: latest\n", wantErr: `c.yaml:1: kubeVersion: unknown Kubernetes release "latest"`},

@@ -7,6 +7,7 @@ import (
 
 	"path/filepath"
 
+	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -102,6 +103,9 @@ type LiveOptions struct {
 	// returns it); when empty, the configuration decides.
 	KubeVersion string
 	StrictKinds bool
+	// CRDs are --crds: files, directories and globs of CRDs, read again
+	// for every check, so that an edit to one takes effect.
+	CRDs []string
 }
 
 // NewLiveCheck reads the configuration once: a mistake in it now is a
@@ -127,5 +131,22 @@ func (l *LiveCheck) Check(res *engine.Result, renderErr error, namespace string)
 		l.cfg = fresh
 	}
 	release := l.cfg.ReleaseFor(namespace, l.opts.KubeVersion)
-	return append(problems, CheckRender(res, renderErr, l.opts.Template, namespace, release, l.opts.StrictKinds).Findings...)
+	t := &Target{Template: l.opts.Template, Namespace: namespace, Release: release}
+	cwd, err := engine.WorkDir(l.opts.WorkDir)
+	if err != nil {
+		return append(problems, diag.Collect(err)...)
+	}
+	sets := newCRDSets(cwd, l.opts.CRDs, l.opts.RootDir)
+	defer sets.close()
+	set, err := sets.forTarget(l.opts.Template, l.cfg, l.opts.RootDir)
+	if err != nil {
+		// A CRD file removed or broken mid-edit: the watch goes on.
+		problems = append(problems, &diag.Finding{Severity: diag.Error, Rule: crd.RuleRead, Namespace: namespace, Message: err.Error()})
+	}
+	for _, n := range sets.notes {
+		c := *n
+		c.Namespace = namespace
+		problems = append(problems, &c)
+	}
+	return append(problems, checkRender(res, renderErr, t, l.opts.StrictKinds, set.Output(sets.cache)).Findings...)
 }

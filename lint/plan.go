@@ -12,6 +12,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -35,6 +38,9 @@ type Target struct {
 	// a name that no namespace sets is text for a shell inside a block
 	// scalar (engine.Options.OtherVars).
 	OtherVars map[string]bool
+	// CRDs are the CRDs that --crds and the config name for it; nil when
+	// none (the render's own CRDs apply still).
+	CRDs *crd.Set
 
 	configChanged bool // a config file that applies to it changed
 }
@@ -55,6 +61,7 @@ type Plan struct {
 	cwd     string
 	cache   *engine.Cache
 	configs *Configs
+	crds    *crdSets
 	changed map[string]bool // absolute paths of Options.Changed
 	touched []bool          // by target: its render read or probed a changed file
 }
@@ -99,7 +106,7 @@ func NewPlan(opts Options) (*Plan, error) {
 	opts.Namespaces = uniqueInOrder(opts.Namespaces)
 	// Templates of one repository load the same partials: discovery and
 	// every render read each file once.
-	p := &Plan{opts: opts, cwd: cwd, cache: engine.NewCache(), configs: configs}
+	p := &Plan{opts: opts, cwd: cwd, cache: engine.NewCache(), configs: configs, crds: newCRDSets(cwd, opts.CRDs, opts.RootDir)}
 	if err := p.build(); err != nil {
 		p.Close()
 		return nil, err
@@ -110,6 +117,7 @@ func NewPlan(opts Options) (*Plan, error) {
 // Close releases the files the plan holds open.
 func (p *Plan) Close() {
 	p.cache.Close()
+	p.crds.close()
 	if p.opts.Configs == nil {
 		p.configs.Close()
 	}
@@ -167,14 +175,19 @@ func (p *Plan) build() error {
 		default:
 			namespaces = d.graph.impliedNamespaces(d.reach(root))
 		}
+		crds, err := p.crds.forTarget(root, cfg, d.rootDirs[root])
+		if err != nil {
+			return err
+		}
 		for _, ns := range namespaces {
 			p.Targets = append(p.Targets, Target{
 				Template: root, Namespace: ns, Release: cfg.ReleaseFor(ns, p.opts.KubeVersion),
-				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg, OtherVars: others,
+				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg, OtherVars: others, CRDs: crds,
 				configChanged: d.configChanged[root],
 			})
 		}
 	}
+	p.Notes = append(p.Notes, p.crds.notes...)
 	p.touched = make([]bool, len(p.Targets))
 	return nil
 }
@@ -277,6 +290,14 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 				why[fspath.Display(p.cwd, name)] = true
 			}
 		}
+		for i, c := range p.opts.Changed {
+			// A changed CRD file changes the verdict on the custom
+			// resources of every template it applies to.
+			if p.namesCRDFile(root, d.rootDirs[root], fspath.Abs(p.cwd, c)) {
+				d.configChanged[root] = true
+				why[rels[i]] = true
+			}
+		}
 		touched := d.configChanged[root]
 		for i := range p.opts.Changed {
 			if touching[i][root] {
@@ -305,6 +326,31 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 		return kept, []string{strings.Join(reasons[:shown], ", ") + fmt.Sprintf(" and %d more changed", len(reasons)-shown)}
 	}
 	return kept, []string{strings.Join(reasons, ", ") + " changed"}
+}
+
+// namesCRDFile reports whether abs is one of the CRD files that --crds or
+// the config of root name: the file, below the directory, or matched by
+// the glob.
+func (p *Plan) namesCRDFile(root, rootDir, abs string) bool {
+	if crdPathsName(p.cwd, p.opts.CRDs, abs) {
+		return true
+	}
+	cfg, err := p.configs.For(root, rootDir)
+	return err == nil && cfg != nil && cfg.Dir != "" && crdPathsName(cfg.Dir, cfg.CRDs, abs)
+}
+
+func crdPathsName(base string, paths []string, abs string) bool {
+	for _, path := range paths {
+		full := fspath.Abs(base, path)
+		if isGlob(path) {
+			if ok, _ := doublestar.Match(filepath.ToSlash(full), filepath.ToSlash(abs)); ok {
+				return true
+			}
+		} else if fspath.Within(full, abs) {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, one, many string) string {

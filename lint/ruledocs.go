@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/validator"
@@ -28,6 +29,7 @@ func (d RuleDoc) HelpURI() string { return RuleDocsURL + "#" + d.Section }
 const (
 	sectionTemplates = "templates"
 	sectionManifests = "rendered-manifests"
+	sectionCRDs      = "custom-resources"
 	sectionDeploys   = "deploys"
 	sectionRuns      = "runs"
 )
@@ -78,6 +80,20 @@ func RuleDocs() []RuleDoc {
 		{validator.RuleNamespace, "metadata.namespace is not a DNS-1123 label", sectionManifests},
 		{validator.RuleLabel, "a label key or value is not valid", sectionManifests},
 		{validator.RuleAnnotation, "an annotation key is not valid, or the annotations exceed 256 KiB", sectionManifests},
+
+		{crd.RuleUnknownField, "the CRD's schema has no such field: the API server would drop it", sectionCRDs},
+		{crd.RuleType, "a value has the wrong type for the CRD's schema", sectionCRDs},
+		{crd.RuleRequired, "a field the CRD's schema requires is absent or null", sectionCRDs},
+		{crd.RuleValue, "a value breaks an enum, format, bound, length, pattern, item or property count of the CRD's schema", sectionCRDs},
+		{crd.RuleList, "an item repeats another of an x-kubernetes-list-type set, or its keys of a map", sectionCRDs},
+		{crd.RuleEmbedded, "an embedded resource (x-kubernetes-embedded-resource) lacks apiVersion, kind or metadata", sectionCRDs},
+		{crd.RuleCEL, "an x-kubernetes-validations rule fails, with its message, or cannot be evaluated", sectionCRDs},
+		{crd.RuleVersion, "the CRD does not define or does not serve the object's version", sectionCRDs},
+		{crd.RuleDeprecated, "the CRD marks the object's version deprecated; the message is its deprecationWarning", sectionCRDs},
+		{crd.RuleScope, "a cluster-scoped kind sets metadata.namespace, which the API server ignores", sectionCRDs},
+		{crd.RuleDefinition, "the CRD itself is invalid: a schema that is not structural, not one storage version, inconsistent names, a rule that does not compile", sectionCRDs},
+		{crd.RuleConflict, "two CRDs for one group and kind disagree; the message names both", sectionCRDs},
+		{crd.RuleRead, "a --crds or crds: file is not valid YAML", sectionCRDs},
 
 		{"deploy.manifest", "the render cannot be sent as objects: a document that is not a Kubernetes object, an object without metadata.name, an ApplySet label the template sets itself", sectionDeploys},
 		{"deploy.namespace", "an object names another namespace than the one deployed to", sectionDeploys},

@@ -34,6 +34,8 @@ type jsonCheck struct {
 	Namespace string   `json:"namespace"`
 	Release   string   `json:"release"`
 	Objects   []string `json:"objects"`
+	ByCRD     int      `json:"byCRD"`
+	Skipped   int      `json:"skipped"`
 }
 
 type jsonFinding struct {
@@ -74,7 +76,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		if objects == nil {
 			objects = []string{} // [], not null
 		}
-		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects}
+		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects, ByCRD: c.ByCRD, Skipped: c.Skipped}
 	}
 	return writeJSON(w, out)
 }
@@ -184,7 +186,8 @@ func ReadJSON(r io.Reader) (*Report, error) {
 			return nil, fmt.Errorf("checks[%d]: %s in %s is checked twice", i, c.Root, c.Namespace)
 		}
 		index[k] = i
-		out.Checks = append(out.Checks, diag.Check{Template: c.Root, Namespace: c.Namespace, Release: c.Release, Objects: nilIfEmpty(c.Objects)})
+		out.Checks = append(out.Checks, diag.Check{Template: c.Root, Namespace: c.Namespace, Release: c.Release, Objects: nilIfEmpty(c.Objects),
+			ByCRD: c.ByCRD, Skipped: c.Skipped})
 	}
 	for i, jf := range *in.Findings {
 		f, err := fromJSON(jf)

@@ -27,9 +27,13 @@ type Summary struct {
 	Templates  int `json:"templates"`
 	Namespaces int `json:"namespaces"`
 	Objects    int `json:"objects"`
-	Errors     int `json:"errors"`
-	Warnings   int `json:"warnings"`
-	Infos      int `json:"infos"`
+	// ByCRD of the objects were checked against a CustomResourceDefinition;
+	// Skipped were of a kind with neither a schema nor a CRD.
+	ByCRD    int `json:"byCRD"`
+	Skipped  int `json:"skipped"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
 	// Of is how many templates the paths found when --changed-since,
 	// --changed or --shard linted only some of them (Templates); 0 when
 	// every template was linted. Selection says why, for people:

@@ -6,11 +6,19 @@ import (
 )
 
 // summaryLine is the closing line of text output:
-// "3 templates × 3 namespaces, 27 objects: 1 error, 2 warnings".
+// "3 templates × 3 namespaces, 27 objects: 1 error, 2 warnings", with
+// "27 objects (4 checked by a CRD, 1 skipped: no schema or CRD)" when
+// custom resources were found.
 // Infos are mentioned only when there are some.
 func summaryLine(s Summary) string {
+	objects := Plural(s.Objects, "object")
+	if s.ByCRD > 0 || s.Skipped > 0 {
+		// Custom resources: say at once how many a CRD covered and how
+		// many went unchecked for want of one.
+		objects += fmt.Sprintf(" (%d checked by a CRD, %d skipped: no schema or CRD)", s.ByCRD, s.Skipped)
+	}
 	line := fmt.Sprintf("%s × %s, %s: %s, %s",
-		Plural(s.Templates, "template"), Plural(s.Namespaces, "namespace"), Plural(s.Objects, "object"),
+		Plural(s.Templates, "template"), Plural(s.Namespaces, "namespace"), objects,
 		Plural(s.Errors, "error"), Plural(s.Warnings, "warning"))
 	if s.Infos > 0 {
 		line += ", " + Plural(s.Infos, "note")

@@ -72,6 +72,14 @@
 //	metadata.annotation    error           an annotation key is not a qualified name, or all annotations
 //	                                       together exceed 256 KiB
 //
+// Custom resources: with Options.CRDs (package crd implements the
+// CustomResources interface), an object of a kind no release has is
+// checked against the CRD that defines its group and kind — one the
+// caller was given, or one in the output itself, which is read before any
+// object is checked — and its findings are reported here as the walk's
+// are, at the node they are about; only without a CRD is it
+// schema.unknown-kind.
+//
 // Documents are split on `---` lines (with or without trailing content) and
 // `...` end markers; empty and comment-only documents are fine, and so is
 // a stream that is only a `...`. Positions are in lines ended by \n, as the

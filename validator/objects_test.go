@@ -32,7 +32,7 @@ metadata:
 	want := []Object{
 		{GVK: gvkDeployment, Namespace: "prod", Name: "web", Line: 2},
 		{GVK: gvkConfigMap, Name: "cfg-", Line: 10},
-		{GVK: schema.GVK{Group: "example.com", Version: "v1", Kind: "Widget"}, Name: "w", Line: 16},
+		{GVK: schema.GVK{Group: "example.com", Version: "v1", Kind: "Widget"}, Name: "w", Line: 16, Coverage: Skipped},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("objects:\n got %+v\nwant %+v", got, want)

@@ -27,14 +27,18 @@ type Options struct {
 	// stands in for an absent metadata.namespace when looking for
 	// duplicates. Empty means unknown.
 	Namespace string
+	// CRDs, when set, checks custom resources against their
+	// CustomResourceDefinitions; give each Validate call its own.
+	CRDs CustomResources
 }
 
 // Object identifies one manifest object found in the output.
 type Object struct {
 	GVK       schema.GVK
-	Namespace string // metadata.namespace as written ("" if absent)
-	Name      string // metadata.name or generateName
-	Line      int    // output line of the object's first key (not of the --- before it)
+	Namespace string   // metadata.namespace as written ("" if absent)
+	Name      string   // metadata.name or generateName
+	Line      int      // output line of the object's first key (not of the --- before it)
+	Coverage  Coverage // what the object was checked against
 }
 
 // Validate checks every YAML document of a rendered output (the whole
@@ -75,6 +79,7 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 			c.rel = rel
 		}
 	}
+	c.defineCRDs(output)
 	for text, start := range manifest.Documents(output) {
 		c.checkDocument(document{text: text, start: start})
 	}
@@ -405,7 +410,9 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 
 	o := c.readObject(m, def)
 	c.objects = append(c.objects, o.Object)
+	o.cluster = c.clusterScoped(o.GVK)
 	c.checkIdentity(m, o)
+	c.checkDefinition(m, o)
 	if o.okAPI && o.okKind && c.rel != nil {
 		c.checkAgainstRelease(m, o)
 	}
@@ -421,6 +428,7 @@ type objectFields struct {
 	nameNode          *yaml.Node
 	apiNode, kindNode *yaml.Node
 	okAPI, okKind     bool // apiVersion and kind are present strings
+	cluster           bool // a CRD says the kind is cluster-scoped
 }
 
 // readObject reads m's apiVersion, kind and metadata; def stands in for
@@ -454,7 +462,9 @@ func (c *checker) checkIdentity(m *yaml.Node, o objectFields) {
 	}
 	if o.kind != "" && o.Name != "" && !o.generated {
 		ns := o.Namespace
-		if ns == "" {
+		if o.cluster {
+			ns = "" // the API server ignores a cluster-scoped object's namespace
+		} else if ns == "" {
 			// Where kubectl apply -n puts it. Cluster-scoped kinds ignore
 			// the namespace, but the schemas do not say which kinds those
 			// are, and two copies of one are duplicates either way.
@@ -496,7 +506,9 @@ func (c *checker) checkAgainstRelease(m *yaml.Node, o objectFields) {
 		c.pop()
 	}
 	if v.unknown {
-		c.unknownKind(m, o)
+		if !c.checkCustom(m, o) {
+			c.unknownKind(m, o)
+		}
 		return
 	}
 	if v.node != nil {
@@ -517,6 +529,7 @@ func (c *checker) unknownKind(m *yaml.Node, o objectFields) {
 	if at == nil {
 		at = m
 	}
+	c.objects[len(c.objects)-1].Coverage = Skipped
 	c.pushFields("kind")
 	c.add(sev, RuleUnknownKind, at, msg)
 	c.pop()

@@ -44,6 +44,11 @@ candidates of the template and what it loads find on disk
 --values set filled in. Findings point at template lines, with the loads that
 led there.
 
+Custom resources are checked against their CustomResourceDefinitions: those in
+the render itself, and those in the files --crds and crds: name (the files are
+read, not linted; see docs/crds.md). Kinds with neither a schema nor a CRD are
+skipped with a note; the summary counts both.
+
 .eastern.yaml: the nearest one in a template's directory or above it (up to
 the working directory, or --root) applies to it; --config forces one for all.
   kubeVersion: "1.29"          # default for every namespace
@@ -52,6 +57,7 @@ the working directory, or --root) applies to it; --config forces one for all.
     production: {kubeVersion: "1.24", values: {REPLICAS: "3"}}
     staging: {}
   exclude: [testdata]          # not templates; paths from the config's directory
+  crds: [crds]                 # CRD files, as --crds; paths from the config's directory
 
 --exclude GLOB leaves out matching files (relative to the working directory,
 as kubeconform's -ignore-filename-pattern), even those named on their own.
@@ -83,6 +89,7 @@ type lintCmd struct {
 	templates   []string
 	kubeVersion string
 	strictKinds bool
+	crds        []string
 	failOn      string
 	output      string
 	workers     int
@@ -101,6 +108,7 @@ func (a *app) lint(args []string) int {
 	fs.StringArrayVar(&c.templates, "template", nil, "root template `GLOB` (repeatable): lint these instead of inferring roots from PATHs")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes `RELEASE` (1.16 or newer) for every namespace (default: .eastern.yaml, else the newest); one newer than eastern knows is checked with the newest schemas, with a warning")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
+	fs.StringArrayVar(&c.crds, "crds", nil, "check custom resources against the CustomResourceDefinitions in `PATH` (repeatable: a file, a directory searched recursively, or a glob)")
 	fs.StringVar(&c.failOn, "fail-on", "error", "exit 1 on findings of this `SEVERITY` or worse: error or warning")
 	fs.StringVarP(&c.output, "output", "o", "text", "output `FORMAT`: text, json, junit, github, checkstyle or sarif")
 	fs.IntVar(&c.workers, "jobs", 0, "run `N` renders at once (default: one per CPU)")
@@ -169,7 +177,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	}
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
-		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
+		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, CRDs: c.crds, Workers: c.workers, WorkDir: a.workDir,
 		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), Exclude: c.exclude,
 	}
 	opts.BaseDir = c.baseDir
@@ -229,7 +237,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	}
 	findings := res.Findings()
 	r := &report.Report{Findings: findings, Checks: res.Checks, FailOn: failOn}
-	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects}
+	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects, ByCRD: res.ByCRD, Skipped: res.Skipped}
 	if sel := res.Selection; sel != nil {
 		r.Summary.Of, r.Summary.Selection = sel.All, sel.Reason
 	}

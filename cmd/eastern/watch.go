@@ -50,6 +50,7 @@ type watchCmd struct {
 	noLint      bool
 	kubeVersion string
 	strictKinds bool
+	crds        []string
 	debounce    time.Duration
 }
 
@@ -61,6 +62,7 @@ func (a *app) watch(args []string) int {
 	fs.BoolVar(&c.noLint, "no-lint", false, "only render; do not check the output against the Kubernetes schemas")
 	fs.StringVar(&c.kubeVersion, "kube-version", "", "check against Kubernetes `RELEASE` (\"1.29\") for every namespace (default: from the config, else the newest)")
 	fs.BoolVar(&c.strictKinds, "strict-kinds", false, "report kinds that have no schema as errors")
+	fs.StringArrayVar(&c.crds, "crds", nil, "check custom resources against the CustomResourceDefinitions in `PATH` (repeatable: a file, a directory searched recursively, or a glob)")
 	fs.DurationVar(&c.debounce, "debounce", watch.DefaultDebounce, "wait this `DURATION` after the last change before rendering")
 	if done, code := a.parseFlags(fs, watchUsage, args); done {
 		return code
@@ -169,8 +171,8 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	}
 	opts.Inputs = append(opts.Inputs, configPaths...)
 	if c.noLint {
-		if c.kubeVersion != "" || c.strictKinds {
-			return opts, diag.Usagef("--kube-version and --strict-kinds have no effect with --no-lint")
+		if c.kubeVersion != "" || c.strictKinds || len(c.crds) > 0 {
+			return opts, diag.Usagef("--kube-version, --strict-kinds and --crds have no effect with --no-lint")
 		}
 		return opts, nil
 	}
@@ -187,6 +189,7 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 	}
 	live, err := lint.NewLiveCheck(lint.LiveOptions{
 		WorkDir: a.workDir, Config: c.config, Template: args[0], RootDir: c.root, KubeVersion: release, StrictKinds: c.strictKinds,
+		CRDs: c.crds,
 	})
 	if err != nil {
 		return opts, err

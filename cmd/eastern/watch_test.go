@@ -35,7 +35,7 @@ func TestWatchUsageErrors(t *testing.T) {
 		{"missing values file", []string{"watch", tmpl, "--values", filepath.Join(dir, "none.env")}, "--values: open"},
 		{"unknown release", []string{"watch", tmpl, "--kube-version", "0.9"}, "--kube-version: unknown Kubernetes release"},
 		{"missing config", []string{"watch", tmpl, "--config", filepath.Join(dir, "none.yaml")}, "--config " + filepath.Join(dir, "none.yaml") + ": no such file"},
-		{"lint flags without lint", []string{"watch", tmpl, "--no-lint", "--kube-version", "1.29"}, "--kube-version and --strict-kinds have no effect with --no-lint"},
+		{"lint flags without lint", []string{"watch", tmpl, "--no-lint", "--kube-version", "1.29"}, "--kube-version, --strict-kinds and --crds have no effect with --no-lint"},
 		{"debounce", []string{"watch", tmpl, "--debounce", "0s"}, "--debounce must be positive"},
 	}
 	for _, tt := range tests {
