@@ -207,4 +207,7 @@ type Check struct {
 	Objects []string
 	// Findings are sorted by template position.
 	Findings Findings
+	// Suppressed counts the findings that `# eastern:ignore` comments
+	// silenced, which Findings leaves out.
+	Suppressed int
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/validator"
@@ -11,7 +12,14 @@ import (
 // and a successful output is validated at release and its objects listed.
 // template is the root template's path as shown to users.
 func CheckRender(res *engine.Result, renderErr error, template, namespace, release string, strictKinds bool) diag.Check {
+	return checkRender(res, renderErr, template, namespace, release, strictKinds, checks.Levels{})
+}
+
+// checkRender is CheckRender with the checks of package checks that are
+// on in levels, run on the objects the validator parses.
+func checkRender(res *engine.Result, renderErr error, template, namespace, release string, strictKinds bool, levels checks.Levels) diag.Check {
 	var fs diag.Findings
+	suppressed := 0
 	var objects []validator.Object
 	if res != nil {
 		// Unset variables are warnings here; under --strict the engine has
@@ -22,10 +30,19 @@ func CheckRender(res *engine.Result, renderErr error, template, namespace, relea
 		fs = append(fs, copies(diag.Collect(renderErr))...)
 	} else if res != nil {
 		var found diag.Findings
-		found, objects = validator.Validate(res.Output, validator.Options{
-			Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap,
-		})
+		vo := validator.Options{Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap}
+		var col *checks.Collector
+		if levels.Any() {
+			col = checks.NewCollector(namespace, levels)
+			vo.Visit = col.Visit
+		}
+		found, objects = validator.Validate(res.Output, vo)
 		fs = append(fs, found...)
+		if col != nil {
+			var more diag.Findings
+			more, suppressed = practiceFindings(col, levels, res)
+			fs = append(fs, more...)
+		}
 	}
 	for _, f := range fs {
 		if f.Pos.File == "" {
@@ -38,7 +55,7 @@ func CheckRender(res *engine.Result, renderErr error, template, namespace, relea
 		}
 	}
 	sortByPosition(fs)
-	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects))}
+	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects)), Suppressed: suppressed}
 	for i, o := range objects {
 		c.Objects[i] = o.Label()
 	}

@@ -36,6 +36,10 @@ const ConfigFile = ".eastern.yaml"
 //	  production: {kubeVersion: "1.24", values: {REPLICAS: "3"}}
 //	  staging: {}
 //	exclude: [testdata, "**/*.golden.yaml"]
+//	checks:
+//	  default: {practices: warning}
+//	  namespaces:
+//	    production: {practices: error, disable: [image.latest-tag]}
 type Config struct {
 	// Path is the file the config was read from, for messages.
 	Path string
@@ -55,6 +59,9 @@ type Config struct {
 	// Notes are warnings about the file that do not stop a run: a
 	// kubeVersion newer than eastern knows.
 	Notes diag.Findings
+	// Checks say which of the checks of package checks apply, per
+	// namespace (checks.go).
+	Checks ChecksConfig
 }
 
 // NamespaceConfig is one entry of the namespaces map.
@@ -179,8 +186,10 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			pats, err := parseExclude(name, v)
 			c.Exclude = pats
 			return err
+		case "checks":
+			return c.parseChecks(name, v)
 		}
-		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces or exclude)", name, k.Line, yamlerr.Excerpt(key))
+		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces, exclude or checks)", name, k.Line, yamlerr.Excerpt(key))
 	})
 	if err != nil {
 		return nil, err

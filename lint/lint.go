@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -77,6 +78,10 @@ type Options struct {
 	// Shard, when its Count is not zero, limits the run to one of Count
 	// slices of the templates, balanced by size.
 	Shard Shard
+	// Checks are --checks' settings, over every configuration's checks
+	// block; the zero Block leaves the configuration (and the built-in
+	// severities) alone.
+	Checks checks.Block
 	// Skip are absolute directories whose files are not templates unless
 	// named on their own: eastern render --all's output directory. A
 	// directory that an earlier --output-dir marked as its own is skipped
@@ -93,6 +98,8 @@ type Result struct {
 	Namespaces []string
 	// Objects counts the Kubernetes objects of every successful render.
 	Objects int
+	// Suppressed counts the findings that ignore comments silenced.
+	Suppressed int
 	// Checks holds one entry per template × namespace: by root template,
 	// then namespace in the order the template's namespaces come.
 	Checks []diag.Check
@@ -135,6 +142,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		res.Checks = append(res.Checks, c)
 		res.Objects += len(c.Objects)
+		res.Suppressed += c.Suppressed
 		if n := len(res.Templates); n == 0 || res.Templates[n-1] != c.Template {
 			res.Templates = append(res.Templates, c.Template)
 		}
@@ -373,7 +381,7 @@ func runChecks(checks []diag.Check, p *Plan) {
 				if p.changed != nil {
 					p.touched[i] = p.touches(res)
 				}
-				checks[i] = CheckRender(res, err, t.Template, t.Namespace, t.Release, p.opts.StrictKinds)
+				checks[i] = checkRender(res, err, t.Template, t.Namespace, t.Release, p.opts.StrictKinds, t.Levels)
 			}
 		})
 	}

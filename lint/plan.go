@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -31,6 +32,8 @@ type Target struct {
 	RootDir string
 	// Config is the template's configuration; nil when none applies.
 	Config *Config
+	// Levels say which checks of package checks run, at what severity.
+	Levels checks.Levels
 
 	configChanged bool // a config file that applies to it changed
 }
@@ -144,6 +147,20 @@ func (p *Plan) build() error {
 	if p.opts.Changed != nil || p.opts.Shard.Count > 0 {
 		p.Selection = &Selection{Linted: len(roots), All: all, Reason: strings.Join(reasons, "; ")}
 	}
+	// Every template of a config shares its namespaces' levels.
+	type levelKey struct {
+		cfg *Config
+		ns  string
+	}
+	resolved := map[levelKey]checks.Levels{}
+	levels := func(cfg *Config, ns string) checks.Levels {
+		l, ok := resolved[levelKey{cfg, ns}]
+		if !ok {
+			l = cfg.LevelsFor(ns, p.opts.Checks)
+			resolved[levelKey{cfg, ns}] = l
+		}
+		return l
+	}
 	for _, root := range roots {
 		cfg, err := p.configs.For(root, d.rootDirs[root])
 		if err != nil {
@@ -160,7 +177,7 @@ func (p *Plan) build() error {
 		for _, ns := range namespaces {
 			p.Targets = append(p.Targets, Target{
 				Template: root, Namespace: ns, Release: cfg.ReleaseFor(ns, p.opts.KubeVersion),
-				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg,
+				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg, Levels: levels(cfg, ns),
 				configChanged: d.configChanged[root],
 			})
 		}

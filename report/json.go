@@ -33,6 +33,8 @@ type jsonCheck struct {
 	Namespace string   `json:"namespace"`
 	Release   string   `json:"release"`
 	Objects   []string `json:"objects"`
+	// Suppressed counts the check's findings that ignore comments silenced.
+	Suppressed int `json:"suppressed"`
 }
 
 type jsonFinding struct {
@@ -69,7 +71,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		if objects == nil {
 			objects = []string{} // [], not null
 		}
-		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects}
+		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects, Suppressed: c.Suppressed}
 	}
 	return writeJSON(w, out)
 }
@@ -173,7 +175,7 @@ func ReadJSON(r io.Reader) (*Report, error) {
 			return nil, fmt.Errorf("checks[%d]: %s in %s is checked twice", i, c.Root, c.Namespace)
 		}
 		index[k] = i
-		out.Checks = append(out.Checks, diag.Check{Template: c.Root, Namespace: c.Namespace, Release: c.Release, Objects: nilIfEmpty(c.Objects)})
+		out.Checks = append(out.Checks, diag.Check{Template: c.Root, Namespace: c.Namespace, Release: c.Release, Objects: nilIfEmpty(c.Objects), Suppressed: c.Suppressed})
 	}
 	for i, jf := range *in.Findings {
 		f, err := fromJSON(jf)

@@ -111,7 +111,7 @@ func TestJSONKeys(t *testing.T) {
 	}
 	for key, want := range map[string]string{
 		"findings": `[]`,
-		"checks":   `[{"root":"a.yaml","namespace":"default","release":"","objects":[]}]`,
+		"checks":   `[{"root":"a.yaml","namespace":"default","release":"","objects":[],"suppressed":0}]`,
 		"failOn":   `"error"`,
 	} {
 		var compact bytes.Buffer

@@ -93,6 +93,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		out.Checks = append(out.Checks, c)
 		out.Findings = append(out.Findings, c.Findings...)
 		out.Summary.Objects += len(c.Objects)
+		out.Summary.Suppressed += c.Suppressed
 		if n := len(out.Checks); n == 1 || out.Checks[n-2].Template != c.Template {
 			out.Summary.Templates++
 		}

@@ -26,6 +26,13 @@ type Options struct {
 	// stands in for an absent metadata.namespace when looking for
 	// duplicates. Empty means unknown.
 	Namespace string
+	// Visit, when set, is called with every object and its mapping node
+	// as the object is checked: the checks of package checks read the
+	// tree the validator built instead of parsing the document again.
+	// The nodes are reused once Visit returns, so it must copy what it
+	// keeps. at gives a node's output position (not mapped through
+	// Lines), valid only during the call.
+	Visit func(o Object, m *yaml.Node, at func(*yaml.Node) diag.Position)
 }
 
 // Object identifies one manifest object found in the output.
@@ -317,6 +324,9 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 
 	o := c.readObject(m, def)
 	c.objects = append(c.objects, o.Object)
+	if c.opts.Visit != nil {
+		c.opts.Visit(o.Object, m, c.position)
+	}
 	c.checkIdentity(m, o)
 	if o.okAPI && o.okKind && c.rel != nil {
 		c.checkAgainstRelease(m, o)

@@ -125,7 +125,7 @@ func TestReportMerge(t *testing.T) {
 		"error: spec.template.spec.containers[0].ports[0].containerPort: expected integer, got string [schema.type] (Deployment/api in production",
 		"warning: variable TAG is not set [render.unset-variable] (in staging",
 		"info: kind: no schema for example.com/v1 Widget: skipped",
-		"8 templates × 3 namespaces, 9 objects: 2 errors, 3 warnings, ",
+		"8 templates × 3 namespaces, 9 objects: 2 errors, 6 warnings, ",
 	} {
 		if strings.Count(text, want) != 1 {
 			t.Errorf("lint output has %q %d times, want once:\n%s", want, strings.Count(text, want), text)

@@ -1,0 +1,473 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/manifest"
+	"github.com/eastern-k8s/eastern/validator"
+)
+
+// Collector gathers, object by object, what the checks of one render
+// need: its Visit is validator.Options.Visit. It copies out small facts
+// with their output positions, so that the validator's nodes can be
+// reused for the next document.
+type Collector struct {
+	namespace string // the render's: objects without metadata.namespace land there
+	practices bool   // whether to collect for the practice checks
+	objects   map[objectKey]bool
+	workloads []*workload
+	services  []*service
+	backends  []backend
+	hpas      []*hpa
+	pdbs      []*pdb
+}
+
+// NewCollector returns a Collector for one render for namespace, reading
+// what the checks that are on in levels need.
+func NewCollector(namespace string, levels Levels) *Collector {
+	c := &Collector{namespace: namespace, objects: map[objectKey]bool{}}
+	for i, s := range levels.sev {
+		if s != 0 && all[i].Group == GroupPractices {
+			c.practices = true
+		}
+	}
+	return c
+}
+
+// objectKey names an object of the render as references name it.
+type objectKey struct{ kind, namespace, name string }
+
+// object is what every collected object carries.
+type object struct {
+	label string        // "Deployment/web", for Finding.Object
+	name  string        // metadata.name
+	ns    string        // effective namespace
+	at    diag.Position // metadata.name, else the object's first line
+}
+
+type workload struct {
+	object
+	kind        string
+	podPath     string // "spec.template.spec"
+	replicas    int64
+	replicasSet bool
+	replicasAt  diag.Position
+	specAt      diag.Position // the pod spec, for findings about it as a whole
+	labels      map[string]string
+	spreads     bool // a hostname spread constraint or anti-affinity that selects its own pods
+	hostFields  []hostField
+	podNonRoot  *bool
+	podUser     *int64
+	account     string
+	accountAt   diag.Position
+	priority    string
+	priorityAt  diag.Position
+	refs        []configRef
+	containers  []container
+}
+
+type hostField struct {
+	name string // hostNetwork, hostPID, hostIPC
+	at   diag.Position
+}
+
+type configRef struct {
+	kind, name, field string // "ConfigMap", "web-config", "spec.template.spec.volumes[0].configMap.name"
+	pos               diag.Position
+}
+
+type container struct {
+	name, field string // field: "spec.template.spec.containers[0]"
+	at          diag.Position
+	image       string
+	imageSet    bool
+	imageAt     diag.Position
+	pullPolicy  string
+	pullAt      diag.Position
+	cpuRequest  bool
+	memRequest  bool
+	memLimit    bool
+	resourcesAt diag.Position // the resources key, else the container
+	ports       bool
+	readiness   string // canonical form; "" when absent
+	liveness    string
+	livenessAt  diag.Position
+	probes      bool // readiness and liveness apply (not init containers)
+	privileged  bool
+	privAt      diag.Position
+	nonRoot     *bool
+	user        *int64
+	securityAt  diag.Position // the securityContext key, else the container
+}
+
+type service struct {
+	object
+	selector   map[string]string
+	selectorAt diag.Position
+	ports      []servicePort
+}
+
+type servicePort struct {
+	name string
+	port int64
+}
+
+// backend is one Service an Ingress or HTTPRoute sends traffic to.
+type backend struct {
+	from     object // the Ingress or HTTPRoute
+	service  string
+	portName string
+	portNum  int64
+	field    string
+	at       diag.Position
+	portAt   diag.Position
+}
+
+type hpa struct {
+	object
+	targetKind, targetName string
+	targetGroup            string
+	field                  string
+	targetAt               diag.Position
+	max                    int64
+}
+
+type pdb struct {
+	object
+	sel        *selector
+	selectorAt diag.Position
+}
+
+// Visit collects one object; it has the signature of validator.Options.Visit.
+func (c *Collector) Visit(o validator.Object, m *yaml.Node, at func(*yaml.Node) diag.Position) {
+	ns := o.Namespace
+	if ns == "" {
+		ns = c.namespace
+	}
+	c.objects[objectKey{o.GVK.Kind, ns, o.Name}] = true
+	base := object{label: manifest.Label(o.GVK.Kind, o.Name), name: o.Name, ns: ns, at: at(m)}
+	if k, _ := field(get(m, "metadata"), "name"); k != nil {
+		base.at = at(k)
+	}
+	group := o.GVK.Group
+	switch {
+	case group == "apps" || group == "extensions" || group == "batch" || group == "":
+		c.visitWorkload(o.GVK.Kind, m, base, at)
+		if o.GVK.Kind == "Service" && group == "" {
+			c.visitService(m, base, at)
+		}
+	case group == "networking.k8s.io" && o.GVK.Kind == "Ingress":
+		c.visitIngress(m, base, at)
+	case group == "gateway.networking.k8s.io" && (o.GVK.Kind == "HTTPRoute" || o.GVK.Kind == "GRPCRoute"):
+		c.visitRoute(m, base, at)
+	case group == "autoscaling" && o.GVK.Kind == "HorizontalPodAutoscaler":
+		c.visitHPA(m, base, at)
+	case group == "policy" && o.GVK.Kind == "PodDisruptionBudget":
+		p := &pdb{object: base, selectorAt: base.at}
+		k, v := field(get(m, "spec"), "selector")
+		p.sel = parseSelector(v)
+		if k != nil {
+			p.selectorAt = at(k)
+		}
+		c.pdbs = append(c.pdbs, p)
+	}
+}
+
+// podSpecPath is where each workload kind keeps its pod spec.
+var podSpecPath = map[string][]string{
+	"Pod":                   {"spec"},
+	"Deployment":            {"spec", "template", "spec"},
+	"StatefulSet":           {"spec", "template", "spec"},
+	"DaemonSet":             {"spec", "template", "spec"},
+	"ReplicaSet":            {"spec", "template", "spec"},
+	"ReplicationController": {"spec", "template", "spec"},
+	"Job":                   {"spec", "template", "spec"},
+	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
+}
+
+func (c *Collector) visitWorkload(kind string, m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
+	path, ok := podSpecPath[kind]
+	if !ok {
+		return
+	}
+	parent := get(m, path[:len(path)-1]...)
+	specKey, spec := field(parent, "spec")
+	if mapping(spec) == nil {
+		return
+	}
+	w := &workload{object: base, kind: kind, podPath: strings.Join(path, "."), specAt: at(specKey)}
+	if kind == "Pod" {
+		w.labels = stringMap(get(m, "metadata", "labels"))
+	} else {
+		w.labels = stringMap(get(parent, "metadata", "labels"))
+	}
+	if k, v := field(get(m, "spec"), "replicas"); k != nil && kind != "Pod" {
+		if n, ok := integer(v); ok {
+			w.replicas, w.replicasSet, w.replicasAt = n, true, at(k)
+		}
+	}
+	if k, v := field(spec, "serviceAccountName"); k != nil {
+		w.account, _ = str(v)
+		w.accountAt = at(k)
+	}
+	if k, v := field(spec, "priorityClassName"); k != nil {
+		w.priority, _ = str(v)
+		w.priorityAt = at(k)
+	}
+	w.collectRefs(spec, at)
+	if c.practices {
+		w.collectPractices(spec, at)
+	}
+	c.workloads = append(c.workloads, w)
+}
+
+// collectRefs notes the ConfigMaps and Secrets the pod spec names:
+// volumes (projected ones too), envFrom and env valueFrom of every
+// container. Optional references are left out: the pod starts without them.
+func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
+	add := func(kind string, n *yaml.Node, nameKey, path string) {
+		if optional, _ := boolean(get(n, "optional")); optional {
+			return
+		}
+		k, v := field(n, nameKey)
+		name, ok := str(v)
+		if !ok || name == "" {
+			return
+		}
+		w.refs = append(w.refs, configRef{kind: kind, name: name, field: path + "." + nameKey, pos: at(k)})
+	}
+	for i, vol := range items(get(spec, "volumes")) {
+		p := fmt.Sprintf("%s.volumes[%d]", w.podPath, i)
+		if n := mapping(get(vol, "configMap")); n != nil {
+			add("ConfigMap", n, "name", p+".configMap")
+		}
+		if n := mapping(get(vol, "secret")); n != nil {
+			add("Secret", n, "secretName", p+".secret")
+		}
+		for j, src := range items(get(vol, "projected", "sources")) {
+			q := fmt.Sprintf("%s.projected.sources[%d]", p, j)
+			if n := mapping(get(src, "configMap")); n != nil {
+				add("ConfigMap", n, "name", q+".configMap")
+			}
+			if n := mapping(get(src, "secret")); n != nil {
+				add("Secret", n, "name", q+".secret")
+			}
+		}
+	}
+	for _, list := range []string{"initContainers", "containers"} {
+		for i, ctr := range items(get(spec, list)) {
+			p := fmt.Sprintf("%s.%s[%d]", w.podPath, list, i)
+			for j, from := range items(get(ctr, "envFrom")) {
+				q := fmt.Sprintf("%s.envFrom[%d]", p, j)
+				if n := mapping(get(from, "configMapRef")); n != nil {
+					add("ConfigMap", n, "name", q+".configMapRef")
+				}
+				if n := mapping(get(from, "secretRef")); n != nil {
+					add("Secret", n, "name", q+".secretRef")
+				}
+			}
+			for j, env := range items(get(ctr, "env")) {
+				q := fmt.Sprintf("%s.env[%d].valueFrom", p, j)
+				if n := mapping(get(env, "valueFrom", "configMapKeyRef")); n != nil {
+					add("ConfigMap", n, "name", q+".configMapKeyRef")
+				}
+				if n := mapping(get(env, "valueFrom", "secretKeyRef")); n != nil {
+					add("Secret", n, "name", q+".secretKeyRef")
+				}
+			}
+		}
+	}
+}
+
+// hostnameKey is the topology key of single nodes.
+const hostnameKey = "kubernetes.io/hostname"
+
+func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
+	for _, c := range items(get(spec, "topologySpreadConstraints")) {
+		if key, _ := str(get(c, "topologyKey")); key == hostnameKey && parseSelector(get(c, "labelSelector")).matches(w.labels) {
+			w.spreads = true
+		}
+	}
+	anti := get(spec, "affinity", "podAntiAffinity")
+	for _, term := range items(get(anti, "requiredDuringSchedulingIgnoredDuringExecution")) {
+		w.spreads = w.spreads || spreadsTerm(term, w.labels)
+	}
+	for _, weighted := range items(get(anti, "preferredDuringSchedulingIgnoredDuringExecution")) {
+		w.spreads = w.spreads || spreadsTerm(get(weighted, "podAffinityTerm"), w.labels)
+	}
+	for _, name := range []string{"hostNetwork", "hostPID", "hostIPC"} {
+		if k, v := field(spec, name); k != nil {
+			if on, _ := boolean(v); on {
+				w.hostFields = append(w.hostFields, hostField{name: name, at: at(k)})
+			}
+		}
+	}
+	sc := get(spec, "securityContext")
+	if v, ok := boolean(get(sc, "runAsNonRoot")); ok {
+		w.podNonRoot = &v
+	}
+	if v, ok := integer(get(sc, "runAsUser")); ok {
+		w.podUser = &v
+	}
+	for _, list := range []string{"initContainers", "containers"} {
+		for i, n := range items(get(spec, list)) {
+			w.containers = append(w.containers, readContainer(n, fmt.Sprintf("%s.%s[%d]", w.podPath, list, i), list == "containers", at))
+		}
+	}
+}
+
+// spreadsTerm reports whether a pod anti-affinity term keeps the
+// workload's own pods off one node.
+func spreadsTerm(term *yaml.Node, labels map[string]string) bool {
+	key, _ := str(get(term, "topologyKey"))
+	return key == hostnameKey && parseSelector(get(term, "labelSelector")).matches(labels)
+}
+
+func readContainer(n *yaml.Node, path string, regular bool, at func(*yaml.Node) diag.Position) container {
+	c := container{field: path, at: at(n), probes: regular}
+	c.name, _ = str(get(n, "name"))
+	if k, v := field(n, "image"); k != nil {
+		c.image, c.imageSet = str(v)
+		c.imageAt = at(v)
+	}
+	if k, v := field(n, "imagePullPolicy"); k != nil {
+		c.pullPolicy, _ = str(v)
+		c.pullAt = at(v)
+	}
+	c.resourcesAt = c.at
+	if k, res := field(n, "resources"); k != nil {
+		c.resourcesAt = at(k)
+		requests, limits := get(res, "requests"), get(res, "limits")
+		// Kubernetes takes a request from the limit when only the limit
+		// is set.
+		c.cpuRequest = get(requests, "cpu") != nil || get(limits, "cpu") != nil
+		c.memRequest = get(requests, "memory") != nil || get(limits, "memory") != nil
+		c.memLimit = get(limits, "memory") != nil
+	}
+	c.ports = len(items(get(n, "ports"))) > 0
+	if v := mapping(get(n, "readinessProbe")); v != nil {
+		var b strings.Builder
+		canonical(&b, v, 0)
+		c.readiness = b.String()
+	}
+	if k, v := field(n, "livenessProbe"); mapping(v) != nil {
+		var b strings.Builder
+		canonical(&b, v, 0)
+		c.liveness, c.livenessAt = b.String(), at(k)
+	}
+	c.securityAt = c.at
+	if k, sc := field(n, "securityContext"); k != nil {
+		c.securityAt = at(k)
+		if pk, pv := field(sc, "privileged"); pk != nil {
+			c.privileged, _ = boolean(pv)
+			c.privAt = at(pk)
+		}
+		if v, ok := boolean(get(sc, "runAsNonRoot")); ok {
+			c.nonRoot = &v
+		}
+		if v, ok := integer(get(sc, "runAsUser")); ok {
+			c.user = &v
+		}
+	}
+	return c
+}
+
+func (c *Collector) visitService(m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
+	spec := get(m, "spec")
+	s := &service{object: base, selectorAt: base.at}
+	if k, v := field(spec, "selector"); k != nil {
+		s.selector, s.selectorAt = stringMap(v), at(k)
+	}
+	if t, _ := str(get(spec, "type")); t == "ExternalName" {
+		s.selector = nil // no pods behind it
+	}
+	for _, p := range items(get(spec, "ports")) {
+		sp := servicePort{}
+		sp.name, _ = str(get(p, "name"))
+		sp.port, _ = integer(get(p, "port"))
+		s.ports = append(s.ports, sp)
+	}
+	c.services = append(c.services, s)
+}
+
+func (c *Collector) visitIngress(m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
+	spec := get(m, "spec")
+	add := func(b *yaml.Node, path string) {
+		svc := mapping(get(b, "service"))
+		if svc == nil {
+			return // a resource backend
+		}
+		k, v := field(svc, "name")
+		name, ok := str(v)
+		if !ok {
+			return
+		}
+		be := backend{from: base, service: name, field: path + ".service", at: at(k)}
+		be.portAt = be.at
+		if pk, port := field(svc, "port"); pk != nil {
+			be.portAt = at(pk)
+			be.portName, _ = str(get(port, "name"))
+			be.portNum, _ = integer(get(port, "number"))
+		}
+		c.backends = append(c.backends, be)
+	}
+	if b := mapping(get(spec, "defaultBackend")); b != nil {
+		add(b, "spec.defaultBackend")
+	}
+	for i, rule := range items(get(spec, "rules")) {
+		for j, p := range items(get(rule, "http", "paths")) {
+			add(get(p, "backend"), fmt.Sprintf("spec.rules[%d].http.paths[%d].backend", i, j))
+		}
+	}
+}
+
+// visitRoute reads a Gateway API route's backendRefs that name Services
+// of the route's namespace (the default kind and group); other kinds and
+// other namespaces are for the cluster to judge.
+func (c *Collector) visitRoute(m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
+	for i, rule := range items(get(m, "spec", "rules")) {
+		for j, ref := range items(get(rule, "backendRefs")) {
+			kind, hasKind := str(get(ref, "kind"))
+			group, _ := str(get(ref, "group"))
+			if hasKind && kind != "Service" || group != "" {
+				continue
+			}
+			if ns, ok := str(get(ref, "namespace")); ok && ns != base.ns {
+				continue
+			}
+			k, v := field(ref, "name")
+			name, ok := str(v)
+			if !ok {
+				continue
+			}
+			be := backend{from: base, service: name, field: fmt.Sprintf("spec.rules[%d].backendRefs[%d]", i, j), at: at(k)}
+			be.portAt = be.at
+			if pk, pv := field(ref, "port"); pk != nil {
+				be.portNum, _ = integer(pv)
+				be.portAt = at(pk)
+			}
+			c.backends = append(c.backends, be)
+		}
+	}
+}
+
+func (c *Collector) visitHPA(m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
+	spec := get(m, "spec")
+	h := &hpa{object: base, targetAt: base.at, field: "spec.scaleTargetRef"}
+	k, ref := field(spec, "scaleTargetRef")
+	if k != nil {
+		h.targetAt = at(k)
+	}
+	h.targetKind, _ = str(get(ref, "kind"))
+	h.targetName, _ = str(get(ref, "name"))
+	apiVersion, _ := str(get(ref, "apiVersion"))
+	if g, _, ok := strings.Cut(apiVersion, "/"); ok {
+		h.targetGroup = g
+	}
+	h.max, _ = integer(get(spec, "maxReplicas"))
+	c.hpas = append(c.hpas, h)
+}

@@ -1,0 +1,298 @@
+package checks
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/eastern-k8s/eastern/diag"
+)
+
+// Run judges the render the collector has seen, with the checks that are
+// on in levels. The findings are at output positions, with Object and
+// Field set, in no particular order.
+func (c *Collector) Run(levels Levels) diag.Findings {
+	r := &run{Collector: c, levels: levels}
+	r.hpaMax = map[objectKey]*hpa{}
+	for _, h := range c.hpas {
+		k := objectKey{h.targetKind, h.ns, h.targetName}
+		if prev, ok := r.hpaMax[k]; !ok || h.max > prev.max {
+			r.hpaMax[k] = h
+		}
+	}
+	for _, w := range c.workloads {
+		r.workload(w)
+	}
+	r.references()
+	return r.out
+}
+
+type run struct {
+	*Collector
+	levels Levels
+	hpaMax map[objectKey]*hpa // the HPA allowing the most replicas of each target
+	out    diag.Findings
+}
+
+func (r *run) add(rule string, o object, at diag.Position, field, format string, args ...any) {
+	sev, on := r.levels.Severity(rule)
+	if !on {
+		return
+	}
+	r.out = append(r.out, &diag.Finding{Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...),
+		Pos: at, Object: o.label, Field: field})
+}
+
+// scalable kinds run replicas of one pod template.
+func scalable(kind string) bool {
+	return kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" || kind == "ReplicationController"
+}
+
+func (r *run) workload(w *workload) {
+	h := r.hpaMax[objectKey{w.kind, w.ns, w.name}]
+	if scalable(w.kind) {
+		replicas, why := int64(1), ""
+		if w.replicasSet {
+			replicas, why = w.replicas, fmt.Sprintf("%d replicas", w.replicas)
+		}
+		if h != nil && h.max > replicas {
+			replicas, why = h.max, fmt.Sprintf("up to %d replicas (%s)", h.max, h.label)
+		}
+		if replicas > 1 && !w.spreads {
+			r.add(RuleSpread, w.object, w.specAt, w.podPath,
+				"%s runs %s, with neither a topologySpreadConstraint nor a pod anti-affinity on %s that selects its pods: they may all land on one node",
+				w.label, why, hostnameKey)
+		}
+		if h != nil && w.replicasSet {
+			r.add(RuleReplicasHPA, w.object, w.replicasAt, "spec.replicas",
+				"spec.replicas is set while %s scales %s: every apply resets the count the autoscaler chose", h.label, w.label)
+		}
+	}
+	for _, f := range w.hostFields {
+		r.add(RuleHostNamespace, w.object, f.at, w.podPath+"."+f.name,
+			"%s: true shares the node's %s namespace with the pod", f.name, hostNamespace[f.name])
+	}
+	for i := range w.containers {
+		r.container(w, &w.containers[i])
+	}
+}
+
+var hostNamespace = map[string]string{"hostNetwork": "network", "hostPID": "process", "hostIPC": "IPC"}
+
+func (r *run) container(w *workload, c *container) {
+	who := fmt.Sprintf("container %q", c.name)
+	switch {
+	case !c.cpuRequest && !c.memRequest:
+		r.add(RuleRequests, w.object, c.resourcesAt, c.field+".resources",
+			"%s has no CPU or memory request: the scheduler places it as if it used nothing", who)
+	case !c.cpuRequest:
+		r.add(RuleRequests, w.object, c.resourcesAt, c.field+".resources.requests.cpu",
+			"%s has no CPU request: the scheduler places it as if it used no CPU", who)
+	case !c.memRequest:
+		r.add(RuleRequests, w.object, c.resourcesAt, c.field+".resources.requests.memory",
+			"%s has no memory request: the scheduler places it as if it used no memory", who)
+	}
+	if !c.memLimit {
+		r.add(RuleMemoryLimit, w.object, c.resourcesAt, c.field+".resources.limits.memory",
+			"%s has no memory limit: it can take the node's memory from its neighbours", who)
+	}
+	if c.probes && c.ports && c.readiness == "" && (w.kind == "Deployment" || w.kind == "StatefulSet") {
+		r.add(RuleReadiness, w.object, c.at, c.field+".readinessProbe",
+			"%s exposes a port but has no readinessProbe: it gets traffic before it is ready", who)
+	}
+	if c.probes && c.readiness != "" && c.readiness == c.liveness {
+		r.add(RuleProbeIdentical, w.object, c.livenessAt, c.field+".livenessProbe",
+			"%s has a livenessProbe identical to its readinessProbe: a slow moment restarts it instead of only taking it out of the Service", who)
+	}
+	r.image(w, c)
+	if c.privileged {
+		r.add(RulePrivileged, w.object, c.privAt, c.field+".securityContext.privileged",
+			"%s is privileged: it has the access of root on the node", who)
+	}
+	nonRoot, user := w.podNonRoot, w.podUser
+	if c.nonRoot != nil {
+		nonRoot = c.nonRoot
+	}
+	if c.user != nil {
+		user = c.user
+	}
+	switch {
+	case user != nil && *user == 0:
+		r.add(RuleRunAsRoot, w.object, c.securityAt, c.field+".securityContext.runAsUser",
+			"%s runs as root: runAsUser is 0", who)
+	case (nonRoot == nil || !*nonRoot) && user == nil:
+		r.add(RuleRunAsRoot, w.object, c.securityAt, c.field+".securityContext.runAsNonRoot",
+			"%s may run as root: neither runAsNonRoot: true nor a non-zero runAsUser applies to it", who)
+	}
+}
+
+func (r *run) image(w *workload, c *container) {
+	if !c.imageSet || c.image == "" {
+		return // schema.required's
+	}
+	ref := parseImage(c.image)
+	field := c.field + ".image"
+	switch {
+	case ref.digest:
+		return
+	case ref.tag == "":
+		r.add(RuleNoTag, w.object, c.imageAt, field,
+			"image %q has no tag or digest: it means latest, whichever image that is when a node pulls", c.image)
+	case ref.tag == "latest":
+		r.add(RuleLatestTag, w.object, c.imageAt, field,
+			"image %q uses the latest tag: which version runs depends on when each node pulled it", c.image)
+	}
+	policy, at := c.pullPolicy, c.pullAt
+	if policy == "" {
+		// The API server's default.
+		policy, at = "IfNotPresent", c.imageAt
+		if ref.tag == "" || ref.tag == "latest" {
+			policy = "Always"
+		}
+	}
+	if policy == "IfNotPresent" && floating(ref.tag) {
+		how := "imagePullPolicy IfNotPresent"
+		if c.pullPolicy == "" {
+			how += " (the default for a tag other than latest)"
+		}
+		r.add(RuleFloatingTag, w.object, at, c.field+".imagePullPolicy",
+			"image %q has a floating tag and %s: each node keeps whichever image it pulled first", c.image, how)
+	}
+}
+
+// imageRef is what the checks need of an image reference.
+type imageRef struct {
+	tag    string
+	digest bool
+}
+
+// parseImage reads [registry[:port]/]path[:tag][@digest].
+func parseImage(image string) imageRef {
+	var ref imageRef
+	if i := strings.IndexByte(image, '@'); i >= 0 {
+		ref.digest, image = true, image[:i]
+	}
+	last := image[strings.LastIndexByte(image, '/')+1:]
+	if i := strings.IndexByte(last, ':'); i >= 0 {
+		ref.tag = last[i+1:]
+	}
+	return ref
+}
+
+// movingTags are tags that by convention follow a branch or a channel.
+var movingTags = map[string]bool{
+	"latest": true, "stable": true, "main": true, "master": true, "edge": true, "nightly": true,
+	"dev": true, "develop": true, "head": true, "canary": true, "current": true, "lts": true, "release": true,
+}
+
+// floating reports whether a tag moves: a moving name, or a version
+// without a patch number ("1", "1.25", "v2", "3.12-slim"), which follows
+// the newest patch release. Numbers of more than three digits are build
+// numbers or dates ("1234", "20240101"), which do not move.
+func floating(tag string) bool {
+	if tag == "" || movingTags[strings.ToLower(tag)] {
+		return true
+	}
+	v := strings.TrimPrefix(tag, "v")
+	end := strings.IndexFunc(v, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if end == 0 {
+		return false // not a version: a commit, a date, a name
+	}
+	if end > 0 {
+		if v[end] != '-' {
+			return false
+		}
+		v = v[:end]
+	}
+	parts := strings.Split(v, ".")
+	return len(parts) < 3 && !slices.ContainsFunc(parts, func(p string) bool { return p == "" || len(p) > 3 })
+}
+
+// builtinPriorityClasses exist in every cluster.
+var builtinPriorityClasses = map[string]bool{"system-cluster-critical": true, "system-node-critical": true}
+
+func (r *run) references() {
+	// Pod-template labels by namespace: what Services and PDBs select.
+	pods := map[string][]map[string]string{}
+	for _, w := range r.workloads {
+		pods[w.ns] = append(pods[w.ns], w.labels)
+	}
+	selects := func(ns string, match func(map[string]string) bool) bool {
+		return slices.ContainsFunc(pods[ns], match)
+	}
+	services := map[objectKey]*service{}
+	for _, s := range r.services {
+		services[objectKey{"Service", s.ns, s.name}] = s
+		if len(s.selector) == 0 {
+			continue // endpoints managed by hand, or an ExternalName
+		}
+		sel := selectorFromMap(s.selector)
+		if !selects(s.ns, sel.matches) {
+			r.add(RuleServiceSelector, s.object, s.selectorAt, "spec.selector",
+				"%s selects %s, which no pod template of this render carries", s.label, formatLabels(s.selector))
+		}
+	}
+	for _, b := range r.backends {
+		s := services[objectKey{"Service", b.from.ns, b.service}]
+		switch {
+		case s == nil:
+			r.add(RuleBackend, b.from, b.at, b.field+".name", "backend Service %q is not defined in this render", b.service)
+		case b.portName != "" && !slices.ContainsFunc(s.ports, func(p servicePort) bool { return p.name == b.portName }):
+			r.add(RuleBackend, b.from, b.portAt, b.field+".port.name", "%s has no port named %q", s.label, b.portName)
+		case b.portNum != 0 && !slices.ContainsFunc(s.ports, func(p servicePort) bool { return p.port == b.portNum }):
+			r.add(RuleBackend, b.from, b.portAt, b.field+".port", "%s has no port %d", s.label, b.portNum)
+		}
+	}
+	for _, h := range r.hpas {
+		if h.targetKind != "" && h.targetName != "" && !r.objects[objectKey{h.targetKind, h.ns, h.targetName}] {
+			r.add(RuleHPATarget, h.object, h.targetAt, h.field,
+				"scaleTargetRef names %s/%s, which this render does not define", h.targetKind, h.targetName)
+		}
+	}
+	for _, p := range r.pdbs {
+		if p.sel != nil && !p.sel.invalid && !selects(p.ns, p.sel.matches) {
+			r.add(RulePDBSelector, p.object, p.selectorAt, "spec.selector",
+				"%s's selector matches no pod template of this render", p.label)
+		}
+	}
+	for _, w := range r.workloads {
+		for _, ref := range w.refs {
+			rule := RuleConfigMap
+			if ref.kind == "Secret" {
+				rule = RuleSecret
+			}
+			if !r.objects[objectKey{ref.kind, w.ns, ref.name}] {
+				r.add(rule, w.object, ref.pos, ref.field, "%s %q is not defined in this render (it may exist in the cluster)", ref.kind, ref.name)
+			}
+		}
+		if w.account != "" && w.account != "default" && !r.objects[objectKey{"ServiceAccount", w.ns, w.account}] {
+			r.add(RuleServiceAccount, w.object, w.accountAt, w.podPath+".serviceAccountName",
+				"ServiceAccount %q is not defined in this render (it may exist in the cluster)", w.account)
+		}
+		if w.priority != "" && !builtinPriorityClasses[w.priority] && !r.definedAnywhere("PriorityClass", w.priority) {
+			r.add(RulePriorityClass, w.object, w.priorityAt, w.podPath+".priorityClassName",
+				"PriorityClass %q is not defined in this render (it may exist in the cluster)", w.priority)
+		}
+	}
+}
+
+// definedAnywhere looks for a cluster-scoped object, whatever namespace
+// the render gave it.
+func (r *run) definedAnywhere(kind, name string) bool {
+	for k := range r.objects {
+		if k.kind == kind && k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// formatLabels writes a selector as kubectl does: "app=web,tier=front".
+func formatLabels(m map[string]string) string {
+	keys := slices.Sorted(maps.Keys(m))
+	for i, k := range keys {
+		keys[i] = k + "=" + m[k]
+	}
+	return strings.Join(keys, ",")
+}

@@ -1,0 +1,91 @@
+package checks
+
+import (
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// selector is a metav1.LabelSelector as Kubernetes reads it
+// (metav1.LabelSelectorAsSelector): every matchLabels pair and every
+// matchExpressions requirement must hold. A nil *selector — no selector
+// at all — matches nothing; an empty one matches everything. The rules
+// are k8s.io/apimachinery/pkg/labels' (a test holds this to it); that
+// package is not imported because its initialisation (klog, validation
+// tables) would be paid by every eastern process, renders included.
+type selector struct {
+	reqs []requirement
+	// invalid: an operator Kubernetes does not know, or values where
+	// none are allowed. The API server rejects such a selector, so the
+	// checks do not judge what it matches.
+	invalid bool
+}
+
+type requirement struct {
+	key    string
+	op     string // In, NotIn, Exists, DoesNotExist
+	values []string
+}
+
+// selectorFromMap is a Service's spec.selector: equality on every pair.
+func selectorFromMap(m map[string]string) *selector {
+	s := &selector{}
+	for k, v := range m {
+		s.reqs = append(s.reqs, requirement{key: k, op: "In", values: []string{v}})
+	}
+	return s
+}
+
+// parseSelector reads a LabelSelector node; nil when n is absent or null.
+func parseSelector(n *yaml.Node) *selector {
+	n = mapping(n)
+	if n == nil {
+		return nil
+	}
+	s := selectorFromMap(stringMap(get(n, "matchLabels")))
+	for _, e := range items(get(n, "matchExpressions")) {
+		key, _ := str(get(e, "key"))
+		op, _ := str(get(e, "operator"))
+		var values []string
+		for _, v := range items(get(e, "values")) {
+			if t, ok := str(v); ok {
+				values = append(values, t)
+			}
+		}
+		switch op {
+		case "In", "NotIn":
+			s.invalid = s.invalid || len(values) == 0
+		case "Exists", "DoesNotExist":
+			s.invalid = s.invalid || len(values) > 0
+		default:
+			s.invalid = true
+		}
+		s.reqs = append(s.reqs, requirement{key: key, op: op, values: values})
+	}
+	return s
+}
+
+// matches reports whether the labels satisfy every requirement.
+func (s *selector) matches(labels map[string]string) bool {
+	if s == nil || s.invalid {
+		return false
+	}
+	for _, r := range s.reqs {
+		v, has := labels[r.key]
+		var ok bool
+		switch r.op {
+		case "In":
+			ok = has && slices.Contains(r.values, v)
+		case "NotIn":
+			ok = !has || !slices.Contains(r.values, v)
+		case "Exists":
+			ok = has
+		case "DoesNotExist":
+			ok = !has
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,150 @@
+package checks
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The helpers below read the validator's yaml tree leniently: a field of
+// the wrong type is the schema checks' finding, so here it reads as
+// absent and no check reports on it.
+
+// maxAliases bounds how many aliases resolve follows in a row; yaml.v3
+// rejects an anchor that contains itself, but a bound costs nothing.
+const maxAliases = 16
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliases; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		return nil
+	}
+	return n
+}
+
+// field returns the key and value nodes of key in the mapping m, or nils.
+func field(m *yaml.Node, key string) (k, v *yaml.Node) {
+	m = resolve(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if kn := m.Content[i]; kn.Kind == yaml.ScalarNode && kn.Value == key {
+			return kn, resolve(m.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+// get follows a path of keys through nested mappings.
+func get(m *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		_, m = field(m, k)
+	}
+	return m
+}
+
+// mapping returns n when it is a mapping.
+func mapping(n *yaml.Node) *yaml.Node {
+	if n = resolve(n); n != nil && n.Kind == yaml.MappingNode {
+		return n
+	}
+	return nil
+}
+
+// items returns the entries of a sequence, nil for anything else.
+func items(n *yaml.Node) []*yaml.Node {
+	if n = resolve(n); n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	for _, it := range n.Content {
+		if it = resolve(it); it != nil {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// str returns a scalar's text; null reads as absent.
+func str(n *yaml.Node) (string, bool) {
+	if n = resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// boolean returns a boolean scalar's value; ok is false for anything else.
+func boolean(n *yaml.Node) (value, ok bool) {
+	if n = resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		return false, false
+	}
+	b, err := strconv.ParseBool(strings.ToLower(n.Value))
+	return b, err == nil
+}
+
+// integer returns an integer scalar's value.
+func integer(n *yaml.Node) (int64, bool) {
+	if n = resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+	return v, err == nil
+}
+
+// stringMap reads a mapping of scalars (labels, a Service's selector).
+func stringMap(n *yaml.Node) map[string]string {
+	n = mapping(n)
+	if n == nil {
+		return nil
+	}
+	out := make(map[string]string, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v, ok := str(n.Content[i+1]); ok && n.Content[i].Kind == yaml.ScalarNode {
+			out[n.Content[i].Value] = v
+		}
+	}
+	return out
+}
+
+// canonical writes a node's content without positions or styles, so that
+// two probes written differently but meaning the same compare equal.
+func canonical(b *strings.Builder, n *yaml.Node, depth int) {
+	n = resolve(n)
+	if n == nil || depth > 32 {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		// Keys in order: a mapping means the same in any order.
+		pairs := make([]string, 0, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			var p strings.Builder
+			p.WriteString(strconv.Quote(n.Content[i].Value))
+			p.WriteByte(':')
+			canonical(&p, n.Content[i+1], depth+1)
+			pairs = append(pairs, p.String())
+		}
+		slices.Sort(pairs)
+		b.WriteByte('{')
+		for _, p := range pairs {
+			b.WriteString(p)
+			b.WriteByte(',')
+		}
+		b.WriteByte('}')
+	case yaml.SequenceNode:
+		b.WriteByte('[')
+		for _, it := range n.Content {
+			canonical(b, it, depth+1)
+			b.WriteByte(',')
+		}
+		b.WriteByte(']')
+	case yaml.ScalarNode:
+		b.WriteString(n.Tag)
+		b.WriteString(strconv.Quote(n.Value))
+	}
+}
