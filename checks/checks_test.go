@@ -67,6 +67,9 @@ func TestSelectorMatchesKubernetes(t *testing.T) {
 		if got != want.Matches(labels.Set(set)) {
 			t.Fatalf("case %d: selector\n%s\non %v: got %v, Kubernetes says %v", i, src, set, got, !got)
 		}
+		if direct := selectorMatches(doc.Content[0], set); direct != got {
+			t.Fatalf("case %d: selector\n%s\non %v: selectorMatches %v, parseSelector %v", i, src, set, direct, got)
+		}
 	}
 	if parseSelector(nil).matches(map[string]string{"app": "a"}) {
 		t.Error("no selector matched; Kubernetes' nil selector matches nothing")

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,12 +25,22 @@ type Collector struct {
 	backends  []backend
 	hpas      []*hpa
 	pdbs      []*pdb
+
+	spareWorkloads []*workload // for reuse: see Release
+	spareServices  []*service
 }
 
+// collectors are reused from render to render, with the workloads and
+// Services they held: lint makes one per render, thousands a run, and
+// the facts' maps and slices would otherwise be garbage each time.
+var collectors = sync.Pool{New: func() any { return &Collector{objects: map[objectKey]bool{}} }}
+
 // NewCollector returns a Collector for one render for namespace, reading
-// what the checks that are on in levels need.
+// what the checks that are on in levels need. Release it when its
+// findings are made.
 func NewCollector(namespace string, levels Levels) *Collector {
-	c := &Collector{namespace: namespace, objects: map[objectKey]bool{}}
+	c := collectors.Get().(*Collector)
+	c.namespace, c.practices = namespace, false
 	for i, s := range levels.sev {
 		if s != 0 && all[i].Group == GroupPractices {
 			c.practices = true
@@ -38,20 +49,61 @@ func NewCollector(namespace string, levels Levels) *Collector {
 	return c
 }
 
+// Release returns c for reuse; the findings Run made stay valid, c does not.
+func (c *Collector) Release() {
+	clear(c.objects)
+	c.spareWorkloads = append(c.spareWorkloads, c.workloads...)
+	c.spareServices = append(c.spareServices, c.services...)
+	clear(c.workloads)
+	clear(c.services)
+	c.workloads, c.services, c.backends, c.hpas, c.pdbs = c.workloads[:0], c.services[:0], c.backends[:0], nil, nil
+	collectors.Put(c)
+}
+
+// newWorkload returns a workload to fill, a spare one when there is one,
+// emptied but with its slices' and map's room kept.
+func (c *Collector) newWorkload() *workload {
+	n := len(c.spareWorkloads)
+	if n == 0 {
+		return &workload{labels: map[string]string{}}
+	}
+	w := c.spareWorkloads[n-1]
+	c.spareWorkloads = c.spareWorkloads[:n-1]
+	clear(w.labels)
+	clear(w.containers)
+	*w = workload{labels: w.labels, containers: w.containers[:0], refs: w.refs[:0], hostFields: w.hostFields[:0]}
+	return w
+}
+
+func (c *Collector) newService() *service {
+	n := len(c.spareServices)
+	if n == 0 {
+		return &service{selector: map[string]string{}}
+	}
+	s := c.spareServices[n-1]
+	c.spareServices = c.spareServices[:n-1]
+	clear(s.selector)
+	*s = service{selector: s.selector, ports: s.ports[:0]}
+	return s
+}
+
 // objectKey names an object of the render as references name it.
 type objectKey struct{ kind, namespace, name string }
 
+// label names the object as findings do, "Deployment/web"; made only
+// for a finding.
+func (o object) label() string { return manifest.Label(o.kind, o.name) }
+
 // object is what every collected object carries.
 type object struct {
-	label string        // "Deployment/web", for Finding.Object
-	name  string        // metadata.name
-	ns    string        // effective namespace
-	at    diag.Position // metadata.name, else the object's first line
+	kind string        // as written: label() names the object for findings
+	name string        // metadata.name
+	ns   string        // effective namespace
+	at   diag.Position // metadata.name, else the object's first line
 }
 
 type workload struct {
 	object
-	kind        string
 	podPath     string // "spec.template.spec"
 	replicas    int64
 	replicasSet bool
@@ -81,7 +133,9 @@ type configRef struct {
 }
 
 type container struct {
-	name, field string // field: "spec.template.spec.containers[0]"
+	name        string
+	list        string // "containers" or "initContainers"
+	index       int
 	at          diag.Position
 	image       string
 	imageSet    bool
@@ -93,8 +147,8 @@ type container struct {
 	memLimit    bool
 	resourcesAt diag.Position // the resources key, else the container
 	ports       bool
-	readiness   string // canonical form; "" when absent
-	liveness    string
+	readiness   bool
+	identical   bool // the liveness probe is the readiness probe
 	livenessAt  diag.Position
 	probes      bool // readiness and liveness apply (not init containers)
 	privileged  bool
@@ -149,7 +203,7 @@ func (c *Collector) Visit(o validator.Object, m *yaml.Node, at func(*yaml.Node) 
 		ns = c.namespace
 	}
 	c.objects[objectKey{o.GVK.Kind, ns, o.Name}] = true
-	base := object{label: manifest.Label(o.GVK.Kind, o.Name), name: o.Name, ns: ns, at: at(m)}
+	base := object{kind: o.GVK.Kind, name: o.Name, ns: ns, at: at(m)}
 	if k, _ := field(get(m, "metadata"), "name"); k != nil {
 		base.at = at(k)
 	}
@@ -189,6 +243,15 @@ var podSpecPath = map[string][]string{
 	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
 }
 
+// podSpecPaths are podSpecPath's, joined.
+var podSpecPaths = func() map[string]string {
+	out := make(map[string]string, len(podSpecPath))
+	for k, p := range podSpecPath {
+		out[k] = strings.Join(p, ".")
+	}
+	return out
+}()
+
 func (c *Collector) visitWorkload(kind string, m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
 	path, ok := podSpecPath[kind]
 	if !ok {
@@ -199,11 +262,12 @@ func (c *Collector) visitWorkload(kind string, m *yaml.Node, base object, at fun
 	if mapping(spec) == nil {
 		return
 	}
-	w := &workload{object: base, kind: kind, podPath: strings.Join(path, "."), specAt: at(specKey)}
+	w := c.newWorkload()
+	w.object, w.podPath, w.specAt = base, podSpecPaths[kind], at(specKey)
 	if kind == "Pod" {
-		w.labels = stringMap(get(m, "metadata", "labels"))
+		stringMapInto(w.labels, get(m, "metadata", "labels"))
 	} else {
-		w.labels = stringMap(get(parent, "metadata", "labels"))
+		stringMapInto(w.labels, get(parent, "metadata", "labels"))
 	}
 	if k, v := field(get(m, "spec"), "replicas"); k != nil && kind != "Pod" {
 		if n, ok := integer(v); ok {
@@ -229,7 +293,12 @@ func (c *Collector) visitWorkload(kind string, m *yaml.Node, base object, at fun
 // volumes (projected ones too), envFrom and env valueFrom of every
 // container. Optional references are left out: the pod starts without them.
 func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
-	add := func(kind string, n *yaml.Node, nameKey, path string) {
+	// The field path is formatted only for a reference found: most
+	// volumes and variables name none.
+	add := func(kind string, n *yaml.Node, nameKey, format string, args ...any) {
+		if n = mapping(n); n == nil {
+			return
+		}
 		if optional, _ := boolean(get(n, "optional")); optional {
 			return
 		}
@@ -238,46 +307,29 @@ func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Positio
 		if !ok || name == "" {
 			return
 		}
-		w.refs = append(w.refs, configRef{kind: kind, name: name, field: path + "." + nameKey, pos: at(k)})
+		w.refs = append(w.refs, configRef{kind: kind, name: name, field: w.podPath + fmt.Sprintf(format, args...) + "." + nameKey, pos: at(k)})
 	}
 	for i, vol := range items(get(spec, "volumes")) {
-		p := fmt.Sprintf("%s.volumes[%d]", w.podPath, i)
-		if n := mapping(get(vol, "configMap")); n != nil {
-			add("ConfigMap", n, "name", p+".configMap")
-		}
-		if n := mapping(get(vol, "secret")); n != nil {
-			add("Secret", n, "secretName", p+".secret")
-		}
+		add("ConfigMap", get(vol, "configMap"), "name", ".volumes[%d].configMap", i)
+		add("Secret", get(vol, "secret"), "secretName", ".volumes[%d].secret", i)
 		for j, src := range items(get(vol, "projected", "sources")) {
-			q := fmt.Sprintf("%s.projected.sources[%d]", p, j)
-			if n := mapping(get(src, "configMap")); n != nil {
-				add("ConfigMap", n, "name", q+".configMap")
-			}
-			if n := mapping(get(src, "secret")); n != nil {
-				add("Secret", n, "name", q+".secret")
-			}
+			add("ConfigMap", get(src, "configMap"), "name", ".volumes[%d].projected.sources[%d].configMap", i, j)
+			add("Secret", get(src, "secret"), "name", ".volumes[%d].projected.sources[%d].secret", i, j)
 		}
 	}
 	for _, list := range []string{"initContainers", "containers"} {
 		for i, ctr := range items(get(spec, list)) {
-			p := fmt.Sprintf("%s.%s[%d]", w.podPath, list, i)
 			for j, from := range items(get(ctr, "envFrom")) {
-				q := fmt.Sprintf("%s.envFrom[%d]", p, j)
-				if n := mapping(get(from, "configMapRef")); n != nil {
-					add("ConfigMap", n, "name", q+".configMapRef")
-				}
-				if n := mapping(get(from, "secretRef")); n != nil {
-					add("Secret", n, "name", q+".secretRef")
-				}
+				add("ConfigMap", get(from, "configMapRef"), "name", ".%s[%d].envFrom[%d].configMapRef", list, i, j)
+				add("Secret", get(from, "secretRef"), "name", ".%s[%d].envFrom[%d].secretRef", list, i, j)
 			}
 			for j, env := range items(get(ctr, "env")) {
-				q := fmt.Sprintf("%s.env[%d].valueFrom", p, j)
-				if n := mapping(get(env, "valueFrom", "configMapKeyRef")); n != nil {
-					add("ConfigMap", n, "name", q+".configMapKeyRef")
+				from := get(env, "valueFrom")
+				if from == nil {
+					continue
 				}
-				if n := mapping(get(env, "valueFrom", "secretKeyRef")); n != nil {
-					add("Secret", n, "name", q+".secretKeyRef")
-				}
+				add("ConfigMap", get(from, "configMapKeyRef"), "name", ".%s[%d].env[%d].valueFrom.configMapKeyRef", list, i, j)
+				add("Secret", get(from, "secretKeyRef"), "name", ".%s[%d].env[%d].valueFrom.secretKeyRef", list, i, j)
 			}
 		}
 	}
@@ -288,7 +340,7 @@ const hostnameKey = "kubernetes.io/hostname"
 
 func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
 	for _, c := range items(get(spec, "topologySpreadConstraints")) {
-		if key, _ := str(get(c, "topologyKey")); key == hostnameKey && parseSelector(get(c, "labelSelector")).matches(w.labels) {
+		if key, _ := str(get(c, "topologyKey")); key == hostnameKey && selectorMatches(get(c, "labelSelector"), w.labels) {
 			w.spreads = true
 		}
 	}
@@ -315,7 +367,9 @@ func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Po
 	}
 	for _, list := range []string{"initContainers", "containers"} {
 		for i, n := range items(get(spec, list)) {
-			w.containers = append(w.containers, readContainer(n, fmt.Sprintf("%s.%s[%d]", w.podPath, list, i), list == "containers", at))
+			c := readContainer(n, at)
+			c.list, c.index, c.probes = list, i, list == "containers"
+			w.containers = append(w.containers, c)
 		}
 	}
 }
@@ -324,11 +378,11 @@ func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Po
 // workload's own pods off one node.
 func spreadsTerm(term *yaml.Node, labels map[string]string) bool {
 	key, _ := str(get(term, "topologyKey"))
-	return key == hostnameKey && parseSelector(get(term, "labelSelector")).matches(labels)
+	return key == hostnameKey && selectorMatches(get(term, "labelSelector"), labels)
 }
 
-func readContainer(n *yaml.Node, path string, regular bool, at func(*yaml.Node) diag.Position) container {
-	c := container{field: path, at: at(n), probes: regular}
+func readContainer(n *yaml.Node, at func(*yaml.Node) diag.Position) container {
+	c := container{at: at(n)}
 	c.name, _ = str(get(n, "name"))
 	if k, v := field(n, "image"); k != nil {
 		c.image, c.imageSet = str(v)
@@ -349,15 +403,10 @@ func readContainer(n *yaml.Node, path string, regular bool, at func(*yaml.Node) 
 		c.memLimit = get(limits, "memory") != nil
 	}
 	c.ports = len(items(get(n, "ports"))) > 0
-	if v := mapping(get(n, "readinessProbe")); v != nil {
-		var b strings.Builder
-		canonical(&b, v, 0)
-		c.readiness = b.String()
-	}
-	if k, v := field(n, "livenessProbe"); mapping(v) != nil {
-		var b strings.Builder
-		canonical(&b, v, 0)
-		c.liveness, c.livenessAt = b.String(), at(k)
+	readiness := mapping(get(n, "readinessProbe"))
+	c.readiness = readiness != nil
+	if k, v := field(n, "livenessProbe"); readiness != nil && mapping(v) != nil && sameNode(readiness, v, 0) {
+		c.identical, c.livenessAt = true, at(k)
 	}
 	c.securityAt = c.at
 	if k, sc := field(n, "securityContext"); k != nil {
@@ -378,12 +427,14 @@ func readContainer(n *yaml.Node, path string, regular bool, at func(*yaml.Node) 
 
 func (c *Collector) visitService(m *yaml.Node, base object, at func(*yaml.Node) diag.Position) {
 	spec := get(m, "spec")
-	s := &service{object: base, selectorAt: base.at}
+	s := c.newService()
+	s.object, s.selectorAt = base, base.at
 	if k, v := field(spec, "selector"); k != nil {
-		s.selector, s.selectorAt = stringMap(v), at(k)
+		stringMapInto(s.selector, v)
+		s.selectorAt = at(k)
 	}
 	if t, _ := str(get(spec, "type")); t == "ExternalName" {
-		s.selector = nil // no pods behind it
+		clear(s.selector) // no pods behind it
 	}
 	for _, p := range items(get(spec, "ports")) {
 		sp := servicePort{}

@@ -3,6 +3,7 @@ package checks
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
 // IgnoreMarker starts the comment that silences findings on its line or
@@ -26,39 +27,45 @@ type Ignore struct {
 func ParseIgnores(output []byte) []Ignore {
 	var out []Ignore
 	line, lineStart := 1, 0 // of the position scanned to
-	for off := 0; ; {
-		i := bytes.Index(output[off:], []byte(IgnoreMarker))
+	// Scanning for '#', which manifests seldom contain, is many times
+	// faster than looking for the marker itself, whose first letter is
+	// everywhere.
+	for off := 0; off < len(output); {
+		i := bytes.IndexByte(output[off:], '#')
 		if i < 0 {
 			return out
 		}
-		at := off + i
-		off = at + len(IgnoreMarker)
-		line += bytes.Count(output[lineStart:at], []byte("\n"))
-		if nl := bytes.LastIndexByte(output[:at], '\n'); nl >= 0 {
+		hash := off + i
+		off = hash + 1
+		at := off
+		for at < len(output) && (output[at] == ' ' || output[at] == '\t') {
+			at++
+		}
+		if !bytes.HasPrefix(output[at:], []byte(IgnoreMarker)) {
+			continue
+		}
+		line += bytes.Count(output[lineStart:hash], []byte("\n"))
+		if nl := bytes.LastIndexByte(output[:hash], '\n'); nl >= 0 {
 			lineStart = nl + 1
 		} else {
 			lineStart = 0
 		}
-		hash := bytes.TrimRight(output[lineStart:at], " \t")
-		if len(hash) == 0 || hash[len(hash)-1] != '#' {
-			continue
-		}
-		h := len(hash) - 1
-		if h > 0 && hash[h-1] != ' ' && hash[h-1] != '\t' {
+		if hash > lineStart && output[hash-1] != ' ' && output[hash-1] != '\t' {
 			continue // "a#eastern:ignore" is no comment
 		}
-		end := len(output)
-		if nl := bytes.IndexByte(output[off:], '\n'); nl >= 0 {
-			end = off + nl
+		rest := output[at+len(IgnoreMarker):]
+		if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+			rest = rest[:nl]
 		}
-		rest := string(bytes.TrimRight(output[off:end], "\r"))
-		if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		text := string(bytes.TrimRight(rest, "\r"))
+		if text != "" && text[0] != ' ' && text[0] != '\t' {
 			continue // eastern:ignored, some other word
 		}
-		ig := parseIgnore(rest)
-		ig.Line, ig.Col = line, len([]rune(string(output[lineStart:lineStart+h])))+1
+		ig := parseIgnore(text)
+		ig.Line, ig.Col = line, utf8.RuneCount(output[lineStart:hash])+1
 		out = append(out, ig)
 	}
+	return out
 }
 
 // parseIgnore reads what follows the marker: " rule-a,rule-b -- reason".

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/eastern-k8s/eastern/diag"
@@ -14,7 +15,9 @@ import (
 // Field set, in no particular order.
 func (c *Collector) Run(levels Levels) diag.Findings {
 	r := &run{Collector: c, levels: levels}
-	r.hpaMax = map[objectKey]*hpa{}
+	if len(c.hpas) > 0 {
+		r.hpaMax = map[objectKey]*hpa{}
+	}
 	for _, h := range c.hpas {
 		k := objectKey{h.targetKind, h.ns, h.targetName}
 		if prev, ok := r.hpaMax[k]; !ok || h.max > prev.max {
@@ -41,7 +44,7 @@ func (r *run) add(rule string, o object, at diag.Position, field, format string,
 		return
 	}
 	r.out = append(r.out, &diag.Finding{Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...),
-		Pos: at, Object: o.label, Field: field})
+		Pos: at, Object: o.label(), Field: field})
 }
 
 // scalable kinds run replicas of one pod template.
@@ -52,21 +55,26 @@ func scalable(kind string) bool {
 func (r *run) workload(w *workload) {
 	h := r.hpaMax[objectKey{w.kind, w.ns, w.name}]
 	if scalable(w.kind) {
-		replicas, why := int64(1), ""
+		replicas := int64(1)
 		if w.replicasSet {
-			replicas, why = w.replicas, fmt.Sprintf("%d replicas", w.replicas)
+			replicas = w.replicas
 		}
-		if h != nil && h.max > replicas {
-			replicas, why = h.max, fmt.Sprintf("up to %d replicas (%s)", h.max, h.label)
+		byHPA := h != nil && h.max > replicas
+		if byHPA {
+			replicas = h.max
 		}
-		if replicas > 1 && !w.spreads {
+		if replicas > 1 && !w.spreads && r.on(RuleSpread) {
+			why := fmt.Sprintf("%d replicas", replicas)
+			if byHPA {
+				why = fmt.Sprintf("up to %d replicas (%s)", h.max, h.label())
+			}
 			r.add(RuleSpread, w.object, w.specAt, w.podPath,
 				"%s runs %s, with neither a topologySpreadConstraint nor a pod anti-affinity on %s that selects its pods: they may all land on one node",
-				w.label, why, hostnameKey)
+				w.label(), why, hostnameKey)
 		}
 		if h != nil && w.replicasSet {
 			r.add(RuleReplicasHPA, w.object, w.replicasAt, "spec.replicas",
-				"spec.replicas is set while %s scales %s: every apply resets the count the autoscaler chose", h.label, w.label)
+				"spec.replicas is set while %s scales %s: every apply resets the count the autoscaler chose", h.label(), w.label())
 		}
 	}
 	for _, f := range w.hostFields {
@@ -80,35 +88,63 @@ func (r *run) workload(w *workload) {
 
 var hostNamespace = map[string]string{"hostNetwork": "network", "hostPID": "process", "hostIPC": "IPC"}
 
+// field is the container's path in its object, for findings.
+func (c *container) field(w *workload) string {
+	return w.podPath + "." + c.list + "[" + strconv.Itoa(c.index) + "]"
+}
+
+// on reports whether rule reports at all here.
+func (r *run) on(rule string) bool {
+	_, on := r.levels.Severity(rule)
+	return on
+}
+
 func (r *run) container(w *workload, c *container) {
-	who := fmt.Sprintf("container %q", c.name)
-	switch {
-	case !c.cpuRequest && !c.memRequest:
-		r.add(RuleRequests, w.object, c.resourcesAt, c.field+".resources",
-			"%s has no CPU or memory request: the scheduler places it as if it used nothing", who)
-	case !c.cpuRequest:
-		r.add(RuleRequests, w.object, c.resourcesAt, c.field+".resources.requests.cpu",
-			"%s has no CPU request: the scheduler places it as if it used no CPU", who)
-	case !c.memRequest:
-		r.add(RuleRequests, w.object, c.resourcesAt, c.field+".resources.requests.memory",
-			"%s has no memory request: the scheduler places it as if it used no memory", who)
+	// Formatted only for a finding: most containers have none.
+	var path, who string
+	name := func() (string, string) {
+		if path == "" {
+			path, who = c.field(w), fmt.Sprintf("container %q", c.name)
+		}
+		return path, who
 	}
-	if !c.memLimit {
-		r.add(RuleMemoryLimit, w.object, c.resourcesAt, c.field+".resources.limits.memory",
+	if r.on(RuleRequests) && (!c.cpuRequest || !c.memRequest) {
+		path, who := name()
+		switch {
+		case !c.cpuRequest && !c.memRequest:
+			r.add(RuleRequests, w.object, c.resourcesAt, path+".resources",
+				"%s has no CPU or memory request: the scheduler places it as if it used nothing", who)
+		case !c.cpuRequest:
+			r.add(RuleRequests, w.object, c.resourcesAt, path+".resources.requests.cpu",
+				"%s has no CPU request: the scheduler places it as if it used no CPU", who)
+		default:
+			r.add(RuleRequests, w.object, c.resourcesAt, path+".resources.requests.memory",
+				"%s has no memory request: the scheduler places it as if it used no memory", who)
+		}
+	}
+	if !c.memLimit && r.on(RuleMemoryLimit) {
+		path, who := name()
+		r.add(RuleMemoryLimit, w.object, c.resourcesAt, path+".resources.limits.memory",
 			"%s has no memory limit: it can take the node's memory from its neighbours", who)
 	}
-	if c.probes && c.ports && c.readiness == "" && (w.kind == "Deployment" || w.kind == "StatefulSet") {
-		r.add(RuleReadiness, w.object, c.at, c.field+".readinessProbe",
+	if c.probes && c.ports && !c.readiness && (w.kind == "Deployment" || w.kind == "StatefulSet") && r.on(RuleReadiness) {
+		path, who := name()
+		r.add(RuleReadiness, w.object, c.at, path+".readinessProbe",
 			"%s exposes a port but has no readinessProbe: it gets traffic before it is ready", who)
 	}
-	if c.probes && c.readiness != "" && c.readiness == c.liveness {
-		r.add(RuleProbeIdentical, w.object, c.livenessAt, c.field+".livenessProbe",
+	if c.probes && c.identical && r.on(RuleProbeIdentical) {
+		path, who := name()
+		r.add(RuleProbeIdentical, w.object, c.livenessAt, path+".livenessProbe",
 			"%s has a livenessProbe identical to its readinessProbe: a slow moment restarts it instead of only taking it out of the Service", who)
 	}
-	r.image(w, c)
-	if c.privileged {
-		r.add(RulePrivileged, w.object, c.privAt, c.field+".securityContext.privileged",
+	r.image(w, c, name)
+	if c.privileged && r.on(RulePrivileged) {
+		path, who := name()
+		r.add(RulePrivileged, w.object, c.privAt, path+".securityContext.privileged",
 			"%s is privileged: it has the access of root on the node", who)
+	}
+	if !r.on(RuleRunAsRoot) {
+		return
 	}
 	nonRoot, user := w.podNonRoot, w.podUser
 	if c.nonRoot != nil {
@@ -119,28 +155,32 @@ func (r *run) container(w *workload, c *container) {
 	}
 	switch {
 	case user != nil && *user == 0:
-		r.add(RuleRunAsRoot, w.object, c.securityAt, c.field+".securityContext.runAsUser",
+		path, who := name()
+		r.add(RuleRunAsRoot, w.object, c.securityAt, path+".securityContext.runAsUser",
 			"%s runs as root: runAsUser is 0", who)
 	case (nonRoot == nil || !*nonRoot) && user == nil:
-		r.add(RuleRunAsRoot, w.object, c.securityAt, c.field+".securityContext.runAsNonRoot",
+		path, who := name()
+		r.add(RuleRunAsRoot, w.object, c.securityAt, path+".securityContext.runAsNonRoot",
 			"%s may run as root: neither runAsNonRoot: true nor a non-zero runAsUser applies to it", who)
 	}
 }
 
-func (r *run) image(w *workload, c *container) {
+func (r *run) image(w *workload, c *container, name func() (string, string)) {
 	if !c.imageSet || c.image == "" {
 		return // schema.required's
 	}
 	ref := parseImage(c.image)
-	field := c.field + ".image"
-	switch {
-	case ref.digest:
+	if ref.digest {
 		return
-	case ref.tag == "":
-		r.add(RuleNoTag, w.object, c.imageAt, field,
+	}
+	switch {
+	case ref.tag == "" && r.on(RuleNoTag):
+		path, _ := name()
+		r.add(RuleNoTag, w.object, c.imageAt, path+".image",
 			"image %q has no tag or digest: it means latest, whichever image that is when a node pulls", c.image)
-	case ref.tag == "latest":
-		r.add(RuleLatestTag, w.object, c.imageAt, field,
+	case ref.tag == "latest" && r.on(RuleLatestTag):
+		path, _ := name()
+		r.add(RuleLatestTag, w.object, c.imageAt, path+".image",
 			"image %q uses the latest tag: which version runs depends on when each node pulled it", c.image)
 	}
 	policy, at := c.pullPolicy, c.pullAt
@@ -151,12 +191,13 @@ func (r *run) image(w *workload, c *container) {
 			policy = "Always"
 		}
 	}
-	if policy == "IfNotPresent" && floating(ref.tag) {
+	if policy == "IfNotPresent" && floating(ref.tag) && r.on(RuleFloatingTag) {
 		how := "imagePullPolicy IfNotPresent"
 		if c.pullPolicy == "" {
 			how += " (the default for a tag other than latest)"
 		}
-		r.add(RuleFloatingTag, w.object, at, c.field+".imagePullPolicy",
+		path, _ := name()
+		r.add(RuleFloatingTag, w.object, at, path+".imagePullPolicy",
 			"image %q has a floating tag and %s: each node keeps whichever image it pulled first", c.image, how)
 	}
 }
@@ -213,24 +254,19 @@ func floating(tag string) bool {
 var builtinPriorityClasses = map[string]bool{"system-cluster-critical": true, "system-node-critical": true}
 
 func (r *run) references() {
-	// Pod-template labels by namespace: what Services and PDBs select.
-	pods := map[string][]map[string]string{}
-	for _, w := range r.workloads {
-		pods[w.ns] = append(pods[w.ns], w.labels)
+	// What Services and PDBs select: the pod templates of their namespace.
+	selects := func(ns string, match func(labels map[string]string) bool) bool {
+		return slices.ContainsFunc(r.workloads, func(w *workload) bool { return w.ns == ns && match(w.labels) })
 	}
-	selects := func(ns string, match func(map[string]string) bool) bool {
-		return slices.ContainsFunc(pods[ns], match)
-	}
-	services := map[objectKey]*service{}
+	services := make(map[objectKey]*service, len(r.services))
 	for _, s := range r.services {
 		services[objectKey{"Service", s.ns, s.name}] = s
 		if len(s.selector) == 0 {
 			continue // endpoints managed by hand, or an ExternalName
 		}
-		sel := selectorFromMap(s.selector)
-		if !selects(s.ns, sel.matches) {
+		if !selects(s.ns, func(labels map[string]string) bool { return mapMatches(s.selector, labels) }) {
 			r.add(RuleServiceSelector, s.object, s.selectorAt, "spec.selector",
-				"%s selects %s, which no pod template of this render carries", s.label, formatLabels(s.selector))
+				"%s selects %s, which no pod template of this render carries", s.label(), formatLabels(s.selector))
 		}
 	}
 	for _, b := range r.backends {
@@ -239,9 +275,9 @@ func (r *run) references() {
 		case s == nil:
 			r.add(RuleBackend, b.from, b.at, b.field+".name", "backend Service %q is not defined in this render", b.service)
 		case b.portName != "" && !slices.ContainsFunc(s.ports, func(p servicePort) bool { return p.name == b.portName }):
-			r.add(RuleBackend, b.from, b.portAt, b.field+".port.name", "%s has no port named %q", s.label, b.portName)
+			r.add(RuleBackend, b.from, b.portAt, b.field+".port.name", "%s has no port named %q", s.label(), b.portName)
 		case b.portNum != 0 && !slices.ContainsFunc(s.ports, func(p servicePort) bool { return p.port == b.portNum }):
-			r.add(RuleBackend, b.from, b.portAt, b.field+".port", "%s has no port %d", s.label, b.portNum)
+			r.add(RuleBackend, b.from, b.portAt, b.field+".port", "%s has no port %d", s.label(), b.portNum)
 		}
 	}
 	for _, h := range r.hpas {
@@ -253,7 +289,7 @@ func (r *run) references() {
 	for _, p := range r.pdbs {
 		if p.sel != nil && !p.sel.invalid && !selects(p.ns, p.sel.matches) {
 			r.add(RulePDBSelector, p.object, p.selectorAt, "spec.selector",
-				"%s's selector matches no pod template of this render", p.label)
+				"%s's selector matches no pod template of this render", p.label())
 		}
 	}
 	for _, w := range r.workloads {

@@ -89,3 +89,56 @@ func (s *selector) matches(labels map[string]string) bool {
 	}
 	return true
 }
+
+// selectorMatches is parseSelector(n).matches(labels) without building
+// the selector: what the spread checks ask of every pod template.
+func selectorMatches(n *yaml.Node, labels map[string]string) bool {
+	if n = mapping(n); n == nil {
+		return false
+	}
+	if ml := mapping(get(n, "matchLabels")); ml != nil {
+		for i := 0; i+1 < len(ml.Content); i += 2 {
+			v, ok := str(ml.Content[i+1])
+			if got, has := labels[ml.Content[i].Value]; !ok || !has || got != v {
+				return false
+			}
+		}
+	}
+	for _, e := range items(get(n, "matchExpressions")) {
+		key, _ := str(get(e, "key"))
+		op, _ := str(get(e, "operator"))
+		values := items(get(e, "values"))
+		v, has := labels[key]
+		in := false
+		for _, x := range values {
+			if t, ok := str(x); ok && has && t == v {
+				in = true
+			}
+		}
+		var ok bool
+		switch op {
+		case "In":
+			ok = len(values) > 0 && in
+		case "NotIn":
+			ok = len(values) > 0 && !in
+		case "Exists":
+			ok = len(values) == 0 && has
+		case "DoesNotExist":
+			ok = len(values) == 0 && !has
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mapMatches reports whether labels carry every pair of a Service's selector.
+func mapMatches(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if got, has := labels[k]; !has || got != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -56,18 +55,13 @@ func mapping(n *yaml.Node) *yaml.Node {
 	return nil
 }
 
-// items returns the entries of a sequence, nil for anything else.
+// items returns the entries of a sequence, nil for anything else; the
+// entries may be aliases, which every reader here resolves.
 func items(n *yaml.Node) []*yaml.Node {
 	if n = resolve(n); n == nil || n.Kind != yaml.SequenceNode {
 		return nil
 	}
-	out := make([]*yaml.Node, 0, len(n.Content))
-	for _, it := range n.Content {
-		if it = resolve(it); it != nil {
-			out = append(out, it)
-		}
-	}
-	return out
+	return n.Content
 }
 
 // str returns a scalar's text; null reads as absent.
@@ -96,55 +90,58 @@ func integer(n *yaml.Node) (int64, bool) {
 	return v, err == nil
 }
 
-// stringMap reads a mapping of scalars (labels, a Service's selector).
+// stringMap reads a mapping of scalars (matchLabels).
 func stringMap(n *yaml.Node) map[string]string {
-	n = mapping(n)
-	if n == nil {
+	if n = mapping(n); n == nil {
 		return nil
 	}
 	out := make(map[string]string, len(n.Content)/2)
+	stringMapInto(out, n)
+	return out
+}
+
+// stringMapInto adds a mapping of scalars (labels, a Service's selector)
+// to out.
+func stringMapInto(out map[string]string, n *yaml.Node) {
+	if n = mapping(n); n == nil {
+		return
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if v, ok := str(n.Content[i+1]); ok && n.Content[i].Kind == yaml.ScalarNode {
 			out[n.Content[i].Value] = v
 		}
 	}
-	return out
 }
 
-// canonical writes a node's content without positions or styles, so that
-// two probes written differently but meaning the same compare equal.
-func canonical(b *strings.Builder, n *yaml.Node, depth int) {
-	n = resolve(n)
-	if n == nil || depth > 32 {
-		return
+// sameNode reports whether two nodes hold the same content, whatever
+// their positions and styles, and mappings whatever their key order: two
+// probes written differently but meaning the same are the same probe.
+func sameNode(a, b *yaml.Node, depth int) bool {
+	a, b = resolve(a), resolve(b)
+	switch {
+	case a == nil || b == nil || depth > 32:
+		return a == b
+	case a.Kind != b.Kind || len(a.Content) != len(b.Content):
+		return false
 	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		// Keys in order: a mapping means the same in any order.
-		pairs := make([]string, 0, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			var p strings.Builder
-			p.WriteString(strconv.Quote(n.Content[i].Value))
-			p.WriteByte(':')
-			canonical(&p, n.Content[i+1], depth+1)
-			pairs = append(pairs, p.String())
-		}
-		slices.Sort(pairs)
-		b.WriteByte('{')
-		for _, p := range pairs {
-			b.WriteString(p)
-			b.WriteByte(',')
-		}
-		b.WriteByte('}')
-	case yaml.SequenceNode:
-		b.WriteByte('[')
-		for _, it := range n.Content {
-			canonical(b, it, depth+1)
-			b.WriteByte(',')
-		}
-		b.WriteByte(']')
+	switch a.Kind {
 	case yaml.ScalarNode:
-		b.WriteString(n.Tag)
-		b.WriteString(strconv.Quote(n.Value))
+		return a.Tag == b.Tag && a.Value == b.Value
+	case yaml.SequenceNode:
+		for i := range a.Content {
+			if !sameNode(a.Content[i], b.Content[i], depth+1) {
+				return false
+			}
+		}
+		return true
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(a.Content); i += 2 {
+			k, v := field(b, a.Content[i].Value)
+			if k == nil || !sameNode(a.Content[i+1], v, depth+1) {
+				return false
+			}
+		}
+		return true
 	}
+	return false
 }

@@ -41,6 +41,7 @@ func checkRender(res *engine.Result, renderErr error, template, namespace, relea
 		if col != nil {
 			var more diag.Findings
 			more, suppressed = practiceFindings(col, levels, res)
+			col.Release()
 			fs = append(fs, more...)
 		}
 	}

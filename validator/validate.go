@@ -63,6 +63,7 @@ func Validate(output []byte, opts Options) (diag.Findings, []Object) {
 func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object) {
 	c := &checker{opts: opts, cat: cat, seen: map[manifest.Key]bool{}, verdicts: map[schema.GVK]apiVerdict{}, blocks: getBlockParser(),
 		path: make([]segment, 0, 16)} // deep enough for most manifests' fields
+	c.visitAt = c.contentPosition
 	defer c.blocks.release()
 	release := opts.Release
 	if !slices.Contains(cat.releases(), release) {
@@ -120,6 +121,7 @@ type checker struct {
 	seen     map[manifest.Key]bool
 	verdicts map[schema.GVK]apiVerdict
 	blocks   *blockParser // reads most documents; yaml.v3 the others
+	visitAt  func(*yaml.Node) diag.Position // contentPosition, made once for Options.Visit
 
 	// Per document and object.
 	doc       docState
@@ -325,7 +327,7 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	o := c.readObject(m, def)
 	c.objects = append(c.objects, o.Object)
 	if c.opts.Visit != nil {
-		c.opts.Visit(o.Object, m, c.position)
+		c.opts.Visit(o.Object, m, c.visitAt)
 	}
 	c.checkIdentity(m, o)
 	if o.okAPI && o.okKind && c.rel != nil {
