@@ -124,3 +124,25 @@ func renderString(t *testing.T, tmpl string) (*engine.Result, error) {
 	writeFile(t, filepath.Join(dir, "t.yaml"), tmpl)
 	return engine.RenderFile("t.yaml", engine.Options{WorkDir: dir})
 }
+
+// TestLiveCheckRunsChecks: eastern watch's check runs the checks at the
+// levels the configuration gives the namespace, read afresh each time.
+func TestLiveCheckRunsChecks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "t.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx:latest\n")
+	live, err := NewLiveCheck(LiveOptions{WorkDir: dir, Template: "t.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(want bool) {
+		t.Helper()
+		res, err := engine.RenderFile("t.yaml", engine.Options{Namespace: "dev", WorkDir: dir})
+		if got := hasRule(live.Check(res, err, "dev"), checks.RuleLatestTag); got != want {
+			t.Errorf("image.latest-tag reported: %v, want %v", got, want)
+		}
+	}
+	check(true)
+	writeFile(t, filepath.Join(dir, ".eastern.yaml"), "checks:\n  namespaces:\n    dev: {practices: off}\n")
+	check(false)
+}

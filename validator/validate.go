@@ -120,7 +120,7 @@ type checker struct {
 	objects  []Object
 	seen     map[manifest.Key]bool
 	verdicts map[schema.GVK]apiVerdict
-	blocks   *blockParser // reads most documents; yaml.v3 the others
+	blocks   *blockParser                   // reads most documents; yaml.v3 the others
 	visitAt  func(*yaml.Node) diag.Position // contentPosition, made once for Options.Visit
 
 	// Per document and object.
