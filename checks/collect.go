@@ -104,6 +104,7 @@ type object struct {
 
 type workload struct {
 	object
+	foreign     bool   // a kind of another API group: only its pod labels are read
 	podPath     string // "spec.template.spec"
 	replicas    int64
 	replicasSet bool
@@ -184,7 +185,6 @@ type backend struct {
 type hpa struct {
 	object
 	targetKind, targetName string
-	targetGroup            string
 	field                  string
 	targetAt               diag.Position
 	max                    int64
@@ -209,17 +209,24 @@ func (c *Collector) Visit(o validator.Object, m *yaml.Node, at func(*yaml.Node) 
 	}
 	group := o.GVK.Group
 	switch {
-	case group == "apps" || group == "extensions" || group == "batch" || group == "":
+	case (group == "apps" || group == "extensions" || group == "batch" || group == "") && podSpecPath[o.GVK.Kind] != nil:
 		c.visitWorkload(o.GVK.Kind, m, base, at)
-		if o.GVK.Kind == "Service" && group == "" {
-			c.visitService(m, base, at)
-		}
+	case group == "" && o.GVK.Kind == "Service":
+		c.visitService(m, base, at)
 	case group == "networking.k8s.io" && o.GVK.Kind == "Ingress":
 		c.visitIngress(m, base, at)
 	case group == "gateway.networking.k8s.io" && (o.GVK.Kind == "HTTPRoute" || o.GVK.Kind == "GRPCRoute"):
 		c.visitRoute(m, base, at)
 	case group == "autoscaling" && o.GVK.Kind == "HorizontalPodAutoscaler":
 		c.visitHPA(m, base, at)
+	case group != "" && group != "apps" && group != "batch" && mapping(get(m, "spec", "template", "metadata", "labels")) != nil:
+		// A custom workload (an Argo Rollout, an OpenKruise CloneSet)
+		// with a pod template: Services and budgets may select its pods,
+		// though its own fields are not a Deployment's to judge.
+		w := c.newWorkload()
+		w.object, w.foreign = base, true
+		stringMapInto(w.labels, get(m, "spec", "template", "metadata", "labels"))
+		c.workloads = append(c.workloads, w)
 	case group == "policy" && o.GVK.Kind == "PodDisruptionBudget":
 		p := &pdb{object: base, selectorAt: base.at}
 		k, v := field(get(m, "spec"), "selector")
@@ -515,10 +522,6 @@ func (c *Collector) visitHPA(m *yaml.Node, base object, at func(*yaml.Node) diag
 	}
 	h.targetKind, _ = str(get(ref, "kind"))
 	h.targetName, _ = str(get(ref, "name"))
-	apiVersion, _ := str(get(ref, "apiVersion"))
-	if g, _, ok := strings.Cut(apiVersion, "/"); ok {
-		h.targetGroup = g
-	}
 	h.max, _ = integer(get(spec, "maxReplicas"))
 	c.hpas = append(c.hpas, h)
 }

@@ -53,6 +53,9 @@ func scalable(kind string) bool {
 }
 
 func (r *run) workload(w *workload) {
+	if w.foreign {
+		return
+	}
 	h := r.hpaMax[objectKey{w.kind, w.ns, w.name}]
 	if scalable(w.kind) {
 		replicas := int64(1)
