@@ -38,13 +38,21 @@ type run struct {
 	out    diag.Findings
 }
 
-func (r *run) add(rule string, o object, at diag.Position, field, format string, args ...any) {
+// add records a finding of rule about o, if rule is on; the most
+// frequent messages are joined rather than formatted.
+func (r *run) add(rule string, o object, at diag.Position, field, message string) {
 	sev, on := r.levels.Severity(rule)
 	if !on {
 		return
 	}
-	r.out = append(r.out, &diag.Finding{Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...),
+	r.out = append(r.out, &diag.Finding{Severity: sev, Rule: rule, Message: message,
 		Pos: at, Object: o.label(), Field: field})
+}
+
+func (r *run) addf(rule string, o object, at diag.Position, field, format string, args ...any) {
+	if r.on(rule) {
+		r.add(rule, o, at, field, fmt.Sprintf(format, args...))
+	}
 }
 
 // scalable kinds run replicas of one pod template.
@@ -71,17 +79,17 @@ func (r *run) workload(w *workload) {
 			if byHPA {
 				why = fmt.Sprintf("up to %d replicas (%s)", h.max, h.label())
 			}
-			r.add(RuleSpread, w.object, w.specAt, w.podPath,
+			r.addf(RuleSpread, w.object, w.specAt, w.podPath,
 				"%s runs %s, with neither a topologySpreadConstraint nor a pod anti-affinity on %s that selects its pods: they may all land on one node",
 				w.label(), why, hostnameKey)
 		}
 		if h != nil && w.replicasSet {
-			r.add(RuleReplicasHPA, w.object, w.replicasAt, "spec.replicas",
+			r.addf(RuleReplicasHPA, w.object, w.replicasAt, "spec.replicas",
 				"spec.replicas is set while %s scales %s: every apply resets the count the autoscaler chose", h.label(), w.label())
 		}
 	}
 	for _, f := range w.hostFields {
-		r.add(RuleHostNamespace, w.object, f.at, w.podPath+"."+f.name,
+		r.addf(RuleHostNamespace, w.object, f.at, w.podPath+"."+f.name,
 			"%s: true shares the node's %s namespace with the pod", f.name, hostNamespace[f.name])
 	}
 	for i := range w.containers {
@@ -107,7 +115,7 @@ func (r *run) container(w *workload, c *container) {
 	var path, who string
 	name := func() (string, string) {
 		if path == "" {
-			path, who = c.field(w), fmt.Sprintf("container %q", c.name)
+			path, who = c.field(w), "container "+strconv.Quote(c.name)
 		}
 		return path, who
 	}
@@ -116,35 +124,35 @@ func (r *run) container(w *workload, c *container) {
 		switch {
 		case !c.cpuRequest && !c.memRequest:
 			r.add(RuleRequests, w.object, c.resourcesAt, path+".resources",
-				"%s has no CPU or memory request: the scheduler places it as if it used nothing", who)
+				who+" has no CPU or memory request: the scheduler places it as if it used nothing")
 		case !c.cpuRequest:
 			r.add(RuleRequests, w.object, c.resourcesAt, path+".resources.requests.cpu",
-				"%s has no CPU request: the scheduler places it as if it used no CPU", who)
+				who+" has no CPU request: the scheduler places it as if it used no CPU")
 		default:
 			r.add(RuleRequests, w.object, c.resourcesAt, path+".resources.requests.memory",
-				"%s has no memory request: the scheduler places it as if it used no memory", who)
+				who+" has no memory request: the scheduler places it as if it used no memory")
 		}
 	}
 	if !c.memLimit && r.on(RuleMemoryLimit) {
 		path, who := name()
 		r.add(RuleMemoryLimit, w.object, c.resourcesAt, path+".resources.limits.memory",
-			"%s has no memory limit: it can take the node's memory from its neighbours", who)
+			who+" has no memory limit: it can take the node's memory from its neighbours")
 	}
 	if c.probes && c.ports && !c.readiness && (w.kind == "Deployment" || w.kind == "StatefulSet") && r.on(RuleReadiness) {
 		path, who := name()
 		r.add(RuleReadiness, w.object, c.at, path+".readinessProbe",
-			"%s exposes a port but has no readinessProbe: it gets traffic before it is ready", who)
+			who+" exposes a port but has no readinessProbe: it gets traffic before it is ready")
 	}
 	if c.probes && c.identical && r.on(RuleProbeIdentical) {
 		path, who := name()
 		r.add(RuleProbeIdentical, w.object, c.livenessAt, path+".livenessProbe",
-			"%s has a livenessProbe identical to its readinessProbe: a slow moment restarts it instead of only taking it out of the Service", who)
+			who+" has a livenessProbe identical to its readinessProbe: a slow moment restarts it instead of only taking it out of the Service")
 	}
 	r.image(w, c, name)
 	if c.privileged && r.on(RulePrivileged) {
 		path, who := name()
 		r.add(RulePrivileged, w.object, c.privAt, path+".securityContext.privileged",
-			"%s is privileged: it has the access of root on the node", who)
+			who+" is privileged: it has the access of root on the node")
 	}
 	if !r.on(RuleRunAsRoot) {
 		return
@@ -160,11 +168,11 @@ func (r *run) container(w *workload, c *container) {
 	case user != nil && *user == 0:
 		path, who := name()
 		r.add(RuleRunAsRoot, w.object, c.securityAt, path+".securityContext.runAsUser",
-			"%s runs as root: runAsUser is 0", who)
+			who+" runs as root: runAsUser is 0")
 	case (nonRoot == nil || !*nonRoot) && user == nil:
 		path, who := name()
 		r.add(RuleRunAsRoot, w.object, c.securityAt, path+".securityContext.runAsNonRoot",
-			"%s may run as root: neither runAsNonRoot: true nor a non-zero runAsUser applies to it", who)
+			who+" may run as root: neither runAsNonRoot: true nor a non-zero runAsUser applies to it")
 	}
 }
 
@@ -180,11 +188,11 @@ func (r *run) image(w *workload, c *container, name func() (string, string)) {
 	case ref.tag == "" && r.on(RuleNoTag):
 		path, _ := name()
 		r.add(RuleNoTag, w.object, c.imageAt, path+".image",
-			"image %q has no tag or digest: it means latest, whichever image that is when a node pulls", c.image)
+			"image "+strconv.Quote(c.image)+" has no tag or digest: it means latest, whichever image that is when a node pulls")
 	case ref.tag == "latest" && r.on(RuleLatestTag):
 		path, _ := name()
 		r.add(RuleLatestTag, w.object, c.imageAt, path+".image",
-			"image %q uses the latest tag: which version runs depends on when each node pulled it", c.image)
+			"image "+strconv.Quote(c.image)+" uses the latest tag: which version runs depends on when each node pulled it")
 	}
 	policy, at := c.pullPolicy, c.pullAt
 	if policy == "" {
@@ -201,7 +209,7 @@ func (r *run) image(w *workload, c *container, name func() (string, string)) {
 		}
 		path, _ := name()
 		r.add(RuleFloatingTag, w.object, at, path+".imagePullPolicy",
-			"image %q has a floating tag and %s: each node keeps whichever image it pulled first", c.image, how)
+			"image "+strconv.Quote(c.image)+" has a floating tag and "+how+": each node keeps whichever image it pulled first")
 	}
 }
 
@@ -249,8 +257,20 @@ func floating(tag string) bool {
 		}
 		v = v[:end]
 	}
-	parts := strings.Split(v, ".")
-	return len(parts) < 3 && !slices.ContainsFunc(parts, func(p string) bool { return p == "" || len(p) > 3 })
+	parts, digits := 1, 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == '.' {
+			if digits == 0 {
+				return false
+			}
+			parts, digits = parts+1, 0
+			continue
+		}
+		if digits++; digits > 3 {
+			return false
+		}
+	}
+	return digits > 0 && parts < 3
 }
 
 // builtinPriorityClasses exist in every cluster.
@@ -261,37 +281,39 @@ func (r *run) references() {
 	selects := func(ns string, match func(labels map[string]string) bool) bool {
 		return slices.ContainsFunc(r.workloads, func(w *workload) bool { return w.ns == ns && match(w.labels) })
 	}
-	services := make(map[objectKey]*service, len(r.services))
 	for _, s := range r.services {
-		services[objectKey{"Service", s.ns, s.name}] = s
 		if len(s.selector) == 0 {
 			continue // endpoints managed by hand, or an ExternalName
 		}
 		if !selects(s.ns, func(labels map[string]string) bool { return mapMatches(s.selector, labels) }) {
-			r.add(RuleServiceSelector, s.object, s.selectorAt, "spec.selector",
+			r.addf(RuleServiceSelector, s.object, s.selectorAt, "spec.selector",
 				"%s selects %s, which no pod template of this render carries", s.label(), formatLabels(s.selector))
 		}
 	}
 	for _, b := range r.backends {
-		s := services[objectKey{"Service", b.from.ns, b.service}]
+		// A render has a few Services: a search costs less than a map.
+		var s *service
+		if i := slices.IndexFunc(r.services, func(s *service) bool { return s.ns == b.from.ns && s.name == b.service }); i >= 0 {
+			s = r.services[i]
+		}
 		switch {
 		case s == nil:
-			r.add(RuleBackend, b.from, b.at, b.field+".name", "backend Service %q is not defined in this render", b.service)
+			r.addf(RuleBackend, b.from, b.at, b.field+".name", "backend Service %q is not defined in this render", b.service)
 		case b.portName != "" && !slices.ContainsFunc(s.ports, func(p servicePort) bool { return p.name == b.portName }):
-			r.add(RuleBackend, b.from, b.portAt, b.field+".port.name", "%s has no port named %q", s.label(), b.portName)
+			r.addf(RuleBackend, b.from, b.portAt, b.field+".port.name", "%s has no port named %q", s.label(), b.portName)
 		case b.portNum != 0 && !slices.ContainsFunc(s.ports, func(p servicePort) bool { return p.port == b.portNum }):
-			r.add(RuleBackend, b.from, b.portAt, b.field+".port", "%s has no port %d", s.label(), b.portNum)
+			r.addf(RuleBackend, b.from, b.portAt, b.field+".port", "%s has no port %d", s.label(), b.portNum)
 		}
 	}
 	for _, h := range r.hpas {
 		if h.targetKind != "" && h.targetName != "" && !r.objects[objectKey{h.targetKind, h.ns, h.targetName}] {
-			r.add(RuleHPATarget, h.object, h.targetAt, h.field,
+			r.addf(RuleHPATarget, h.object, h.targetAt, h.field,
 				"scaleTargetRef names %s/%s, which this render does not define", h.targetKind, h.targetName)
 		}
 	}
 	for _, p := range r.pdbs {
 		if p.sel != nil && !p.sel.invalid && !selects(p.ns, p.sel.matches) {
-			r.add(RulePDBSelector, p.object, p.selectorAt, "spec.selector",
+			r.addf(RulePDBSelector, p.object, p.selectorAt, "spec.selector",
 				"%s's selector matches no pod template of this render", p.label())
 		}
 	}
@@ -302,15 +324,15 @@ func (r *run) references() {
 				rule = RuleSecret
 			}
 			if !r.objects[objectKey{ref.kind, w.ns, ref.name}] {
-				r.add(rule, w.object, ref.pos, ref.field, "%s %q is not defined in this render (it may exist in the cluster)", ref.kind, ref.name)
+				r.addf(rule, w.object, ref.pos, ref.field, "%s %q is not defined in this render (it may exist in the cluster)", ref.kind, ref.name)
 			}
 		}
 		if w.account != "" && w.account != "default" && !r.objects[objectKey{"ServiceAccount", w.ns, w.account}] {
-			r.add(RuleServiceAccount, w.object, w.accountAt, w.podPath+".serviceAccountName",
+			r.addf(RuleServiceAccount, w.object, w.accountAt, w.podPath+".serviceAccountName",
 				"ServiceAccount %q is not defined in this render (it may exist in the cluster)", w.account)
 		}
 		if w.priority != "" && !builtinPriorityClasses[w.priority] && !r.definedAnywhere("PriorityClass", w.priority) {
-			r.add(RulePriorityClass, w.object, w.priorityAt, w.podPath+".priorityClassName",
+			r.addf(RulePriorityClass, w.object, w.priorityAt, w.podPath+".priorityClassName",
 				"PriorityClass %q is not defined in this render (it may exist in the cluster)", w.priority)
 		}
 	}
