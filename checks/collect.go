@@ -113,8 +113,10 @@ type workload struct {
 	labels      map[string]string
 	spreads     bool // a hostname spread constraint or anti-affinity that selects its own pods
 	hostFields  []hostField
-	podNonRoot  *bool
-	podUser     *int64
+	podNonRoot  bool // the pod's runAsNonRoot, when podNonRootSet
+	podRootSet  bool
+	podUser     int64 // the pod's runAsUser, when podUserSet
+	podUserSet  bool
 	account     string
 	accountAt   diag.Position
 	priority    string
@@ -154,8 +156,10 @@ type container struct {
 	probes      bool // readiness and liveness apply (not init containers)
 	privileged  bool
 	privAt      diag.Position
-	nonRoot     *bool
-	user        *int64
+	nonRoot     bool // runAsNonRoot, when nonRootSet
+	nonRootSet  bool
+	user        int64 // runAsUser, when userSet
+	userSet     bool
 	securityAt  diag.Position // the securityContext key, else the container
 }
 
@@ -366,12 +370,8 @@ func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Po
 		}
 	}
 	sc := get(spec, "securityContext")
-	if v, ok := boolean(get(sc, "runAsNonRoot")); ok {
-		w.podNonRoot = &v
-	}
-	if v, ok := integer(get(sc, "runAsUser")); ok {
-		w.podUser = &v
-	}
+	w.podNonRoot, w.podRootSet = boolean(get(sc, "runAsNonRoot"))
+	w.podUser, w.podUserSet = integer(get(sc, "runAsUser"))
 	for _, list := range []string{"initContainers", "containers"} {
 		for i, n := range items(get(spec, list)) {
 			c := readContainer(n, at)
@@ -390,44 +390,52 @@ func spreadsTerm(term *yaml.Node, labels map[string]string) bool {
 
 func readContainer(n *yaml.Node, at func(*yaml.Node) diag.Position) container {
 	c := container{at: at(n)}
-	c.name, _ = str(get(n, "name"))
-	if k, v := field(n, "image"); k != nil {
-		c.image, c.imageSet = str(v)
-		c.imageAt = at(v)
+	c.resourcesAt, c.securityAt = c.at, c.at
+	var readiness, liveness, livenessKey *yaml.Node
+	n = mapping(n)
+	if n == nil {
+		return c
 	}
-	if k, v := field(n, "imagePullPolicy"); k != nil {
-		c.pullPolicy, _ = str(v)
-		c.pullAt = at(v)
+	// One pass over the container's keys: it is read for every container
+	// of every render.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		switch k.Value {
+		case "name":
+			c.name, _ = str(v)
+		case "image":
+			c.image, c.imageSet = str(v)
+			c.imageAt = at(v)
+		case "imagePullPolicy":
+			c.pullPolicy, _ = str(v)
+			c.pullAt = at(v)
+		case "resources":
+			c.resourcesAt = at(k)
+			requests, limits := get(v, "requests"), get(v, "limits")
+			// Kubernetes takes a request from the limit when only the
+			// limit is set.
+			c.cpuRequest = get(requests, "cpu") != nil || get(limits, "cpu") != nil
+			c.memRequest = get(requests, "memory") != nil || get(limits, "memory") != nil
+			c.memLimit = get(limits, "memory") != nil
+		case "ports":
+			c.ports = len(items(v)) > 0
+		case "readinessProbe":
+			readiness = mapping(v)
+		case "livenessProbe":
+			liveness, livenessKey = mapping(v), k
+		case "securityContext":
+			c.securityAt = at(k)
+			if pk, pv := field(v, "privileged"); pk != nil {
+				c.privileged, _ = boolean(pv)
+				c.privAt = at(pk)
+			}
+			c.nonRoot, c.nonRootSet = boolean(get(v, "runAsNonRoot"))
+			c.user, c.userSet = integer(get(v, "runAsUser"))
+		}
 	}
-	c.resourcesAt = c.at
-	if k, res := field(n, "resources"); k != nil {
-		c.resourcesAt = at(k)
-		requests, limits := get(res, "requests"), get(res, "limits")
-		// Kubernetes takes a request from the limit when only the limit
-		// is set.
-		c.cpuRequest = get(requests, "cpu") != nil || get(limits, "cpu") != nil
-		c.memRequest = get(requests, "memory") != nil || get(limits, "memory") != nil
-		c.memLimit = get(limits, "memory") != nil
-	}
-	c.ports = len(items(get(n, "ports"))) > 0
-	readiness := mapping(get(n, "readinessProbe"))
 	c.readiness = readiness != nil
-	if k, v := field(n, "livenessProbe"); readiness != nil && mapping(v) != nil && sameNode(readiness, v, 0) {
-		c.identical, c.livenessAt = true, at(k)
-	}
-	c.securityAt = c.at
-	if k, sc := field(n, "securityContext"); k != nil {
-		c.securityAt = at(k)
-		if pk, pv := field(sc, "privileged"); pk != nil {
-			c.privileged, _ = boolean(pv)
-			c.privAt = at(pk)
-		}
-		if v, ok := boolean(get(sc, "runAsNonRoot")); ok {
-			c.nonRoot = &v
-		}
-		if v, ok := integer(get(sc, "runAsUser")); ok {
-			c.user = &v
-		}
+	if readiness != nil && liveness != nil && sameNode(readiness, liveness, 0) {
+		c.identical, c.livenessAt = true, at(livenessKey)
 	}
 	return c
 }

@@ -157,19 +157,19 @@ func (r *run) container(w *workload, c *container) {
 	if !r.on(RuleRunAsRoot) {
 		return
 	}
-	nonRoot, user := w.podNonRoot, w.podUser
-	if c.nonRoot != nil {
-		nonRoot = c.nonRoot
+	nonRoot, nonRootSet, user, userSet := w.podNonRoot, w.podRootSet, w.podUser, w.podUserSet
+	if c.nonRootSet {
+		nonRoot, nonRootSet = c.nonRoot, true
 	}
-	if c.user != nil {
-		user = c.user
+	if c.userSet {
+		user, userSet = c.user, true
 	}
 	switch {
-	case user != nil && *user == 0:
+	case userSet && user == 0:
 		path, who := name()
 		r.add(RuleRunAsRoot, w.object, c.securityAt, path+".securityContext.runAsUser",
 			who+" runs as root: runAsUser is 0")
-	case (nonRoot == nil || !*nonRoot) && user == nil:
+	case !(nonRootSet && nonRoot) && !userSet:
 		path, who := name()
 		r.add(RuleRunAsRoot, w.object, c.securityAt, path+".securityContext.runAsNonRoot",
 			who+" may run as root: neither runAsNonRoot: true nor a non-zero runAsUser applies to it")
