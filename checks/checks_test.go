@@ -278,3 +278,21 @@ func TestDocumented(t *testing.T) {
 		t.Error("Rules leaves out lint.ignore")
 	}
 }
+
+// FuzzParseIgnores: any output parses without a panic, into comments on
+// its own lines, each with rules or a problem.
+func FuzzParseIgnores(f *testing.F) {
+	f.Add([]byte("a: 1 # eastern:ignore x.y -- why\n# eastern:ignore\n"))
+	f.Add([]byte("#eastern:ignore a,b --"))
+	f.Fuzz(func(t *testing.T, out []byte) {
+		lines := strings.Count(string(out), "\n") + 1
+		for _, ig := range ParseIgnores(out) {
+			if ig.Line < 1 || ig.Line > lines || ig.Col < 1 {
+				t.Fatalf("ignore at %d:%d in an output of %d lines", ig.Line, ig.Col, lines)
+			}
+			if ig.Problem == "" && (len(ig.Rules) == 0 || ig.Reason == "") {
+				t.Fatalf("%+v has neither rules and a reason nor a problem", ig)
+			}
+		}
+	})
+}

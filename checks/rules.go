@@ -109,9 +109,22 @@ func Rules() []string {
 	return append(ids, RuleIgnore)
 }
 
+// ruleIndex is each check's position in all: Levels are asked about a
+// rule several times per container.
+var ruleIndex = func() map[string]int {
+	m := make(map[string]int, len(all))
+	for i, r := range all {
+		m[r.ID] = i
+	}
+	return m
+}()
+
 // index is the position of id in all, -1 when it is no check.
 func index(id string) int {
-	return slices.IndexFunc(all, func(r Rule) bool { return r.ID == id })
+	if i, ok := ruleIndex[id]; ok {
+		return i
+	}
+	return -1
 }
 
 // IsCheck reports whether id names one of the checks (not RuleIgnore).
