@@ -2,6 +2,8 @@ package checks
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -17,9 +19,10 @@ import (
 // with their output positions, so that the validator's nodes can be
 // reused for the next document.
 type Collector struct {
-	namespace string // the render's: objects without metadata.namespace land there
-	practices bool   // whether to collect for the practice checks
-	objects   map[objectKey]bool
+	namespace string             // the render's: objects without metadata.namespace land there
+	practices bool               // whether to collect for the practice checks
+	objects   []objectKey        // every object of the render: see defines
+	index     map[objectKey]bool // objects, once a large render needs it
 	workloads []*workload
 	services  []*service
 	backends  []backend
@@ -33,7 +36,7 @@ type Collector struct {
 // collectors are reused from render to render, with the workloads and
 // Services they held: lint makes one per render, thousands a run, and
 // the facts' maps and slices would otherwise be garbage each time.
-var collectors = sync.Pool{New: func() any { return &Collector{objects: map[objectKey]bool{}} }}
+var collectors = sync.Pool{New: func() any { return new(Collector) }}
 
 // NewCollector returns a Collector for one render for namespace, reading
 // what the checks that are on in levels need. Release it when its
@@ -51,7 +54,10 @@ func NewCollector(namespace string, levels Levels) *Collector {
 
 // Release returns c for reuse; the findings Run made stay valid, c does not.
 func (c *Collector) Release() {
-	clear(c.objects)
+	c.objects = c.objects[:0]
+	if c.index != nil {
+		clear(c.index)
+	}
 	c.spareWorkloads = append(c.spareWorkloads, c.workloads...)
 	c.spareServices = append(c.spareServices, c.services...)
 	clear(c.workloads)
@@ -89,6 +95,24 @@ func (c *Collector) newService() *service {
 
 // objectKey names an object of the render as references name it.
 type objectKey struct{ kind, namespace, name string }
+
+// defines reports whether the render has the object k. Most renders have
+// a handful of objects, which a search finds sooner than a map is built;
+// a large one gets a map.
+func (c *Collector) defines(k objectKey) bool {
+	if len(c.objects) <= 32 {
+		return slices.Contains(c.objects, k)
+	}
+	if len(c.index) == 0 {
+		if c.index == nil {
+			c.index = make(map[objectKey]bool, len(c.objects))
+		}
+		for _, o := range c.objects {
+			c.index[o] = true
+		}
+	}
+	return c.index[k]
+}
 
 // label names the object as findings do, "Deployment/web"; made only
 // for a finding.
@@ -206,7 +230,7 @@ func (c *Collector) Visit(o validator.Object, m *yaml.Node, at func(*yaml.Node) 
 	if ns == "" {
 		ns = c.namespace
 	}
-	c.objects[objectKey{o.GVK.Kind, ns, o.Name}] = true
+	c.objects = append(c.objects, objectKey{o.GVK.Kind, ns, o.Name})
 	base := object{kind: o.GVK.Kind, name: o.Name, ns: ns, at: at(m)}
 	if k, _ := field(get(m, "metadata"), "name"); k != nil {
 		base.at = at(k)
@@ -304,9 +328,7 @@ func (c *Collector) visitWorkload(kind string, m *yaml.Node, base object, at fun
 // volumes (projected ones too), envFrom and env valueFrom of every
 // container. Optional references are left out: the pod starts without them.
 func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
-	// The field path is formatted only for a reference found: most
-	// volumes and variables name none.
-	add := func(kind string, n *yaml.Node, nameKey, format string, args ...any) {
+	add := func(kind string, n *yaml.Node, nameKey string, path refPath) {
 		if n = mapping(n); n == nil {
 			return
 		}
@@ -318,32 +340,51 @@ func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Positio
 		if !ok || name == "" {
 			return
 		}
-		w.refs = append(w.refs, configRef{kind: kind, name: name, field: w.podPath + fmt.Sprintf(format, args...) + "." + nameKey, pos: at(k)})
+		w.refs = append(w.refs, configRef{kind: kind, name: name, field: w.podPath + path.String() + "." + nameKey, pos: at(k)})
 	}
 	for i, vol := range items(get(spec, "volumes")) {
-		add("ConfigMap", get(vol, "configMap"), "name", ".volumes[%d].configMap", i)
-		add("Secret", get(vol, "secret"), "secretName", ".volumes[%d].secret", i)
+		add("ConfigMap", get(vol, "configMap"), "name", refPath{".volumes", i, ".configMap", -1, ""})
+		add("Secret", get(vol, "secret"), "secretName", refPath{".volumes", i, ".secret", -1, ""})
 		for j, src := range items(get(vol, "projected", "sources")) {
-			add("ConfigMap", get(src, "configMap"), "name", ".volumes[%d].projected.sources[%d].configMap", i, j)
-			add("Secret", get(src, "secret"), "name", ".volumes[%d].projected.sources[%d].secret", i, j)
+			add("ConfigMap", get(src, "configMap"), "name", refPath{".volumes", i, ".projected.sources", j, ".configMap"})
+			add("Secret", get(src, "secret"), "name", refPath{".volumes", i, ".projected.sources", j, ".secret"})
 		}
 	}
-	for _, list := range []string{"initContainers", "containers"} {
-		for i, ctr := range items(get(spec, list)) {
+	for _, list := range []string{".initContainers", ".containers"} {
+		for i, ctr := range items(get(spec, list[1:])) {
 			for j, from := range items(get(ctr, "envFrom")) {
-				add("ConfigMap", get(from, "configMapRef"), "name", ".%s[%d].envFrom[%d].configMapRef", list, i, j)
-				add("Secret", get(from, "secretRef"), "name", ".%s[%d].envFrom[%d].secretRef", list, i, j)
+				add("ConfigMap", get(from, "configMapRef"), "name", refPath{list, i, ".envFrom", j, ".configMapRef"})
+				add("Secret", get(from, "secretRef"), "name", refPath{list, i, ".envFrom", j, ".secretRef"})
 			}
 			for j, env := range items(get(ctr, "env")) {
 				from := get(env, "valueFrom")
 				if from == nil {
 					continue
 				}
-				add("ConfigMap", get(from, "configMapKeyRef"), "name", ".%s[%d].env[%d].valueFrom.configMapKeyRef", list, i, j)
-				add("Secret", get(from, "secretKeyRef"), "name", ".%s[%d].env[%d].valueFrom.secretKeyRef", list, i, j)
+				add("ConfigMap", get(from, "configMapKeyRef"), "name", refPath{list, i, ".env", j, ".valueFrom.configMapKeyRef"})
+				add("Secret", get(from, "secretKeyRef"), "name", refPath{list, i, ".env", j, ".valueFrom.secretKeyRef"})
 			}
 		}
 	}
+}
+
+// refPath is where in a pod spec a reference is, ".volumes[0].configMap"
+// or ".containers[1].env[2].valueFrom.secretKeyRef" (j < 0: no second
+// index), kept apart so that only a reference found is formatted.
+type refPath struct {
+	a string
+	i int
+	b string
+	j int
+	c string
+}
+
+func (p refPath) String() string {
+	s := p.a + "[" + strconv.Itoa(p.i) + "]" + p.b
+	if p.j >= 0 {
+		s += "[" + strconv.Itoa(p.j) + "]" + p.c
+	}
+	return s
 }
 
 // hostnameKey is the topology key of single nodes.

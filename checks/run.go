@@ -75,13 +75,12 @@ func (r *run) workload(w *workload) {
 			replicas = h.max
 		}
 		if replicas > 1 && !w.spreads && r.on(RuleSpread) {
-			why := fmt.Sprintf("%d replicas", replicas)
+			why := strconv.FormatInt(replicas, 10) + " replicas"
 			if byHPA {
-				why = fmt.Sprintf("up to %d replicas (%s)", h.max, h.label())
+				why = "up to " + why + " (" + h.label() + ")"
 			}
-			r.addf(RuleSpread, w.object, w.specAt, w.podPath,
-				"%s runs %s, with neither a topologySpreadConstraint nor a pod anti-affinity on %s that selects its pods: they may all land on one node",
-				w.label(), why, hostnameKey)
+			r.add(RuleSpread, w.object, w.specAt, w.podPath, w.label()+" runs "+why+
+				", with neither a topologySpreadConstraint nor a pod anti-affinity on "+hostnameKey+" that selects its pods: they may all land on one node")
 		}
 		if h != nil && w.replicasSet {
 			r.addf(RuleReplicasHPA, w.object, w.replicasAt, "spec.replicas",
@@ -306,7 +305,7 @@ func (r *run) references() {
 		}
 	}
 	for _, h := range r.hpas {
-		if h.targetKind != "" && h.targetName != "" && !r.objects[objectKey{h.targetKind, h.ns, h.targetName}] {
+		if h.targetKind != "" && h.targetName != "" && !r.defines(objectKey{h.targetKind, h.ns, h.targetName}) {
 			r.addf(RuleHPATarget, h.object, h.targetAt, h.field,
 				"scaleTargetRef names %s/%s, which this render does not define", h.targetKind, h.targetName)
 		}
@@ -323,13 +322,13 @@ func (r *run) references() {
 			if ref.kind == "Secret" {
 				rule = RuleSecret
 			}
-			if !r.objects[objectKey{ref.kind, w.ns, ref.name}] {
+			if !r.defines(objectKey{ref.kind, w.ns, ref.name}) {
 				r.addf(rule, w.object, ref.pos, ref.field, "%s %q is not defined in this render (it may exist in the cluster)", ref.kind, ref.name)
 			}
 		}
-		if w.account != "" && w.account != "default" && !r.objects[objectKey{"ServiceAccount", w.ns, w.account}] {
-			r.addf(RuleServiceAccount, w.object, w.accountAt, w.podPath+".serviceAccountName",
-				"ServiceAccount %q is not defined in this render (it may exist in the cluster)", w.account)
+		if w.account != "" && w.account != "default" && r.on(RuleServiceAccount) && !r.defines(objectKey{"ServiceAccount", w.ns, w.account}) {
+			r.add(RuleServiceAccount, w.object, w.accountAt, w.podPath+".serviceAccountName",
+				"ServiceAccount "+strconv.Quote(w.account)+" is not defined in this render (it may exist in the cluster)")
 		}
 		if w.priority != "" && !builtinPriorityClasses[w.priority] && !r.definedAnywhere("PriorityClass", w.priority) {
 			r.addf(RulePriorityClass, w.object, w.priorityAt, w.podPath+".priorityClassName",
@@ -341,7 +340,7 @@ func (r *run) references() {
 // definedAnywhere looks for a cluster-scoped object, whatever namespace
 // the render gave it.
 func (r *run) definedAnywhere(kind, name string) bool {
-	for k := range r.objects {
+	for _, k := range r.objects {
 		if k.kind == kind && k.name == name {
 			return true
 		}
