@@ -63,15 +63,19 @@ func TestSelectorMatchesKubernetes(t *testing.T) {
 		if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 			t.Fatal(err)
 		}
-		got := parseSelector(doc.Content[0]).matches(set)
+		var have labelSet
+		for k, v := range set {
+			have = append(have, k, v)
+		}
+		got := parseSelector(doc.Content[0]).matches(have)
 		if got != want.Matches(labels.Set(set)) {
 			t.Fatalf("case %d: selector\n%s\non %v: got %v, Kubernetes says %v", i, src, set, got, !got)
 		}
-		if direct := selectorMatches(doc.Content[0], set); direct != got {
+		if direct := selectorMatches(doc.Content[0], have); direct != got {
 			t.Fatalf("case %d: selector\n%s\non %v: selectorMatches %v, parseSelector %v", i, src, set, direct, got)
 		}
 	}
-	if parseSelector(nil).matches(map[string]string{"app": "a"}) {
+	if parseSelector(nil).matches(labelSet{"app", "a"}) {
 		t.Error("no selector matched; Kubernetes' nil selector matches nothing")
 	}
 }

@@ -71,25 +71,25 @@ func (c *Collector) Release() {
 func (c *Collector) newWorkload() *workload {
 	n := len(c.spareWorkloads)
 	if n == 0 {
-		return &workload{labels: map[string]string{}}
+		return &workload{}
 	}
 	w := c.spareWorkloads[n-1]
 	c.spareWorkloads = c.spareWorkloads[:n-1]
 	clear(w.labels)
 	clear(w.containers)
-	*w = workload{labels: w.labels, containers: w.containers[:0], refs: w.refs[:0], hostFields: w.hostFields[:0]}
+	*w = workload{labels: w.labels[:0], containers: w.containers[:0], refs: w.refs[:0], hostFields: w.hostFields[:0]}
 	return w
 }
 
 func (c *Collector) newService() *service {
 	n := len(c.spareServices)
 	if n == 0 {
-		return &service{selector: map[string]string{}}
+		return &service{}
 	}
 	s := c.spareServices[n-1]
 	c.spareServices = c.spareServices[:n-1]
 	clear(s.selector)
-	*s = service{selector: s.selector, ports: s.ports[:0]}
+	*s = service{selector: s.selector[:0], ports: s.ports[:0]}
 	return s
 }
 
@@ -134,7 +134,7 @@ type workload struct {
 	replicasSet bool
 	replicasAt  diag.Position
 	specAt      diag.Position // the pod spec, for findings about it as a whole
-	labels      map[string]string
+	labels      labelSet
 	spreads     bool // a hostname spread constraint or anti-affinity that selects its own pods
 	hostFields  []hostField
 	podNonRoot  bool // the pod's runAsNonRoot, when podNonRootSet
@@ -189,7 +189,7 @@ type container struct {
 
 type service struct {
 	object
-	selector   map[string]string
+	selector   labelSet
 	selectorAt diag.Position
 	ports      []servicePort
 }
@@ -253,7 +253,7 @@ func (c *Collector) Visit(o validator.Object, m *yaml.Node, at func(*yaml.Node) 
 		// though its own fields are not a Deployment's to judge.
 		w := c.newWorkload()
 		w.object, w.foreign = base, true
-		stringMapInto(w.labels, get(m, "spec", "template", "metadata", "labels"))
+		w.labels = appendLabels(w.labels, get(m, "spec", "template", "metadata", "labels"))
 		c.workloads = append(c.workloads, w)
 	case group == "policy" && o.GVK.Kind == "PodDisruptionBudget":
 		p := &pdb{object: base, selectorAt: base.at}
@@ -294,40 +294,76 @@ func (c *Collector) visitWorkload(kind string, m *yaml.Node, base object, at fun
 	}
 	parent := get(m, path[:len(path)-1]...)
 	specKey, spec := field(parent, "spec")
-	if mapping(spec) == nil {
+	if spec = mapping(spec); spec == nil {
 		return
 	}
 	w := c.newWorkload()
 	w.object, w.podPath, w.specAt = base, podSpecPaths[kind], at(specKey)
 	if kind == "Pod" {
-		stringMapInto(w.labels, get(m, "metadata", "labels"))
+		w.labels = appendLabels(w.labels, get(m, "metadata", "labels"))
 	} else {
-		stringMapInto(w.labels, get(parent, "metadata", "labels"))
+		w.labels = appendLabels(w.labels, get(parent, "metadata", "labels"))
 	}
 	if k, v := field(get(m, "spec"), "replicas"); k != nil && kind != "Pod" {
 		if n, ok := integer(v); ok {
 			w.replicas, w.replicasSet, w.replicasAt = n, true, at(k)
 		}
 	}
-	if k, v := field(spec, "serviceAccountName"); k != nil {
-		w.account, _ = str(v)
-		w.accountAt = at(k)
-	}
-	if k, v := field(spec, "priorityClassName"); k != nil {
-		w.priority, _ = str(v)
-		w.priorityAt = at(k)
-	}
-	w.collectRefs(spec, at)
+	ps := w.readPodSpec(spec, at)
+	w.collectRefs(ps, at)
 	if c.practices {
-		w.collectPractices(spec, at)
+		w.collectPractices(ps, at)
 	}
 	c.workloads = append(c.workloads, w)
+}
+
+// podSpec holds the fields of a pod spec the checks read further.
+type podSpec struct {
+	volumes, spread, affinity, security *yaml.Node
+	containers                          [2]*yaml.Node // initContainers, containers
+}
+
+// containerLists name podSpec.containers, with the dot their field paths take.
+var containerLists = [2]string{".initContainers", ".containers"}
+
+// readPodSpec reads a pod spec in one pass over its keys, noting the
+// plain fields in w: it is read for every workload of every render.
+func (w *workload) readPodSpec(spec *yaml.Node, at func(*yaml.Node) diag.Position) podSpec {
+	var ps podSpec
+	for i := 0; i+1 < len(spec.Content); i += 2 {
+		k, v := spec.Content[i], resolve(spec.Content[i+1])
+		switch k.Value {
+		case "serviceAccountName":
+			w.account, _ = str(v)
+			w.accountAt = at(k)
+		case "priorityClassName":
+			w.priority, _ = str(v)
+			w.priorityAt = at(k)
+		case "volumes":
+			ps.volumes = v
+		case "topologySpreadConstraints":
+			ps.spread = v
+		case "affinity":
+			ps.affinity = v
+		case "securityContext":
+			ps.security = v
+		case "initContainers":
+			ps.containers[0] = v
+		case "containers":
+			ps.containers[1] = v
+		case "hostNetwork", "hostPID", "hostIPC":
+			if on, _ := boolean(v); on {
+				w.hostFields = append(w.hostFields, hostField{name: k.Value, at: at(k)})
+			}
+		}
+	}
+	return ps
 }
 
 // collectRefs notes the ConfigMaps and Secrets the pod spec names:
 // volumes (projected ones too), envFrom and env valueFrom of every
 // container. Optional references are left out: the pod starts without them.
-func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
+func (w *workload) collectRefs(ps podSpec, at func(*yaml.Node) diag.Position) {
 	add := func(kind string, n *yaml.Node, nameKey string, path refPath) {
 		if n = mapping(n); n == nil {
 			return
@@ -342,7 +378,7 @@ func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Positio
 		}
 		w.refs = append(w.refs, configRef{kind: kind, name: name, field: w.podPath + path.String() + "." + nameKey, pos: at(k)})
 	}
-	for i, vol := range items(get(spec, "volumes")) {
+	for i, vol := range items(ps.volumes) {
 		add("ConfigMap", get(vol, "configMap"), "name", refPath{".volumes", i, ".configMap", -1, ""})
 		add("Secret", get(vol, "secret"), "secretName", refPath{".volumes", i, ".secret", -1, ""})
 		for j, src := range items(get(vol, "projected", "sources")) {
@@ -350,8 +386,8 @@ func (w *workload) collectRefs(spec *yaml.Node, at func(*yaml.Node) diag.Positio
 			add("Secret", get(src, "secret"), "name", refPath{".volumes", i, ".projected.sources", j, ".secret"})
 		}
 	}
-	for _, list := range []string{".initContainers", ".containers"} {
-		for i, ctr := range items(get(spec, list[1:])) {
+	for l, list := range containerLists {
+		for i, ctr := range items(ps.containers[l]) {
 			for j, from := range items(get(ctr, "envFrom")) {
 				add("ConfigMap", get(from, "configMapRef"), "name", refPath{list, i, ".envFrom", j, ".configMapRef"})
 				add("Secret", get(from, "secretRef"), "name", refPath{list, i, ".envFrom", j, ".secretRef"})
@@ -390,33 +426,25 @@ func (p refPath) String() string {
 // hostnameKey is the topology key of single nodes.
 const hostnameKey = "kubernetes.io/hostname"
 
-func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Position) {
-	for _, c := range items(get(spec, "topologySpreadConstraints")) {
+func (w *workload) collectPractices(ps podSpec, at func(*yaml.Node) diag.Position) {
+	for _, c := range items(ps.spread) {
 		if key, _ := str(get(c, "topologyKey")); key == hostnameKey && selectorMatches(get(c, "labelSelector"), w.labels) {
 			w.spreads = true
 		}
 	}
-	anti := get(spec, "affinity", "podAntiAffinity")
+	anti := get(ps.affinity, "podAntiAffinity")
 	for _, term := range items(get(anti, "requiredDuringSchedulingIgnoredDuringExecution")) {
 		w.spreads = w.spreads || spreadsTerm(term, w.labels)
 	}
 	for _, weighted := range items(get(anti, "preferredDuringSchedulingIgnoredDuringExecution")) {
 		w.spreads = w.spreads || spreadsTerm(get(weighted, "podAffinityTerm"), w.labels)
 	}
-	for _, name := range []string{"hostNetwork", "hostPID", "hostIPC"} {
-		if k, v := field(spec, name); k != nil {
-			if on, _ := boolean(v); on {
-				w.hostFields = append(w.hostFields, hostField{name: name, at: at(k)})
-			}
-		}
-	}
-	sc := get(spec, "securityContext")
-	w.podNonRoot, w.podRootSet = boolean(get(sc, "runAsNonRoot"))
-	w.podUser, w.podUserSet = integer(get(sc, "runAsUser"))
-	for _, list := range []string{"initContainers", "containers"} {
-		for i, n := range items(get(spec, list)) {
+	w.podNonRoot, w.podRootSet = boolean(get(ps.security, "runAsNonRoot"))
+	w.podUser, w.podUserSet = integer(get(ps.security, "runAsUser"))
+	for l, list := range containerLists {
+		for i, n := range items(ps.containers[l]) {
 			c := readContainer(n, at)
-			c.list, c.index, c.probes = list, i, list == "containers"
+			c.list, c.index, c.probes = list[1:], i, l == 1
 			w.containers = append(w.containers, c)
 		}
 	}
@@ -424,7 +452,7 @@ func (w *workload) collectPractices(spec *yaml.Node, at func(*yaml.Node) diag.Po
 
 // spreadsTerm reports whether a pod anti-affinity term keeps the
 // workload's own pods off one node.
-func spreadsTerm(term *yaml.Node, labels map[string]string) bool {
+func spreadsTerm(term *yaml.Node, labels labelSet) bool {
 	key, _ := str(get(term, "topologyKey"))
 	return key == hostnameKey && selectorMatches(get(term, "labelSelector"), labels)
 }
@@ -486,11 +514,11 @@ func (c *Collector) visitService(m *yaml.Node, base object, at func(*yaml.Node) 
 	s := c.newService()
 	s.object, s.selectorAt = base, base.at
 	if k, v := field(spec, "selector"); k != nil {
-		stringMapInto(s.selector, v)
+		s.selector = appendLabels(s.selector, v)
 		s.selectorAt = at(k)
 	}
 	if t, _ := str(get(spec, "type")); t == "ExternalName" {
-		clear(s.selector) // no pods behind it
+		s.selector = s.selector[:0] // no pods behind it
 	}
 	for _, p := range items(get(spec, "ports")) {
 		sp := servicePort{}

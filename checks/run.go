@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,14 +276,14 @@ var builtinPriorityClasses = map[string]bool{"system-cluster-critical": true, "s
 
 func (r *run) references() {
 	// What Services and PDBs select: the pod templates of their namespace.
-	selects := func(ns string, match func(labels map[string]string) bool) bool {
+	selects := func(ns string, match func(labels labelSet) bool) bool {
 		return slices.ContainsFunc(r.workloads, func(w *workload) bool { return w.ns == ns && match(w.labels) })
 	}
 	for _, s := range r.services {
 		if len(s.selector) == 0 {
 			continue // endpoints managed by hand, or an ExternalName
 		}
-		if !selects(s.ns, func(labels map[string]string) bool { return mapMatches(s.selector, labels) }) {
+		if !selects(s.ns, func(labels labelSet) bool { return setMatches(s.selector, labels) }) {
 			r.addf(RuleServiceSelector, s.object, s.selectorAt, "spec.selector",
 				"%s selects %s, which no pod template of this render carries", s.label(), formatLabels(s.selector))
 		}
@@ -349,10 +348,11 @@ func (r *run) definedAnywhere(kind, name string) bool {
 }
 
 // formatLabels writes a selector as kubectl does: "app=web,tier=front".
-func formatLabels(m map[string]string) string {
-	keys := slices.Sorted(maps.Keys(m))
-	for i, k := range keys {
-		keys[i] = k + "=" + m[k]
+func formatLabels(l labelSet) string {
+	pairs := make([]string, 0, len(l)/2)
+	for i := 0; i+1 < len(l); i += 2 {
+		pairs = append(pairs, l[i]+"="+l[i+1])
 	}
-	return strings.Join(keys, ",")
+	slices.Sort(pairs)
+	return strings.Join(pairs, ",")
 }

@@ -27,11 +27,11 @@ type requirement struct {
 	values []string
 }
 
-// selectorFromMap is a Service's spec.selector: equality on every pair.
-func selectorFromMap(m map[string]string) *selector {
+// selectorFromSet is matchLabels: equality on every pair.
+func selectorFromSet(l labelSet) *selector {
 	s := &selector{}
-	for k, v := range m {
-		s.reqs = append(s.reqs, requirement{key: k, op: "In", values: []string{v}})
+	for i := 0; i+1 < len(l); i += 2 {
+		s.reqs = append(s.reqs, requirement{key: l[i], op: "In", values: []string{l[i+1]}})
 	}
 	return s
 }
@@ -42,7 +42,7 @@ func parseSelector(n *yaml.Node) *selector {
 	if n == nil {
 		return nil
 	}
-	s := selectorFromMap(stringMap(get(n, "matchLabels")))
+	s := selectorFromSet(appendLabels(nil, get(n, "matchLabels")))
 	for _, e := range items(get(n, "matchExpressions")) {
 		key, _ := str(get(e, "key"))
 		op, _ := str(get(e, "operator"))
@@ -66,12 +66,12 @@ func parseSelector(n *yaml.Node) *selector {
 }
 
 // matches reports whether the labels satisfy every requirement.
-func (s *selector) matches(labels map[string]string) bool {
+func (s *selector) matches(labels labelSet) bool {
 	if s == nil || s.invalid {
 		return false
 	}
 	for _, r := range s.reqs {
-		v, has := labels[r.key]
+		v, has := labels.lookup(r.key)
 		var ok bool
 		switch r.op {
 		case "In":
@@ -92,14 +92,14 @@ func (s *selector) matches(labels map[string]string) bool {
 
 // selectorMatches is parseSelector(n).matches(labels) without building
 // the selector: what the spread checks ask of every pod template.
-func selectorMatches(n *yaml.Node, labels map[string]string) bool {
+func selectorMatches(n *yaml.Node, labels labelSet) bool {
 	if n = mapping(n); n == nil {
 		return false
 	}
 	if ml := mapping(get(n, "matchLabels")); ml != nil {
 		for i := 0; i+1 < len(ml.Content); i += 2 {
 			v, ok := str(ml.Content[i+1])
-			if got, has := labels[ml.Content[i].Value]; !ok || !has || got != v {
+			if got, has := labels.lookup(ml.Content[i].Value); !ok || !has || got != v {
 				return false
 			}
 		}
@@ -108,7 +108,7 @@ func selectorMatches(n *yaml.Node, labels map[string]string) bool {
 		key, _ := str(get(e, "key"))
 		op, _ := str(get(e, "operator"))
 		values := items(get(e, "values"))
-		v, has := labels[key]
+		v, has := labels.lookup(key)
 		in := false
 		for _, x := range values {
 			if t, ok := str(x); ok && has && t == v {
@@ -133,12 +133,40 @@ func selectorMatches(n *yaml.Node, labels map[string]string) bool {
 	return true
 }
 
-// mapMatches reports whether labels carry every pair of a Service's selector.
-func mapMatches(selector, labels map[string]string) bool {
-	for k, v := range selector {
-		if got, has := labels[k]; !has || got != v {
+// setMatches reports whether labels carry every pair of a Service's selector.
+func setMatches(selector, labels labelSet) bool {
+	for i := 0; i+1 < len(selector); i += 2 {
+		if got, has := labels.lookup(selector[i]); !has || got != selector[i+1] {
 			return false
 		}
 	}
 	return true
+}
+
+// labelSet is labels as key, value, key, value: a pod template has a
+// handful, which a search reads sooner than a map is built and cleared
+// for every render.
+type labelSet []string
+
+func (l labelSet) lookup(key string) (string, bool) {
+	for i := 0; i+1 < len(l); i += 2 {
+		if l[i] == key {
+			return l[i+1], true
+		}
+	}
+	return "", false
+}
+
+// appendLabels adds a mapping of scalars (labels, a Service's selector)
+// to l.
+func appendLabels(l labelSet, n *yaml.Node) labelSet {
+	if n = mapping(n); n == nil {
+		return l
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v, ok := str(n.Content[i+1]); ok && n.Content[i].Kind == yaml.ScalarNode {
+			l = append(l, n.Content[i].Value, v)
+		}
+	}
+	return l
 }

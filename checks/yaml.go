@@ -90,29 +90,6 @@ func integer(n *yaml.Node) (int64, bool) {
 	return v, err == nil
 }
 
-// stringMap reads a mapping of scalars (matchLabels).
-func stringMap(n *yaml.Node) map[string]string {
-	if n = mapping(n); n == nil {
-		return nil
-	}
-	out := make(map[string]string, len(n.Content)/2)
-	stringMapInto(out, n)
-	return out
-}
-
-// stringMapInto adds a mapping of scalars (labels, a Service's selector)
-// to out.
-func stringMapInto(out map[string]string, n *yaml.Node) {
-	if n = mapping(n); n == nil {
-		return
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if v, ok := str(n.Content[i+1]); ok && n.Content[i].Kind == yaml.ScalarNode {
-			out[n.Content[i].Value] = v
-		}
-	}
-}
-
 // sameNode reports whether two nodes hold the same content, whatever
 // their positions and styles, and mappings whatever their key order: two
 // probes written differently but meaning the same are the same probe.
