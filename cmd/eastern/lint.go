@@ -58,9 +58,9 @@ the working directory, or --root) applies to it; --config forces one for all.
     namespaces:
       production: {practices: error, disable: [image.latest-tag]}
 
-Practice checks (resources, spreading, probes, images, privileges) report at
-info and reference checks (a Service that selects no pod, an Ingress backend
-that names no Service) at warning unless configured. A comment
+Practice checks (resources, spreading, probes, images; privileges at warning)
+report at info and reference checks (a Service that selects no pod, an Ingress
+backend that names no Service) at warning unless configured. A comment
 "# eastern:ignore RULE[,RULE] -- reason" on a finding's line or the line above
 silences it.
 
