@@ -32,6 +32,8 @@ type lintCase struct {
 	Config string `json:"config"`
 	// Checks are --checks values.
 	Checks []string `json:"checks"`
+	// Exclude are --exclude patterns.
+	Exclude []string `json:"exclude"`
 }
 
 // TestGolden runs every case of testdata/lint and compares a plain
@@ -80,7 +82,7 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 	opts := Options{
 		Paths: c.Args, Templates: c.Templates, Namespaces: c.Namespaces,
 		Vars: c.Vars, RootDir: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
-		WorkDir: workDir,
+		WorkDir: workDir, Exclude: c.Exclude,
 	}
 	res, err := func() (res *Result, err error) {
 		if c.KubeVersion != "" {
