@@ -9,6 +9,7 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/eastern-k8s/eastern/internal/textsafe"
@@ -67,9 +68,10 @@ func (p Position) String() string {
 	case p.Line == 0:
 		return p.File
 	case p.Col == 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
+		return p.File + ":" + strconv.Itoa(p.Line)
 	default:
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+		// Joined, not formatted: every line of a text report starts so.
+		return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
 	}
 }
 
@@ -227,4 +229,7 @@ type Check struct {
 	ByCRD, Skipped int
 	// Findings are sorted by template position.
 	Findings Findings
+	// Suppressed counts the findings that `# eastern:ignore` comments
+	// silenced, which Findings leaves out.
+	Suppressed int
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -18,10 +19,13 @@ func CheckRender(res *engine.Result, renderErr error, template, namespace, relea
 	return checkRender(res, renderErr, t, strictKinds, (*crd.Set)(nil).Output(crd.NewCache()))
 }
 
-// checkRender is CheckRender with the CRDs that apply to the target.
+// checkRender is CheckRender with the CRDs that apply to the target, and
+// the checks of package checks that are on in its levels, run on the
+// objects the validator parses.
 func checkRender(res *engine.Result, renderErr error, t *Target, strictKinds bool, crds *crd.Output) diag.Check {
-	template, namespace, release := t.Template, t.Namespace, t.Release
+	template, namespace, release, levels := t.Template, t.Namespace, t.Release, t.Levels
 	var fs diag.Findings
+	suppressed := 0
 	var objects []validator.Object
 	if res != nil {
 		// Unset variables are warnings here; under --strict the engine has
@@ -32,10 +36,20 @@ func checkRender(res *engine.Result, renderErr error, t *Target, strictKinds boo
 		fs = append(fs, copies(diag.Collect(renderErr))...)
 	} else if res != nil {
 		var found diag.Findings
-		found, objects = validator.Validate(res.Output, validator.Options{
-			Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap, CRDs: crds,
-		})
+		vo := validator.Options{Release: release, StrictKinds: strictKinds, Namespace: namespace, Lines: &res.SourceMap, CRDs: crds}
+		var col *checks.Collector
+		if levels.Any() {
+			col = checks.NewCollector(namespace, levels)
+			vo.Visit = col.Visit
+		}
+		found, objects = validator.Validate(res.Output, vo)
 		fs = append(fs, found...)
+		if col != nil {
+			var more diag.Findings
+			more, suppressed = practiceFindings(col, levels, res)
+			col.Release()
+			fs = append(fs, more...)
+		}
 	}
 	for _, f := range fs {
 		if f.Pos.File == "" {
@@ -48,7 +62,7 @@ func checkRender(res *engine.Result, renderErr error, t *Target, strictKinds boo
 		}
 	}
 	sortByPosition(fs)
-	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects))}
+	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects)), Suppressed: suppressed}
 	for i, o := range objects {
 		c.Objects[i] = o.Label()
 		switch o.Coverage {

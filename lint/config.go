@@ -37,6 +37,10 @@ const ConfigFile = ".eastern.yaml"
 //	  staging: {}
 //	exclude: [testdata, "**/*.golden.yaml"]
 //	crds: [crds/, "vendor/**/crds/*.yaml"]
+//	checks:
+//	  default: {practices: warning}
+//	  namespaces:
+//	    production: {practices: error, disable: [image.latest-tag]}
 type Config struct {
 	// Path is the file the config was read from, for messages.
 	Path string
@@ -60,6 +64,9 @@ type Config struct {
 	// Notes are warnings about the file that do not stop a run: a
 	// kubeVersion newer than eastern knows.
 	Notes diag.Findings
+	// Checks say which of the checks of package checks apply, per
+	// namespace (checks.go).
+	Checks ChecksConfig
 }
 
 // NamespaceConfig is one entry of the namespaces map.
@@ -188,8 +195,10 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			paths, err := parseCRDPaths(name, v)
 			c.CRDs = paths
 			return err
+		case "checks":
+			return c.parseChecks(name, v)
 		}
-		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces, exclude or crds)", name, k.Line, yamlerr.Excerpt(key))
+		return fmt.Errorf("%s:%d: unknown key \"%s\" (want kubeVersion, values, namespaces, exclude, crds or checks)", name, k.Line, yamlerr.Excerpt(key))
 	})
 	if err != nil {
 		return nil, err

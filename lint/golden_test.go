@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/report"
 	"github.com/eastern-k8s/eastern/schema"
 )
@@ -30,6 +31,8 @@ type lintCase struct {
 	CRDs        []string          `json:"crds"`
 	// Config is read as --config names it; else .eastern.yaml when present.
 	Config string `json:"config"`
+	// Checks are --checks values.
+	Checks []string `json:"checks"`
 	// Exclude are --exclude patterns.
 	Exclude []string `json:"exclude"`
 }
@@ -82,13 +85,16 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 		Vars: c.Vars, RootDir: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
 		CRDs: c.CRDs, WorkDir: workDir, Exclude: c.Exclude,
 	}
-	res, err := func() (*Result, error) {
+	res, err := func() (res *Result, err error) {
 		if c.KubeVersion != "" {
 			rel, err := schema.ParseRelease(c.KubeVersion)
 			if err != nil {
 				return nil, err
 			}
 			opts.KubeVersion = rel
+		}
+		if opts.Checks, err = checks.ParseFlag(c.Checks); err != nil {
+			return nil, err
 		}
 		configs, err := NewConfigs(workDir, c.Config)
 		if err != nil {
@@ -112,7 +118,7 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 		fmt.Fprintf(&b, "%s in %s@%s: %s\n", ch.Template, ch.Namespace, ch.Release, objects)
 	}
 	b.WriteString("--\n")
-	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects, ByCRD: res.ByCRD, Skipped: res.Skipped}
+	s := report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects, ByCRD: res.ByCRD, Skipped: res.Skipped, Suppressed: res.Suppressed}
 	s.CountFindings(res.Findings())
 	if err := (report.Text{}).Write(&b, &report.Report{Findings: res.Findings(), Summary: s}); err != nil {
 		panic(err) // a strings.Builder does not fail

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -82,6 +83,10 @@ type Options struct {
 	// Shard, when its Count is not zero, limits the run to one of Count
 	// slices of the templates, balanced by size.
 	Shard Shard
+	// Checks are --checks' settings, over every configuration's checks
+	// block; the zero Block leaves the configuration (and the built-in
+	// severities) alone.
+	Checks checks.Block
 	// Exclude are doublestar globs of files that are not templates,
 	// relative to WorkDir (eastern lint --exclude): a file matching one,
 	// or inside a directory matching one, is left out even when named on
@@ -105,6 +110,8 @@ type Result struct {
 	// ByCRD of them were checked against a CRD, and Skipped were of a kind
 	// with neither a schema nor a CRD.
 	Objects, ByCRD, Skipped int
+	// Suppressed counts the findings that ignore comments silenced.
+	Suppressed int
 	// Checks holds one entry per template × namespace: by root template,
 	// then namespace in the order the template's namespaces come.
 	Checks []diag.Check
@@ -156,6 +163,7 @@ func Run(opts Options) (*Result, error) {
 		res.Objects += len(c.Objects)
 		res.ByCRD += c.ByCRD
 		res.Skipped += c.Skipped
+		res.Suppressed += c.Suppressed
 		if n := len(res.Templates); n == 0 || res.Templates[n-1] != c.Template {
 			res.Templates = append(res.Templates, c.Template)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/report"
@@ -27,7 +28,7 @@ func TestParseConfig(t *testing.T) {
 			want: &Config{Path: "c.yaml", KubeVersion: "1.29", Namespaces: []NamespaceConfig{{Name: "production", KubeVersion: "1.24"}, {Name: "staging", KubeVersion: ""}, {Name: "qa", KubeVersion: ""}}}},
 		{name: "unquoted release keeps its digits", src: "kubeVersion: 1.30\n", want: &Config{Path: "c.yaml", KubeVersion: "1.30"}},
 		{name: "patch and v prefix", src: "kubeVersion: v1.24.7\n", want: &Config{Path: "c.yaml", KubeVersion: "1.24"}},
-		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion, values, namespaces, exclude or crds)`},
+		{name: "unknown top-level key", src: "kubeVersion: \"1.29\"\nnamespace: [a]\n", wantErr: `c.yaml:2: unknown key "namespace" (want kubeVersion, values, namespaces, exclude, crds or checks)`},
 		{name: "unknown namespace key", src: "namespaces:\n  prod:\n    kubeversion: \"1.24\"\n", wantErr: `c.yaml:3: namespace prod: unknown key "kubeversion" (want kubeVersion or values)`},
 		{name: "release too old", src: "namespaces:\n  prod: {kubeVersion: \"1.15\"}\n", wantErr: `c.yaml:2: kubeVersion: unknown Kubernetes release "1.15"`},
 		{name: "not a release", src: "kubeVersion: latest\n", wantErr: `c.yaml:1: kubeVersion: unknown Kubernetes release "latest"`},
@@ -54,6 +55,20 @@ func TestParseConfig(t *testing.T) {
 		{name: "syntax error in a second document", src: "kubeVersion: \"1.29\"\n---\nfoo: [\n", wantErr: "c.yaml:3: did not find expected node content"},
 		{name: "scanner error in a second document", src: "kubeVersion: \"1.29\"\n---\na: 1\nb: c: d\n", wantErr: "c.yaml:4: mapping values are not allowed in this context"},
 		{name: "unknown alias in a second document", src: "kubeVersion: \"1.29\"\n---\na: *nope\n", wantErr: "c.yaml:3: unknown anchor 'nope' referenced"},
+		{name: "checks", src: "checks:\n  default: {practices: warning, reference.secret: off}\n  namespaces:\n    production: {practices: error, disable: [image.latest-tag]}\n",
+			want: &Config{Path: "c.yaml", Checks: ChecksConfig{
+				Default:    checks.Block{Groups: map[string]checks.Level{"practices": checks.Level(diag.Warning)}, Rules: map[string]checks.Level{"reference.secret": checks.Off}},
+				Namespaces: map[string]checks.Block{"production": {Groups: map[string]checks.Level{"practices": checks.Level(diag.Error)}, Rules: map[string]checks.Level{"image.latest-tag": checks.Off}}},
+			}}},
+		{name: "checks not a map", src: "checks: [a]\n", wantErr: "c.yaml:1: checks: want a map with default and namespaces"},
+		{name: "checks unknown key", src: "checks:\n  production: {}\n", wantErr: `c.yaml:2: checks: unknown key "production" (want default or namespaces)`},
+		{name: "checks unknown level", src: "checks:\n  default: {practices: fatal}\n", wantErr: `c.yaml:2: checks: default: practices: unknown level "fatal" (want error, warning, info or off)`},
+		{name: "checks unknown rule", src: "checks:\n  default:\n    image.lates-tag: off\n", wantErr: `c.yaml:3: checks: default: unknown check "image.lates-tag"`},
+		{name: "checks disable unknown", src: "checks:\n  namespaces:\n    dev:\n      disable:\n        - schema.type\n", wantErr: `c.yaml:5: checks: namespace dev: disable: "schema.type" is not a check`},
+		{name: "checks disable not a list", src: "checks:\n  default: {disable: image.latest-tag}\n", wantErr: `c.yaml:2: checks: default: disable: want a list of rule ids`},
+		{name: "checks set and disabled", src: "checks:\n  default:\n    image.latest-tag: error\n    disable: [image.latest-tag]\n", wantErr: `c.yaml:4: checks: default: image.latest-tag is already set on line 3`},
+		{name: "checks bad namespace", src: "checks:\n  namespaces:\n    Prod: {}\n", wantErr: `c.yaml:3: checks: namespaces: namespace "Prod"`},
+		{name: "checks level not a scalar", src: "checks:\n  default: {practices: [error]}\n", wantErr: `c.yaml:2: checks: default: practices: want error, warning, info or off`},
 		{name: "stray content after a document end", src: "kubeVersion: \"1.29\"\n...\n: [\n", wantErr: "c.yaml:3: did not find expected <document start>"},
 	}
 	for _, tt := range tests {

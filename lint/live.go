@@ -7,6 +7,7 @@ import (
 
 	"path/filepath"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -118,8 +119,10 @@ func NewLiveCheck(opts LiveOptions) (*LiveCheck, error) {
 	return &LiveCheck{opts: opts, cfg: cfg}, nil
 }
 
-// Check lints one render for namespace, as CheckRender does, after
-// reading the configuration again.
+// Check lints one render for namespace, as eastern lint does — the
+// validator's checks and those of package checks at the levels the
+// configuration sets for namespace — after reading the configuration
+// again.
 func (l *LiveCheck) Check(res *engine.Result, renderErr error, namespace string) diag.Findings {
 	var problems diag.Findings
 	if fresh, err := ConfigFor(l.opts.WorkDir, l.opts.Config, l.opts.Template, l.opts.RootDir, ""); err != nil {
@@ -131,7 +134,9 @@ func (l *LiveCheck) Check(res *engine.Result, renderErr error, namespace string)
 		l.cfg = fresh
 	}
 	release := l.cfg.ReleaseFor(namespace, l.opts.KubeVersion)
-	t := &Target{Template: l.opts.Template, Namespace: namespace, Release: release}
+	// The checks of package checks as eastern lint runs them for the
+	// namespace, so that a watch shows what the lint in CI will say.
+	t := &Target{Template: l.opts.Template, Namespace: namespace, Release: release, Levels: l.cfg.LevelsFor(namespace, checks.Block{})}
 	cwd, err := engine.WorkDir(l.opts.WorkDir)
 	if err != nil {
 		return append(problems, diag.Collect(err)...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -34,6 +35,8 @@ type Target struct {
 	RootDir string
 	// Config is the template's configuration; nil when none applies.
 	Config *Config
+	// Levels say which checks of package checks run, at what severity.
+	Levels checks.Levels
 	// OtherVars are the variables the config sets for some namespace:
 	// a name that no namespace sets is text for a shell inside a block
 	// scalar (engine.Options.OtherVars).
@@ -156,6 +159,20 @@ func (p *Plan) build() error {
 	if p.opts.Changed != nil || p.opts.Shard.Count > 0 {
 		p.Selection = &Selection{Linted: len(roots), All: all, Reason: strings.Join(reasons, "; ")}
 	}
+	// Every template of a config shares its namespaces' levels.
+	type levelKey struct {
+		cfg *Config
+		ns  string
+	}
+	resolved := map[levelKey]checks.Levels{}
+	levels := func(cfg *Config, ns string) checks.Levels {
+		l, ok := resolved[levelKey{cfg, ns}]
+		if !ok {
+			l = cfg.LevelsFor(ns, p.opts.Checks)
+			resolved[levelKey{cfg, ns}] = l
+		}
+		return l
+	}
 	otherVars := map[*Config]map[string]bool{}
 	for _, root := range roots {
 		cfg, err := p.configs.For(root, d.rootDirs[root])
@@ -183,6 +200,7 @@ func (p *Plan) build() error {
 			p.Targets = append(p.Targets, Target{
 				Template: root, Namespace: ns, Release: cfg.ReleaseFor(ns, p.opts.KubeVersion),
 				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg, OtherVars: others, CRDs: crds,
+				Levels:        levels(cfg, ns),
 				configChanged: d.configChanged[root],
 			})
 		}

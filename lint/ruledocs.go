@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -30,6 +31,7 @@ const (
 	sectionTemplates = "templates"
 	sectionManifests = "rendered-manifests"
 	sectionCRDs      = "custom-resources"
+	sectionChecks    = "checks"
 	sectionDeploys   = "deploys"
 	sectionRuns      = "runs"
 )
@@ -94,6 +96,27 @@ func RuleDocs() []RuleDoc {
 		{crd.RuleDefinition, "the CRD itself is invalid: a schema that is not structural, not one storage version, inconsistent names, a rule that does not compile", sectionCRDs},
 		{crd.RuleConflict, "two CRDs for one group and kind disagree; the message names both", sectionCRDs},
 		{crd.RuleRead, "a --crds or crds: file is not valid YAML", sectionCRDs},
+		{checks.RuleRequests, "a container has no CPU or no memory request", sectionChecks},
+		{checks.RuleMemoryLimit, "a container has no memory limit", sectionChecks},
+		{checks.RuleSpread, "a workload runs more than one replica with nothing spreading them over nodes", sectionChecks},
+		{checks.RuleReplicasHPA, "a workload sets replicas while an autoscaler of the render scales it", sectionChecks},
+		{checks.RuleReadiness, "a container of a Deployment or StatefulSet exposes a port and has no readiness probe", sectionChecks},
+		{checks.RuleProbeIdentical, "a container's liveness probe is its readiness probe", sectionChecks},
+		{checks.RuleNoTag, "an image has neither a tag nor a digest", sectionChecks},
+		{checks.RuleLatestTag, "an image has the tag latest", sectionChecks},
+		{checks.RuleFloatingTag, "an image with a tag that moves is pulled IfNotPresent", sectionChecks},
+		{checks.RulePrivileged, "a container is privileged", sectionChecks},
+		{checks.RuleHostNamespace, "a pod shares the node's network, process or IPC namespace", sectionChecks},
+		{checks.RuleRunAsRoot, "a container may run as root", sectionChecks},
+		{checks.RuleServiceSelector, "a Service's selector matches no pod template of the render", sectionChecks},
+		{checks.RuleBackend, "an Ingress or HTTPRoute backend names a Service or port the render does not define", sectionChecks},
+		{checks.RuleHPATarget, "an autoscaler's target is not in the render", sectionChecks},
+		{checks.RulePDBSelector, "a PodDisruptionBudget's selector matches no pod template of the render", sectionChecks},
+		{checks.RuleConfigMap, "a pod needs a ConfigMap the render does not define", sectionChecks},
+		{checks.RuleSecret, "a pod needs a Secret the render does not define", sectionChecks},
+		{checks.RuleServiceAccount, "a pod names a ServiceAccount the render does not define", sectionChecks},
+		{checks.RulePriorityClass, "a pod names a PriorityClass the render does not define", sectionChecks},
+		{checks.RuleIgnore, "an eastern:ignore comment has no reason, names no check, or silences nothing", sectionChecks},
 
 		{"deploy.manifest", "the render cannot be sent as objects: a document that is not a Kubernetes object, an object without metadata.name, an ApplySet label the template sets itself", sectionDeploys},
 		{"deploy.namespace", "an object names another namespace than the one deployed to", sectionDeploys},

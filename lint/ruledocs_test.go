@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
@@ -125,7 +126,7 @@ func TestRuleDocsMatchDocument(t *testing.T) {
 // (deploy's, watch's) are checked against their packages here.
 func TestRuleDocsCoverCode(t *testing.T) {
 	var code []string
-	for _, rules := range [][]string{engine.Rules(), validator.Rules(), crd.Rules(), lint.Rules(), watch.Rules(), deploy.Rules(), {diag.RuleInternal}} {
+	for _, rules := range [][]string{engine.Rules(), validator.Rules(), crd.Rules(), lint.Rules(), watch.Rules(), deploy.Rules(), checks.Rules(), {diag.RuleInternal}} {
 		code = append(code, rules...)
 	}
 	seen := map[string]bool{}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,6 +37,8 @@ type jsonCheck struct {
 	Objects   []string `json:"objects"`
 	ByCRD     int      `json:"byCRD"`
 	Skipped   int      `json:"skipped"`
+	// Suppressed counts the check's findings that ignore comments silenced.
+	Suppressed int `json:"suppressed"`
 }
 
 type jsonFinding struct {
@@ -76,7 +79,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		if objects == nil {
 			objects = []string{} // [], not null
 		}
-		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects, ByCRD: c.ByCRD, Skipped: c.Skipped}
+		out.Checks[i] = jsonCheck{Root: c.Template, Namespace: c.Namespace, Release: c.Release, Objects: objects, ByCRD: c.ByCRD, Skipped: c.Skipped, Suppressed: c.Suppressed}
 	}
 	return writeJSON(w, out)
 }
@@ -187,7 +190,7 @@ func ReadJSON(r io.Reader) (*Report, error) {
 		}
 		index[k] = i
 		out.Checks = append(out.Checks, diag.Check{Template: c.Root, Namespace: c.Namespace, Release: c.Release, Objects: nilIfEmpty(c.Objects),
-			ByCRD: c.ByCRD, Skipped: c.Skipped})
+			ByCRD: c.ByCRD, Skipped: c.Skipped, Suppressed: c.Suppressed})
 	}
 	for i, jf := range *in.Findings {
 		f, err := fromJSON(jf)
@@ -207,7 +210,27 @@ func ReadJSON(r io.Reader) (*Report, error) {
 			}
 		}
 	}
+	// The findings list a finding of several namespaces where its first
+	// namespace's come; each check holds its own by template position, as
+	// lint leaves them, so that JUnit's test cases read as lint's.
+	for i := range out.Checks {
+		slices.SortStableFunc(out.Checks[i].Findings, byTemplatePosition)
+	}
 	return out, nil
+}
+
+// byTemplatePosition orders one check's findings as lint does: by
+// template position, the more severe first, then rule, field and message.
+func byTemplatePosition(a, b *diag.Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.Pos.File, b.Pos.File),
+		cmp.Compare(a.Pos.Line, b.Pos.Line),
+		cmp.Compare(a.Pos.Col, b.Pos.Col),
+		cmp.Compare(b.Severity, a.Severity),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Field, b.Field),
+		cmp.Compare(a.Message, b.Message),
+	)
 }
 
 // checkKey names a template × namespace check.

@@ -111,7 +111,7 @@ func TestJSONKeys(t *testing.T) {
 	}
 	for key, want := range map[string]string{
 		"findings": `[]`,
-		"checks":   `[{"root":"a.yaml","namespace":"default","release":"","objects":[],"byCRD":0,"skipped":0}]`,
+		"checks":   `[{"root":"a.yaml","namespace":"default","release":"","objects":[],"byCRD":0,"skipped":0,"suppressed":0}]`,
 		"failOn":   `"error"`,
 	} {
 		var compact bytes.Buffer
@@ -188,5 +188,44 @@ func TestReadJSONMergedFinding(t *testing.T) {
 	}
 	if len(merged.Findings) != 1 || merged.Summary.Warnings != 1 {
 		t.Errorf("Merge lists %d findings, counts %d warnings; want the finding once", len(merged.Findings), merged.Summary.Warnings)
+	}
+}
+
+// TestSuppressedCounted: the findings ignore comments silenced are counted
+// in the text summary line, survive the JSON report per check, and add
+// up when shards are merged.
+func TestSuppressedCounted(t *testing.T) {
+	shard := func(ns string, n int) *Report {
+		return &Report{FailOn: diag.Error, Checks: []diag.Check{{Template: "a.yaml", Namespace: ns, Suppressed: n}},
+			Summary: Summary{Templates: 1, Namespaces: 1, Suppressed: n}}
+	}
+	var text bytes.Buffer
+	if err := (Text{}).Write(&text, shard("dev", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if want := "1 template × 1 namespace, 0 objects: 0 errors, 0 warnings (2 suppressed)\n"; text.String() != want {
+		t.Errorf("text = %q, want %q", text.String(), want)
+	}
+	var reports []*Report
+	for i, ns := range []string{"dev", "prod"} {
+		var buf bytes.Buffer
+		if err := (JSON{}).Write(&buf, shard(ns, i+2)); err != nil {
+			t.Fatal(err)
+		}
+		r, err := ReadJSON(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Checks[0].Suppressed != i+2 || r.Summary.Suppressed != i+2 {
+			t.Errorf("%s: read back %d suppressed in the check, %d in the summary; want %d", ns, r.Checks[0].Suppressed, r.Summary.Suppressed, i+2)
+		}
+		reports = append(reports, r)
+	}
+	merged, err := Merge(reports...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Summary.Suppressed != 5 {
+		t.Errorf("merged summary: %d suppressed, want 5", merged.Summary.Suppressed)
 	}
 }

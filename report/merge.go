@@ -101,6 +101,7 @@ func Merge(reports ...*Report) (*Report, error) {
 		out.Summary.Objects += len(c.Objects)
 		out.Summary.ByCRD += c.ByCRD
 		out.Summary.Skipped += c.Skipped
+		out.Summary.Suppressed += c.Suppressed
 		if n := len(out.Checks); n == 1 || out.Checks[n-2].Template != c.Template {
 			out.Summary.Templates++
 		}

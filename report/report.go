@@ -34,6 +34,9 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
+	// Suppressed counts the findings that `# eastern:ignore` comments
+	// silenced; they are not among the findings.
+	Suppressed int `json:"suppressed"`
 	// Of is how many templates the paths found when --changed-since,
 	// --changed or --shard linted only some of them (Templates); 0 when
 	// every template was linted. Selection says why, for people:

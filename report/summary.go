@@ -23,6 +23,9 @@ func summaryLine(s Summary) string {
 	if s.Infos > 0 {
 		line += ", " + Plural(s.Infos, "note")
 	}
+	if s.Suppressed > 0 {
+		line += fmt.Sprintf(" (%d suppressed)", s.Suppressed)
+	}
 	if s.Of > 0 {
 		line = selectionLine(s) + "\n" + line
 	}

@@ -50,11 +50,17 @@ func textLine(f *diag.Finding, color bool) string {
 	b.WriteString(sev)
 	b.WriteString(": ")
 	b.WriteString(textsafe.Escape(message(f)))
+	// Joined rather than formatted: a first lint of a large repository
+	// writes tens of thousands of lines.
 	if f.Rule != "" {
-		fmt.Fprintf(&b, " [%s]", textsafe.Escape(f.Rule))
+		b.WriteString(" [")
+		b.WriteString(textsafe.Escape(f.Rule))
+		b.WriteString("]")
 	}
 	if ctx := context(f); ctx != "" {
-		fmt.Fprintf(&b, " (%s)", textsafe.Escape(ctx))
+		b.WriteString(" (")
+		b.WriteString(textsafe.Escape(ctx))
+		b.WriteString(")")
 	}
 	return b.String()
 }

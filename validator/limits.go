@@ -200,6 +200,16 @@ func (c *checker) position(node *yaml.Node) diag.Position {
 	return diag.Position{Line: c.doc.start + line - 1, Col: col}
 }
 
+// contentPosition is position for a node of the document's content — a
+// key, a value, a collection — which lies inside the document by
+// construction: it skips inside, which indexes the document's lines on
+// first use, so that Options.Visit can ask for many positions of a
+// document that has no finding at all.
+func (c *checker) contentPosition(node *yaml.Node) diag.Position {
+	line, col := c.doc.lines.Position(node.Line, node.Column)
+	return diag.Position{Line: c.doc.start + line - 1, Col: col}
+}
+
 // inside moves a 1-based position in the document that lies outside it
 // (past the last line, or past a line's end) to the nearest line, without
 // a column. yaml.v3 puts a few things, such as the end of the stream, on a

@@ -30,6 +30,13 @@ type Options struct {
 	// CRDs, when set, checks custom resources against their
 	// CustomResourceDefinitions; give each Validate call its own.
 	CRDs CustomResources
+	// Visit, when set, is called with every object and its mapping node
+	// as the object is checked: the checks of package checks read the
+	// tree the validator built instead of parsing the document again.
+	// The nodes are reused once Visit returns, so it must copy what it
+	// keeps. at gives a node's output position (not mapped through
+	// Lines), valid only during the call.
+	Visit func(o Object, m *yaml.Node, at func(*yaml.Node) diag.Position)
 }
 
 // Object identifies one manifest object found in the output.
@@ -61,6 +68,7 @@ func Validate(output []byte, opts Options) (diag.Findings, []Object) {
 func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object) {
 	c := &checker{opts: opts, cat: cat, seen: map[manifest.Key]bool{}, verdicts: map[schema.GVK]apiVerdict{}, blocks: getBlockParser(),
 		path: make([]segment, 0, 16)} // deep enough for most manifests' fields
+	c.visitAt = c.contentPosition
 	defer c.blocks.release()
 	release := opts.Release
 	if !slices.Contains(cat.releases(), release) {
@@ -119,7 +127,8 @@ type checker struct {
 	objects  []Object
 	seen     map[manifest.Key]bool
 	verdicts map[schema.GVK]apiVerdict
-	blocks   *blockParser // reads most documents; yaml.v3 the others
+	blocks   *blockParser                   // reads most documents; yaml.v3 the others
+	visitAt  func(*yaml.Node) diag.Position // contentPosition, made once for Options.Visit
 
 	// Whether some document is a Kubernetes object, and the documents
 	// that have no apiVersion and kind, held back until the end of the
@@ -411,6 +420,9 @@ func (c *checker) checkObject(m *yaml.Node, def schema.GVK) {
 	o := c.readObject(m, def)
 	c.objects = append(c.objects, o.Object)
 	o.cluster = c.clusterScoped(o.GVK)
+	if c.opts.Visit != nil {
+		c.opts.Visit(o.Object, m, c.visitAt)
+	}
 	c.checkIdentity(m, o)
 	c.checkDefinition(m, o)
 	if o.okAPI && o.okKind && c.rel != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/internal/fspath"
@@ -58,6 +59,16 @@ the working directory, or --root) applies to it; --config forces one for all.
     staging: {}
   exclude: [testdata]          # not templates; paths from the config's directory
   crds: [crds]                 # CRD files, as --crds; paths from the config's directory
+  checks:                      # docs/checks.md; --checks wins
+    default: {practices: warning}
+    namespaces:
+      production: {practices: error, disable: [image.latest-tag]}
+
+Practice checks (resources, spreading, probes, images; privileges at warning)
+report at info and reference checks (a Service that selects no pod, an Ingress
+backend that names no Service) at warning unless configured. A comment
+"# eastern:ignore RULE[,RULE] -- reason" on a finding's line or the line above
+silences it.
 
 --exclude GLOB leaves out matching files (relative to the working directory,
 as kubeconform's -ignore-filename-pattern), even those named on their own.
@@ -77,6 +88,7 @@ Examples:
   eastern lint -o github
   eastern lint --changed-since origin/main
   eastern lint --shard 2/4 -o json > lint-2.json
+  eastern lint --checks practices=error,-image.latest-tag
   eastern lint . --exclude 'vendor/**' --exclude '**/testdata'
 
 Flags:
@@ -98,6 +110,7 @@ type lintCmd struct {
 	since       string
 	changed     []string
 	shard       string
+	checks      []string
 	exclude     []string
 }
 
@@ -116,6 +129,7 @@ func (a *app) lint(args []string) int {
 	fs.StringVar(&c.since, "changed-since", "", "lint only what changed since the merge base with git `REF` (committed, staged, unstaged and untracked files)")
 	fs.StringArrayVar(&c.changed, "changed", nil, "lint only what a change to `FILE` touches (repeatable; added, changed or deleted files)")
 	fs.StringVar(&c.shard, "shard", "", "lint slice `I/N` of the templates, balanced by size (for CI fan-out)")
+	fs.StringArrayVar(&c.checks, "checks", nil, "set the practice and reference checks (repeatable, comma-separated): `LIST` of GROUP=LEVEL or RULE=LEVEL (GROUP practices, references or all; LEVEL error, warning, info or off), -RULE (off), +RULE (its default); over .eastern.yaml's checks")
 	fs.StringArrayVar(&c.exclude, "exclude", nil, "leave out files matching `GLOB` (repeatable), relative to the working directory; a directory that matches leaves out everything below it")
 	fs.StringArrayVar(&c.reports, "report", nil, "also write a report in `FORMAT=FILE` (repeatable), e.g. junit=lint.xml; -o still goes to standard output")
 	if done, code := a.parseFlags(fs, lintUsage, args); done {
@@ -181,6 +195,9 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), Exclude: c.exclude,
 	}
 	opts.BaseDir = c.baseDir
+	if opts.Checks, err = checks.ParseFlag(c.checks); err != nil {
+		return 0, nil, diag.Usagef("%v", err)
+	}
 	if len(args) == 1 && args[0] == "-" {
 		if a.stdinTerminal {
 			return 0, nil, diag.Usagef("- reads a template from standard input, which is a terminal")
@@ -237,7 +254,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	}
 	findings := res.Findings()
 	r := &report.Report{Findings: findings, Checks: res.Checks, FailOn: failOn}
-	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects, ByCRD: res.ByCRD, Skipped: res.Skipped}
+	r.Summary = report.Summary{Templates: len(res.Templates), Namespaces: len(res.Namespaces), Objects: res.Objects, ByCRD: res.ByCRD, Skipped: res.Skipped, Suppressed: res.Suppressed}
 	if sel := res.Selection; sel != nil {
 		r.Summary.Of, r.Summary.Selection = sel.All, sel.Reason
 	}

@@ -152,6 +152,10 @@ func TestLintExitCodes(t *testing.T) {
 		"app.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
 		".eastern.yaml": "kubeVersion: [\n",
 	})
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n    - name: c\n      image: nginx:latest\n      resources: {limits: {cpu: 1, memory: 1Gi}}\n"
+	latest := writeTree(t, t.TempDir(), map[string]string{"app.yaml": pod})
+	latestStrict := writeTree(t, t.TempDir(), map[string]string{"app.yaml": pod, ".eastern.yaml": "checks:\n  default: {practices: error}\n"})
+	badChecks := writeTree(t, t.TempDir(), map[string]string{"app.yaml": pod, ".eastern.yaml": "checks:\n  default: {practices: fatal}\n"})
 	empty := t.TempDir()
 	tests := []struct {
 		name       string
@@ -183,6 +187,14 @@ func TestLintExitCodes(t *testing.T) {
 		{"negative --jobs", dir, []string{"lint", "--jobs", "-1"}, exitUsage, "--jobs -1: want 0 (one per CPU) or more"},
 		{"--jobs 0 is one per CPU", dir, []string{"lint", "--jobs", "0"}, exitOK, ""},
 		{"no templates at all", empty, []string{"lint"}, exitUsage, "no .yaml or .yml templates in ."},
+		{"a practice finding is a note by default", latest, []string{"lint", "--fail-on", "warning"}, exitOK, ""},
+		{"--checks makes it an error", latest, []string{"lint", "--checks", "practices=error"}, exitFailed, ""},
+		{"the configuration makes it an error", latestStrict, []string{"lint"}, exitFailed, ""},
+		{"--checks turns the rule off over the configuration", latestStrict, []string{"lint", "--checks", "-image.latest-tag"}, exitOK, ""},
+		{"--checks all=off", latestStrict, []string{"lint", "--checks", "all=off"}, exitOK, ""},
+		{"unknown check in --checks", latest, []string{"lint", "--checks", "practices=error,image.lates-tag=off"}, exitUsage, `--checks "image.lates-tag=off": unknown check "image.lates-tag"`},
+		{"bad level in --checks", latest, []string{"lint", "--checks", "references=fatal"}, exitUsage, `--checks "references=fatal": unknown level "fatal"`},
+		{"bad level in checks:", badChecks, []string{"lint"}, exitUsage, `.eastern.yaml:2: checks: default: practices: unknown level "fatal"`},
 		{"--help", dir, []string{"lint", "--help"}, exitOK, ""},
 	}
 	for _, tt := range tests {

@@ -128,3 +128,32 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// TestExampleChecksClean: the worked example passes every practice and
+// reference check at error, in every namespace, without the variables a
+// deploy sets — the repository's .eastern.yaml holds production to
+// practices: error, and the fallbacks must pass too.
+func TestExampleChecksClean(t *testing.T) {
+	for _, args := range [][]string{
+		{"lint", "web.yaml", "--fail-on", "warning", "-o", "json"},
+		{"lint", "web.yaml", "--checks", "all=error", "--fail-on", "warning", "-o", "json"},
+	} {
+		stdout, stderr, code := runEastern(t, repoRoot, args...)
+		if code != 0 {
+			t.Errorf("eastern %s: exit %d, stderr:\n%s\n%s", strings.Join(args, " "), code, stderr, stdout)
+		}
+		var report struct {
+			Findings []struct{ Rule, Namespace string }          `json:"findings"`
+			Summary  struct{ Namespaces, Infos, Suppressed int } `json:"summary"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+			t.Fatalf("eastern %s: %v", strings.Join(args, " "), err)
+		}
+		for _, f := range report.Findings {
+			t.Errorf("eastern %s: %s in %s", strings.Join(args, " "), f.Rule, f.Namespace)
+		}
+		if s := report.Summary; s.Namespaces != len(exampleNamespaces) || s.Infos != 0 || s.Suppressed != 0 {
+			t.Errorf("eastern %s: summary %+v, want %d namespaces and nothing noted or suppressed", strings.Join(args, " "), s, len(exampleNamespaces))
+		}
+	}
+}

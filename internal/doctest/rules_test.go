@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/deploy"
 	"github.com/eastern-k8s/eastern/diag"
@@ -28,7 +29,7 @@ func TestRulesDocumented(t *testing.T) {
 		documented = append(documented, m[1])
 	}
 	var code []string
-	for _, rules := range [][]string{engine.Rules(), validator.Rules(), crd.Rules(), lint.Rules(), watch.Rules(), deploy.Rules(), {diag.RuleInternal}} {
+	for _, rules := range [][]string{engine.Rules(), validator.Rules(), crd.Rules(), lint.Rules(), watch.Rules(), deploy.Rules(), checks.Rules(), {diag.RuleInternal}} {
 		code = append(code, rules...)
 	}
 	for _, r := range code {
