@@ -1,3 +1,5 @@
+//go:build !nocel
+
 package crd
 
 import (
@@ -11,29 +13,22 @@ import (
 	"github.com/google/cel-go/ext"
 
 	"github.com/eastern-k8s/eastern/diag"
-	"go.yaml.in/yaml/v3"
 )
 
-// Rule is one x-kubernetes-validations entry, compiled.
-type Rule struct {
-	Rule, Message, MessageExpression, FieldPath, Reason string
-
-	// OptionalOldSelf makes a transition rule run on create too, with
-	// oldSelf an empty optional.
-	OptionalOldSelf bool
-
-	node *yaml.Node
-	path string // the rule's field path in the CRD, for its problems
-	// The programs are planned on first use: a run compiles every rule
-	// of its CRDs to check them, but evaluates only those of the kinds
-	// its custom resources have.
-	plan       sync.Once
-	env        *cel.Env
-	ast, mast  *cel.Ast
-	prog, msg  cel.Program
-	planErr    error
-	transition bool // uses oldSelf: without OptionalOldSelf, evaluated on updates only, and lint sees creates
+// celProgram is a rule's compiled form. The programs are planned on first
+// use: a run compiles every rule of its CRDs to check them, but evaluates
+// only those of the kinds its custom resources have.
+type celProgram struct {
+	plan      sync.Once
+	env       *cel.Env
+	ast, mast *cel.Ast
+	prog, msg cel.Program
+	planErr   error
 }
+
+// Evaluates says that this eastern evaluates CEL rules: it is built
+// without the nocel tag.
+const Evaluates = true
 
 // perCallLimit is the API server's cost limit for one evaluation of a rule
 // (apiextensions' PerCallLimit), which bounds what a rule may cost here too.
@@ -56,61 +51,6 @@ var celEnv = sync.OnceValues(func() (*cel.Env, error) {
 		kubernetesLibrary(),
 	)
 })
-
-// rulesOf reads x-kubernetes-validations at path.
-func (c *compiler) rulesOf(v *yaml.Node, path string) []*Rule {
-	if v.Kind != yaml.SequenceNode {
-		c.errorf(v, path, "x-kubernetes-validations must be an array of rules")
-		return nil
-	}
-	var out []*Rule
-	for i, e := range v.Content {
-		e = resolve(e)
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if e.Kind != yaml.MappingNode {
-			c.errorf(e, p, "a validation rule must be an object with a rule")
-			continue
-		}
-		r := &Rule{node: e}
-		ps := pairs(e)
-		for j := 0; j+1 < len(ps); j += 2 {
-			k := ps[j]
-			s, _ := str(ps[j+1])
-			switch k.Value {
-			case "rule":
-				r.Rule = s
-			case "message":
-				r.Message = s
-			case "messageExpression":
-				r.MessageExpression = s
-			case "fieldPath":
-				r.FieldPath = s
-			case "reason":
-				r.Reason = s
-				switch s {
-				case "FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate":
-				default:
-					c.errorf(ps[j+1], p+".reason", "reason must be FieldValueInvalid, FieldValueForbidden, FieldValueRequired or FieldValueDuplicate")
-				}
-			case "optionalOldSelf":
-				r.OptionalOldSelf = boolField(e, "optionalOldSelf", false)
-			default:
-				c.errorf(k, p+"."+k.Value, "unknown field %q of a validation rule", k.Value)
-			}
-		}
-		if strings.TrimSpace(r.Rule) == "" {
-			c.errorf(e, p+".rule", "a validation rule needs a rule")
-			continue
-		}
-		if strings.ContainsAny(r.Message, "\n") {
-			c.errorf(e, p+".message", "message must not contain line breaks")
-		}
-		r.path = p
-		c.rules++
-		out = append(out, r)
-	}
-	return out
-}
 
 // compileRules compiles the rules of a version's schema, root, once it is
 // all read: self is typed from the schema, which the rules may name
@@ -170,52 +110,6 @@ func (c *compiler) compileRules(root *Schema, prefix string) {
 	visit(root)
 }
 
-// schemaHasPath reports whether a rule's fieldPath (".spec.x", "['a.b']",
-// ".items[0]") names a field below s, as the API server requires.
-func schemaHasPath(s *Schema, fp string) bool {
-	for fp != "" && s != nil {
-		switch {
-		case strings.HasPrefix(fp, "['"):
-			end := strings.Index(fp, "']")
-			if end < 0 {
-				return false
-			}
-			name := fp[2:end]
-			fp = fp[end+2:]
-			if p, ok := s.Properties[name]; ok {
-				s = p
-			} else if s.Additional != nil {
-				s = s.Additional
-			} else {
-				return false
-			}
-		case strings.HasPrefix(fp, "["):
-			end := strings.Index(fp, "]")
-			if end < 0 || s.Items == nil {
-				return false
-			}
-			fp, s = fp[end+1:], s.Items
-		case strings.HasPrefix(fp, "."):
-			end := strings.IndexAny(fp[1:], ".[")
-			if end < 0 {
-				end = len(fp) - 1
-			}
-			name := fp[1 : end+1]
-			fp = fp[end+1:]
-			if p, ok := s.Properties[name]; ok {
-				s = p
-			} else if s.Additional != nil {
-				s = s.Additional
-			} else {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return s != nil
-}
-
 // compile type-checks the rule (and its messageExpression) in env.
 func (r *Rule) compile(env *cel.Env) error {
 	ast, iss := env.Compile(r.Rule)
@@ -226,7 +120,7 @@ func (r *Rule) compile(env *cel.Env) error {
 		return fmt.Errorf("the rule must evaluate to a bool, not %s", t)
 	}
 	r.transition = references(ast, "oldSelf")
-	r.env, r.ast = env, ast
+	r.compiled.env, r.compiled.ast = env, ast
 	if r.MessageExpression != "" {
 		mast, iss := env.Compile(r.MessageExpression)
 		if iss.Err() != nil {
@@ -235,24 +129,24 @@ func (r *Rule) compile(env *cel.Env) error {
 		if t := mast.OutputType(); t != cel.StringType && t != cel.DynType {
 			return fmt.Errorf("messageExpression must evaluate to a string, not %s", t)
 		}
-		r.mast = mast
+		r.compiled.mast = mast
 	}
 	return nil
 }
 
 // program plans the rule's programs, once.
 func (r *Rule) program() error {
-	r.plan.Do(func() {
-		if r.prog, r.planErr = r.env.Program(r.ast, cel.CostLimit(perCallLimit)); r.planErr != nil {
-			r.planErr = fmt.Errorf("the rule cannot be planned: %s", oneLine(r.planErr.Error()))
+	r.compiled.plan.Do(func() {
+		if r.compiled.prog, r.compiled.planErr = r.compiled.env.Program(r.compiled.ast, cel.CostLimit(perCallLimit)); r.compiled.planErr != nil {
+			r.compiled.planErr = fmt.Errorf("the rule cannot be planned: %s", oneLine(r.compiled.planErr.Error()))
 			return
 		}
-		if r.mast != nil {
+		if r.compiled.mast != nil {
 			// A messageExpression that cannot be planned falls back to message.
-			r.msg, _ = r.env.Program(r.mast, cel.CostLimit(perCallLimit))
+			r.compiled.msg, _ = r.compiled.env.Program(r.compiled.mast, cel.CostLimit(perCallLimit))
 		}
 	})
-	return r.planErr
+	return r.compiled.planErr
 }
 
 // references reports whether the checked expression reads variable name.
@@ -276,7 +170,7 @@ func (r *Rule) eval(self any) (ok bool, msg string, err error) {
 	if err := r.program(); err != nil {
 		return false, "", err
 	}
-	out, _, err := r.prog.Eval(vars)
+	out, _, err := r.compiled.prog.Eval(vars)
 	if err != nil {
 		return false, "", err
 	}
@@ -288,8 +182,8 @@ func (r *Rule) eval(self any) (ok bool, msg string, err error) {
 		return true, "", nil
 	}
 	msg = r.Message
-	if r.msg != nil {
-		if m, _, err := r.msg.Eval(vars); err == nil {
+	if r.compiled.msg != nil {
+		if m, _, err := r.compiled.msg.Eval(vars); err == nil {
 			if s, isStr := m.(types.String); isStr && strings.TrimSpace(string(s)) != "" && !strings.Contains(string(s), "\n") {
 				msg = string(s)
 			}

@@ -36,6 +36,8 @@ type Definition struct {
 	// CRDs agree when theirs are equal.
 	spec      func() string
 	line, col int // where the CRD's mapping starts in its document
+	// unevaluated counts its rules that this build, without CEL, leaves.
+	unevaluated int
 }
 
 // Version is one version of a CRD.
@@ -117,6 +119,7 @@ func Compile(m *yaml.Node) (d *Definition, ok bool) {
 		c.errorf(preserve, "spec.preserveUnknownFields", "must be false in apiextensions.k8s.io/v1: use x-kubernetes-preserve-unknown-fields in the schema")
 	}
 	d.Problems = c.problems
+	d.unevaluated = c.unevaluated
 	return d, true
 }
 

@@ -58,9 +58,11 @@ type Schema struct {
 // wrong with them as a CRD's findings.
 type compiler struct {
 	problems []Problem
-	rules    int  // x-kubernetes-validations seen, compiled once CEL is needed
-	v1beta1  bool // v1beta1 allowed non-structural schemas: warnings, not errors
-	nodes    int  // schema nodes compiled, aliases expanded: see maxValueNodes
+	rules    int // x-kubernetes-validations seen, compiled once CEL is needed
+	// unevaluated counts the rules a build without CEL leaves alone.
+	unevaluated int
+	v1beta1     bool // v1beta1 allowed non-structural schemas: warnings, not errors
+	nodes       int  // schema nodes compiled, aliases expanded: see maxValueNodes
 	// nonStructural: the structural rules found a problem, so that the
 	// API server does not prune (a v1beta1 CRD may be so).
 	nonStructural bool

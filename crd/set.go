@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -27,6 +28,20 @@ type Set struct {
 type Cache struct {
 	mu     sync.Mutex
 	byText map[string][]*Definition
+	// needsCEL: a CRD it compiled has rules that this build, without
+	// CEL, does not evaluate.
+	needsCEL atomic.Bool
+}
+
+// NeedsCEL reports whether a CRD compiled through c has rules that this
+// build does not evaluate (Evaluates is false): the run that used c gave
+// no verdict on them.
+func (c *Cache) NeedsCEL() bool { return c.needsCEL.Load() }
+
+func (c *Cache) noteRules(d *Definition) {
+	if d.unevaluated > 0 {
+		c.needsCEL.Store(true)
+	}
 }
 
 // NewCache returns an empty cache.
@@ -53,6 +68,7 @@ func (c *Cache) compile(text []byte) []*Definition {
 	if err := yaml.Unmarshal(text, &root); err == nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		for _, m := range definitionRoots(root.Content[0]) {
 			if d, ok := Compile(m); ok {
+				c.noteRules(d)
 				ds = append(ds, d)
 			}
 		}
@@ -105,6 +121,7 @@ func (c *Cache) ReadFile(name string, data []byte) *File {
 			if !ok {
 				continue
 			}
+			c.noteRules(d)
 			d.Source = fmt.Sprintf("%s:%d", name, resolve(root).Line)
 			f.Definitions = append(f.Definitions, d)
 			f.Findings = append(f.Findings, d.Findings(name, 1)...)

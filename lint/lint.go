@@ -61,6 +61,12 @@ type Options struct {
 	// the root directory, that custom resources are checked against
 	// besides those of the render itself and of the config's crds.
 	CRDs []string
+	// HandOverCEL stops the run at the first render whose CRDs have
+	// x-kubernetes-validations rules that this build, without CEL
+	// (crd.Evaluates is false), cannot evaluate, so that the caller can
+	// hand the whole run to a build that can (eastern-cluster):
+	// Result.NeedsCEL says so, and the result is then incomplete.
+	HandOverCEL bool
 	// WorkDir is where relative paths start, as in engine.Options; the
 	// process's working directory when empty.
 	WorkDir string
@@ -112,6 +118,9 @@ type Result struct {
 	Objects, ByCRD, Skipped int
 	// Suppressed counts the findings that ignore comments silenced.
 	Suppressed int
+	// NeedsCEL: a CRD of the run has rules this build does not evaluate
+	// (crd.Cache.NeedsCEL). With Options.HandOverCEL the run stopped there.
+	NeedsCEL bool
 	// Checks holds one entry per template × namespace: by root template,
 	// then namespace in the order the template's namespaces come.
 	Checks []diag.Check
@@ -154,7 +163,10 @@ func Run(opts Options) (*Result, error) {
 	}
 	checks := make([]diag.Check, len(p.Targets))
 	runChecks(checks, p)
-	res := &Result{Notes: p.Notes, Selection: p.Selection}
+	res := &Result{Notes: p.Notes, Selection: p.Selection, NeedsCEL: p.crds.cache.NeedsCEL()}
+	if res.NeedsCEL && opts.HandOverCEL {
+		return res, nil
+	}
 	for i, c := range checks {
 		if p.changed != nil && !p.touched[i] && !p.Targets[i].configChanged {
 			continue // rendered, but the change is not in what it read
@@ -422,7 +434,7 @@ func runChecks(checks []diag.Check, p *Plan) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(checks) {
+				if i >= len(checks) || p.opts.HandOverCEL && p.crds.cache.NeedsCEL() {
 					return
 				}
 				t := &p.Targets[i]

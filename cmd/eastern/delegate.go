@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+
+	"github.com/eastern-k8s/eastern/crd"
 )
 
 // The commands that talk to a cluster live in eastern-cluster, eastern
@@ -39,6 +41,30 @@ func completeElsewhere(words []string) (code int, handed bool) {
 	}
 	fmt.Println(completeFiles)
 	return exitOK, true
+}
+
+// celBinary returns eastern-cluster when this eastern cannot evaluate the
+// x-kubernetes-validations rules of CRDs (it is built with the nocel tag,
+// as make build builds it: cel-go would add more than a millisecond of
+// package initialisation to every render) and eastern-cluster is there
+// to evaluate them; lint hands a run that needs them over to it.
+func celBinary() (string, bool) {
+	if crd.Evaluates {
+		return "", false
+	}
+	path, err := findClusterBinary()
+	return path, err == nil
+}
+
+// handOverLint runs eastern lint with args in eastern-cluster, path, with
+// stdin as its standard input when the template was read from it.
+func (a *app) handOverLint(path string, args []string, stdin []byte) int {
+	code, err := handOverInput(path, append([]string{"eastern", "lint"}, args...), stdin)
+	if err != nil {
+		a.failed("lint", fmt.Errorf("running %s: %w", path, err))
+		return exitUsage
+	}
+	return code
 }
 
 func (a *app) delegate(cmd string, args []string) int {

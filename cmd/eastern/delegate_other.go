@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -11,9 +12,16 @@ import (
 
 // handOver runs eastern-cluster as a child with this process's streams and
 // returns its exit code; Ctrl-C reaches both, and only the child acts on it.
-func handOver(path string, argv []string) (int, error) {
+func handOver(path string, argv []string) (int, error) { return handOverInput(path, argv, nil) }
+
+// handOverInput is handOver with stdin, already read from this process's
+// standard input, as the child's when it is not nil.
+func handOverInput(path string, argv []string, stdin []byte) (int, error) {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	signal.Ignore(os.Interrupt)
 	err := cmd.Run()
 	var exit *exec.ExitError

@@ -96,8 +96,17 @@ Flags:
 Exit codes: 0 no findings at the --fail-on level, 1 findings at that level, 2 usage or internal error.
 `
 
+// errHandOverCEL ends a lint run that needs CRD rules evaluated by
+// eastern-cluster, c.celBinary (celBinary).
+var errHandOverCEL = errors.New("CRD rules need eastern-cluster")
+
 type lintCmd struct {
 	renderFlags
+	// celBinary is eastern-cluster, to hand the run to if its CRDs have
+	// rules this eastern does not evaluate; stdin is the template read
+	// from standard input, for it.
+	celBinary   string
+	stdin       []byte
 	templates   []string
 	kubeVersion string
 	strictKinds bool
@@ -141,6 +150,11 @@ func (a *app) lint(args []string) int {
 		return exitUsage
 	}
 	code, r, err := c.run(a, fs.Args())
+	if errors.Is(err, errHandOverCEL) {
+		// Nothing is written yet: eastern-cluster runs the whole lint,
+		// --report files and all.
+		return a.handOverLint(c.celBinary, args, c.stdin)
+	}
 	return a.finishReport("lint", extra, code, r, err)
 }
 
@@ -210,6 +224,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 			return 0, nil, fmt.Errorf("%s is larger than the output limit of %s (--max-output raises it)", engine.StdinName, input.Size(int64(c.maxOutput)))
 		}
 		opts.Paths, opts.Stdin = nil, data
+		c.stdin = data
 	} else if slices.Contains(args, "-") {
 		return 0, nil, diag.Usagef("- (standard input) is linted alone, not with other paths")
 	}
@@ -238,9 +253,13 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 		// for whatever runs after lint.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
 	}
+	c.celBinary, opts.HandOverCEL = celBinary()
 	res, err := lint.Run(opts)
 	if err != nil {
 		return 0, nil, err
+	}
+	if res.NeedsCEL && opts.HandOverCEL {
+		return 0, nil, errHandOverCEL
 	}
 	// The plan, its cache of the templates and every render are garbage
 	// now, and the report — which some formats build whole before writing
