@@ -63,6 +63,8 @@ func RuleDocs() []RuleDoc {
 		{validator.RuleRequired, "a required field is absent or null", sectionManifests},
 		{validator.RuleType, "a value has the wrong type", sectionManifests},
 		{validator.RuleQuantity, "a string that must be a resource quantity does not parse as one", sectionManifests},
+		{validator.RuleEnum, "a value outside the closed set the release accepts for the field (protocol: udp, imagePullPolicy: Alwayss); the message lists the allowed values", sectionManifests},
+		{validator.RuleDuplicateItem, "two items of a list the API treats as a map have the same keys (containers by name, ports by containerPort and protocol, volume mounts by mountPath); at the second, naming the first", sectionManifests},
 		{validator.RuleUnknownKind, "no release has a schema for the kind: its fields are not checked", sectionManifests},
 		{validator.RuleRelease, "the release is not one eastern supports", sectionManifests},
 		{validator.RuleUnavailable, "the release's schema data could not be loaded", sectionManifests},

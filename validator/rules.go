@@ -16,6 +16,8 @@ const (
 	RuleRequired        = "schema.required"
 	RuleType            = "schema.type"
 	RuleQuantity        = "schema.quantity"
+	RuleEnum            = "schema.enum"
+	RuleDuplicateItem   = "schema.duplicate-item"
 	RuleUnknownKind     = "schema.unknown-kind"
 	RuleRelease         = "schema.release"
 	RuleUnavailable     = "schema.unavailable"
@@ -44,6 +46,8 @@ func Rules() []string {
 		RuleRequired,
 		RuleType,
 		RuleQuantity,
+		RuleEnum,
+		RuleDuplicateItem,
 		RuleUnknownKind,
 		RuleRelease,
 		RuleUnavailable,
