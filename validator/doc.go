@@ -66,6 +66,9 @@
 //	metadata.annotation    error           an annotation key is not a qualified name, or all annotations
 //	                                       together exceed 256 KiB
 //
+// After the schema walk, each object of a built-in kind goes to package
+// apivalidation for the API server's own rules (validation.* ids).
+//
 // Documents are split on `---` lines (with or without trailing content) and
 // `...` end markers; empty and comment-only documents are fine, and so is
 // a stream that is only a `...`. Positions are in lines ended by \n, as the

@@ -43,7 +43,8 @@ func (c *checker) duplicateItems(y *yaml.Node, keys []schema.ListKey) {
 		key   string
 		index int
 	}
-	var earlier []seen
+	var buf [16]seen // lists are short; their keys stay off the heap
+	earlier := buf[:0]
 	for i, item := range y.Content {
 		item = c.resolve(item)
 		if item == nil || item.Kind != yaml.MappingNode {
@@ -68,6 +69,17 @@ func (c *checker) duplicateItems(y *yaml.Node, keys []schema.ListKey) {
 // itemKey joins an item's key values (defaults standing in for absent
 // ones) and returns the node of its first key, for the finding.
 func (c *checker) itemKey(item *yaml.Node, keys []schema.ListKey) (string, *yaml.Node, bool) {
+	if len(keys) == 1 {
+		// Most list-maps have one key: its value is the key, as it is.
+		v := c.resolve(c.lookup(item, keys[0].Name))
+		switch {
+		case v == nil || isNull(v):
+			return keys[0].Default, item, keys[0].Default != ""
+		case v.Kind != yaml.ScalarNode:
+			return "", nil, false
+		}
+		return v.Value, v, true
+	}
 	var b strings.Builder
 	var at *yaml.Node
 	for i, k := range keys {
