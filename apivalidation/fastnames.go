@@ -1,5 +1,7 @@
 package apivalidation
 
+import k8svalidation "k8s.io/apimachinery/pkg/util/validation"
+
 // Byte loops that accept what k8s.io/apimachinery's name checks accept, so
 // that the regular expressions behind those checks (a large part of their
 // cost) run only for a name that is likely invalid, to word the error.
@@ -85,3 +87,11 @@ func validConfigMapKey(s string) bool {
 
 // chDir is hasChDirPrefix: ".", or a start of "..".
 func chDir(s string) bool { return s == "." || len(s) >= 2 && s[:2] == ".." }
+
+// dns1123LabelErrors is k8svalidation.IsDNS1123Label behind the fast loop.
+func dns1123LabelErrors(s string) []string {
+	if validDNS1123Label(s) {
+		return nil
+	}
+	return k8svalidation.IsDNS1123Label(s)
+}
