@@ -394,6 +394,9 @@ func TestEnumsListKeysAndCorrections(t *testing.T) {
 		if field(t, rel, networkPolicy, "spec", "podSelector").Required {
 			t.Errorf("%s NetworkPolicy podSelector is required", r)
 		}
+		if !field(t, rel, pod, "spec", "hostAliases", "ip").Required {
+			t.Errorf("%s host alias ip is not required", r)
+		}
 	}
 	ports := field(t, mustLoad(t, "1.37"), pod, "spec", "containers", "ports").Node.Keys
 	if !slices.Equal(ports, []ListKey{{Name: "containerPort"}, {Name: "protocol", Default: "TCP"}}) {

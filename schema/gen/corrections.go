@@ -26,6 +26,9 @@ var requiredFixes = []requiredFix{
 	{"k8s.io/api/networking/", "NetworkPolicySpec", "podSelector", false,
 		"ValidateNetworkPolicySpec (pkg/apis/networking/validation) accepts the empty selector an " +
 			"absent podSelector decodes to (it selects every pod); k8s.io/api marks it +optional from v0.34"},
+	{"k8s.io/api/core/v1", "HostAlias", "ip", true,
+		"validateHostAliases (pkg/apis/core/validation) requires a valid IP (IsValidIP rejects \"\") at every " +
+			"release; k8s.io/api marks it +required only from v0.30 (omitempty before)"},
 	{"k8s.io/api/networking/v1", "HTTPIngressPath", "pathType", true,
 		"validateHTTPIngressRuleValue (pkg/apis/networking/validation) requires pathType in networking.k8s.io/v1, " +
 			"which unlike v1beta1 does not default it; the OpenAPI of 1.19 to 1.21 lists it as optional (omitempty, dropped in v0.22)"},

@@ -121,6 +121,7 @@ func TestRequiredFixes(t *testing.T) {
 		{named("k8s.io/api/apps/v1beta2", "StatefulSetSpec"), "serviceName", true, false},
 		{named("k8s.io/api/apps/v1", "StatefulSetSpec"), "replicas", false, false},
 		{named("k8s.io/api/networking/v1", "HTTPIngressPath"), "pathType", true, true},
+		{named("k8s.io/api/core/v1", "HostAlias"), "ip", true, true},
 		{named("k8s.io/api/networking/v1beta1", "HTTPIngressPath"), "pathType", false, false},
 		{named("example.com/apps/v1", "StatefulSetSpec"), "serviceName", false, false},
 		{nil, "serviceName", false, false},
