@@ -27,7 +27,7 @@ func Check(obj *yaml.Node, gvk schema.GVK, release string, report Report) {
 	spec := get(obj, "spec")
 	switch {
 	case gvk.Group == "" && gvk.Kind == "Pod":
-		v.podSpec(spec, fieldPath("spec"), podRestartAny)
+		v.podSpec(spec, fieldPath("spec"))
 	case gvk.Group == "" && gvk.Kind == "PodTemplate":
 		v.podTemplate(get(obj, "template"), fieldPath("template"), podRestartAny)
 	case gvk.Group == "" && gvk.Kind == "ReplicationController":
@@ -60,7 +60,7 @@ type checker struct {
 	report  Report
 }
 
-// errorf reports an error about node at (field p).
+// error reports an error about node at, the field at path p.
 func (v *checker) error(rule string, at *yaml.Node, p path, msg string) {
 	v.report(&diag.Finding{Severity: diag.Error, Rule: rule, Message: msg, Field: p.String()}, at)
 }

@@ -38,8 +38,9 @@ func (v *checker) podSpecAt(parent *yaml.Node, key string, p path, restart resta
 	v.podSpecBody(spec, p)
 }
 
-// podSpec checks a Pod's own spec.
-func (v *checker) podSpec(spec *yaml.Node, p path, restart restartRule) {
+// podSpec checks a Pod's own spec, whose restart policy only the enum
+// limits.
+func (v *checker) podSpec(spec *yaml.Node, p path) {
 	if !isMapping(spec) {
 		return
 	}
@@ -119,7 +120,7 @@ func (v *checker) podSpecBody(spec *yaml.Node, p path) {
 						name, p.child(names[j].list).index(names[j].index).String()))
 				}
 			}
-			v.container(c, cp, volumes, list)
+			v.container(c, cp, volumes)
 		}
 	}
 }
@@ -140,7 +141,7 @@ func hasVolume(volumes []*yaml.Node, name string) bool {
 
 // container is validateContainerCommon (validateContainers before 1.28):
 // image, name, ports, env, volume mounts, resources and probes.
-func (v *checker) container(c *yaml.Node, p path, volumes []*yaml.Node, list string) {
+func (v *checker) container(c *yaml.Node, p path, volumes []*yaml.Node) {
 	// The OpenAPI leaves image optional for the sake of higher-level
 	// tools; the API server requires it in pods and pod templates.
 	if image, ok := str(get(c, "image")); !ok && get(c, "image") == nil || ok && image == "" {
