@@ -23,11 +23,11 @@ func (v *checker) secret(obj *yaml.Node) {
 func (v *checker) configMap(obj *yaml.Node) {
 	v.dataKeys(obj, "data", false)
 	v.dataKeys(obj, "binaryData", true)
-	data := get(obj, "data")
+	data := indexKeys(get(obj, "data"))
 	binary := pairs(get(obj, "binaryData"))
 	for i := 0; i+1 < len(binary); i += 2 {
 		k := binary[i]
-		if keyOf(data, k.Value) != nil {
+		if data.key(k.Value) != nil {
 			v.error(RuleDataKey, k, fieldPath("binaryData").key(k.Value), fmt.Sprintf("key %q is also in data", k.Value))
 		}
 	}

@@ -2,7 +2,6 @@ package apivalidation
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -82,27 +81,25 @@ func (v *checker) restartPolicy(spec, key *yaml.Node, p path, restart restartRul
 // regular and ephemeral containers (validateInitContainers), and each
 // container.
 func (v *checker) podSpecBody(spec *yaml.Node, p path) {
-	volumes := items(get(spec, "volumes"))
-	for i, vol := range volumes {
+	var volumes seenNames[bool]
+	for i, vol := range items(get(spec, "volumes")) {
 		name, ok := str(get(vol, "name"))
 		if !ok || name == "" {
 			continue
 		}
+		volumes.add(name, true)
 		// validateVolumes: a volume's name is a DNS-1123 label.
-		if !validDNS1123Label(name) {
-			if errs := k8svalidation.IsDNS1123Label(name); len(errs) > 0 {
-				v.error(RuleName, get(vol, "name"), p.child("volumes").index(i).child("name"), fmt.Sprintf("invalid volume name %q: %s", name, errs[0]))
-			}
+		if errs := dns1123LabelErrors(name); len(errs) > 0 {
+			v.error(RuleName, get(vol, "name"), p.child("volumes").index(i).child("name"), fmt.Sprintf("invalid volume name %q: %s", name, errs[0]))
 		}
 	}
-	// The names seen so far, for init and ephemeral containers named like
-	// another list's; a pod has a handful, so a slice beats a map.
-	type seen struct {
-		name, list string
-		index      int
+	// Where each container name was first seen, for init and ephemeral
+	// containers named like another list's.
+	type at struct {
+		list  string
+		index int
 	}
-	var buf [16]seen
-	names := buf[:0]
+	var names seenNames[at]
 	for _, list := range containerLists {
 		for i, c := range items(get(spec, list)) {
 			if !isMapping(c) {
@@ -110,17 +107,17 @@ func (v *checker) podSpecBody(spec *yaml.Node, p path) {
 			}
 			cp := p.child(list).index(i)
 			if name, ok := str(get(c, "name")); ok && name != "" {
-				j := slices.IndexFunc(names, func(s seen) bool { return s.name == name })
+				first, dup := names.lookup(name)
 				switch {
-				case j < 0:
-					names = append(names, seen{name, list, i})
-				case names[j].list != list:
+				case !dup:
+					names.add(name, at{list, i})
+				case first.list != list:
 					// Duplicates within one list are the list-map check's.
 					v.error(RuleDuplicateName, get(c, "name"), cp.child("name"), fmt.Sprintf("container name %q is already used by %s",
-						name, p.child(names[j].list).index(names[j].index).String()))
+						name, p.child(first.list).index(first.index).String()))
 				}
 			}
-			v.container(c, cp, volumes)
+			v.container(c, cp, &volumes)
 		}
 	}
 }
@@ -129,19 +126,9 @@ func (v *checker) podSpecBody(spec *yaml.Node, p path) {
 // ValidatePodSpec checks them.
 var containerLists = []string{"containers", "initContainers", "ephemeralContainers"}
 
-// hasVolume reports whether volumes (a pod's) has one called name.
-func hasVolume(volumes []*yaml.Node, name string) bool {
-	for _, vol := range volumes {
-		if n, ok := str(get(vol, "name")); ok && n == name {
-			return true
-		}
-	}
-	return false
-}
-
 // container is validateContainerCommon (validateContainers before 1.28):
 // image, name, ports, env, volume mounts, resources and probes.
-func (v *checker) container(c *yaml.Node, p path, volumes []*yaml.Node) {
+func (v *checker) container(c *yaml.Node, p path, volumes *seenNames[bool]) {
 	// The OpenAPI leaves image optional for the sake of higher-level
 	// tools; the API server requires it in pods and pod templates.
 	if image, ok := str(get(c, "image")); !ok && get(c, "image") == nil || ok && image == "" {
@@ -166,7 +153,7 @@ func (v *checker) container(c *yaml.Node, p path, volumes []*yaml.Node) {
 	// of the pod.
 	for _, field := range []string{"volumeMounts", "volumeDevices"} {
 		for i, m := range items(get(c, field)) {
-			if name, ok := str(get(m, "name")); ok && name != "" && !hasVolume(volumes, name) {
+			if name, ok := str(get(m, "name")); ok && name != "" && !declared(volumes, name) {
 				v.error(RuleVolumeMount, get(m, "name"), p.child(field).index(i).child("name"), fmt.Sprintf("no volume named %q in the pod's volumes", name))
 			}
 		}
@@ -319,7 +306,7 @@ func (v *checker) resources(r *yaml.Node, p path) {
 	if !isMapping(r) {
 		return
 	}
-	limits := get(r, "limits")
+	limits := indexKeys(get(r, "limits"))
 	for _, part := range []string{"limits", "requests"} {
 		ps := pairs(get(r, part))
 		for i := 0; i+1 < len(ps); i += 2 {
@@ -331,7 +318,7 @@ func (v *checker) resources(r *yaml.Node, p path) {
 				continue
 			}
 			extended := isExtendedResource(name)
-			limitNode := get(limits, name)
+			limitNode := limits.value(name)
 			if !extended && !negative(value) && (part == "limits" || limitNode == nil) {
 				continue // nothing to judge without parsing, which costs
 			}

@@ -3,7 +3,6 @@ package apivalidation
 import (
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -35,24 +34,23 @@ func (v *checker) service(spec *yaml.Node) {
 		}
 		v.error(RuleService, at, fieldPath("spec.ports"), "a Service needs at least one port unless it is headless (clusterIP: None) or of type ExternalName")
 	}
-	// The port names so far, by index; a Service has a few ports.
-	var buf [8]string
-	names := buf[:0]
+	var names seenNames[int] // the index that first used each port name
 	for i, port := range ports {
-		name, _ := str(get(port, "name"))
-		names = append(names, name) // by index, "" for none
 		if !isMapping(port) {
 			continue
 		}
 		pp := fieldPath("spec.ports").index(i)
+		name, _ := str(get(port, "name"))
 		switch {
 		case name == "" && len(ports) > 1:
 			v.error(RuleName, port, pp.child("name"), "a port needs a name when the Service has more than one")
 		case name != "":
 			if errs := dns1123LabelErrors(name); len(errs) > 0 {
 				v.error(RuleName, get(port, "name"), pp.child("name"), fmt.Sprintf("invalid port name %q: %s", name, errs[0]))
-			} else if first := slices.Index(names[:i], name); first >= 0 {
+			} else if first, dup := names.lookup(name); dup {
 				v.error(RuleDuplicateName, get(port, "name"), pp.child("name"), fmt.Sprintf("port name %q is already used by spec.ports[%d]", name, first))
+			} else {
+				names.add(name, i)
 			}
 		}
 		if n, ok := integer(get(port, "port")); ok {

@@ -55,7 +55,7 @@ func (v *checker) replicationController(spec *yaml.Node) {
 	}
 	template := get(spec, "template")
 	if sel := get(spec, "selector"); isMapping(sel) && len(sel.Content) > 0 && isMapping(template) {
-		if why := labelsMismatch(sel, get(get(template, "metadata"), "labels")); why != "" {
+		if why := labelsMismatch(sel, indexKeys(get(get(template, "metadata"), "labels"))); why != "" {
 			v.error(RuleSelector, keyOf(template, "metadata"), fieldPath("spec.template.metadata.labels"), "selector does not match template labels: "+why)
 		}
 	}
@@ -172,7 +172,8 @@ func (v *checker) selectorRequirement(e *yaml.Node, p path) bool {
 
 // selectorMismatch says why labels (a mapping) do not satisfy the
 // selector, or "".
-func selectorMismatch(matchLabels *yaml.Node, exprs []*yaml.Node, labels *yaml.Node) string {
+func selectorMismatch(matchLabels *yaml.Node, exprs []*yaml.Node, labelsNode *yaml.Node) string {
+	labels := indexKeys(labelsNode)
 	if why := labelsMismatch(matchLabels, labels); why != "" {
 		return why
 	}
@@ -185,7 +186,7 @@ func selectorMismatch(matchLabels *yaml.Node, exprs []*yaml.Node, labels *yaml.N
 				values = append(values, s)
 			}
 		}
-		got, has := str(get(labels, key))
+		got, has := str(labels.value(key))
 		switch {
 		case op == "In" && !(has && slices.Contains(values, got)):
 			return fmt.Sprintf("%s in (%s) does not hold", key, strings.Join(values, ", "))
@@ -202,14 +203,14 @@ func selectorMismatch(matchLabels *yaml.Node, exprs []*yaml.Node, labels *yaml.N
 
 // labelsMismatch names the first pair of want (a map of strings) that
 // labels lacks, or "".
-func labelsMismatch(want, labels *yaml.Node) string {
+func labelsMismatch(want *yaml.Node, labels keyIndex) string {
 	ps := pairs(want)
 	for i := 0; i+1 < len(ps); i += 2 {
 		value, ok := str(resolve(ps[i+1]))
 		if !ok {
 			continue // the schema walk reports the type
 		}
-		if got, has := str(get(labels, ps[i].Value)); !has || got != value {
+		if got, has := str(labels.value(ps[i].Value)); !has || got != value {
 			return fmt.Sprintf("%s=%s is not among them", ps[i].Value, value)
 		}
 	}

@@ -423,3 +423,40 @@ func TestLineBreaks(t *testing.T) {
 		})
 	}
 }
+
+// TestLongListsLinear: the API server's rules and the list-map check
+// compare items with items and keys with keys; long lists and mappings
+// (generated, or written to exhaust a linter) must take linear time. At
+// 40,000 items, quadratic checks would take minutes.
+func TestLongListsLinear(t *testing.T) {
+	const n = 40_000
+	var env, labels, data, binary, ports strings.Builder
+	for i := range n {
+		fmt.Fprintf(&env, "        - {name: V%d, value: x}\n", i%(n-1)) // one repeat, at the end
+		fmt.Fprintf(&labels, "        l%d: v\n", i)
+		fmt.Fprintf(&data, "  k%d: eA==\n", i)
+		fmt.Fprintf(&binary, "  b%d: eA==\n", i)
+		fmt.Fprintf(&ports, "  - {name: p%d, port: %d}\n", i, 1+i%65535)
+	}
+	docs := []struct {
+		name, doc string
+		want      map[string]int // findings by rule
+	}{
+		{"env and labels", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n    matchLabels:\n" +
+			strings.ReplaceAll(labels.String(), "        ", "      ") + "  template:\n    metadata:\n      labels:\n" +
+			labels.String() + "    spec:\n      containers:\n      - name: web\n        image: web\n        env:\n" + env.String(),
+			map[string]int{RuleDuplicateItem: 1}},
+		{"config map keys", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n" + data.String() + "binaryData:\n" + binary.String(), nil},
+		{"service ports", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n" + ports.String(), nil},
+	}
+	for _, d := range docs {
+		fs, _ := Validate([]byte(d.doc), Options{Release: schema.Newest()})
+		got := map[string]int{}
+		for _, f := range fs {
+			got[f.Rule]++
+		}
+		if fmt.Sprint(got) != fmt.Sprint(d.want) && !(len(got) == 0 && len(d.want) == 0) {
+			t.Errorf("%s: findings by rule %v, want %v:\n%s", d.name, got, d.want, formatFindings(fs[:min(len(fs), 5)]))
+		}
+	}
+}

@@ -39,12 +39,15 @@ func (c *checker) checkEnum(y *yaml.Node, values []string) {
 // the later item and names the earlier one. Items whose key fields are not
 // all scalars, or absent without a default, are left to the schema walk.
 func (c *checker) duplicateItems(y *yaml.Node, keys []schema.ListKey) {
+	// A list of a few items is searched item by item; a long one (a
+	// generated env list) through a map, so that the check stays linear.
 	type seen struct {
 		key   string
 		index int
 	}
-	var buf [16]seen // lists are short; their keys stay off the heap
+	var buf [smallMapping]seen
 	earlier := buf[:0]
+	var index map[string]int
 	for i, item := range y.Content {
 		item = c.resolve(item)
 		if item == nil || item.Kind != yaml.MappingNode {
@@ -54,14 +57,31 @@ func (c *checker) duplicateItems(y *yaml.Node, keys []schema.ListKey) {
 		if !ok {
 			continue
 		}
-		j := slices.IndexFunc(earlier, func(s seen) bool { return s.key == key })
-		if j < 0 {
-			earlier = append(earlier, seen{key, i})
+		first := -1
+		if index != nil {
+			if j, dup := index[key]; dup {
+				first = j
+			}
+		} else if j := slices.IndexFunc(earlier, func(s seen) bool { return s.key == key }); j >= 0 {
+			first = earlier[j].index
+		}
+		if first < 0 {
+			if index == nil && len(earlier) == cap(earlier) {
+				index = make(map[string]int, len(y.Content))
+				for _, s := range earlier {
+					index[s.key] = s.index
+				}
+			}
+			if index != nil {
+				index[key] = i
+			} else {
+				earlier = append(earlier, seen{key, i})
+			}
 			continue
 		}
 		c.push(segment{kind: indexSeg, index: i})
 		c.add(diag.Error, RuleDuplicateItem, at, fmt.Sprintf("duplicate item: the same %s as %s[%d]",
-			describeValues(key, keys), lastName(c.path[:len(c.path)-1]), earlier[j].index))
+			describeValues(key, keys), lastName(c.path[:len(c.path)-1]), first))
 		c.pop()
 	}
 }
