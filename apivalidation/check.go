@@ -23,7 +23,10 @@ func Check(obj *yaml.Node, gvk schema.GVK, release string, report Report) {
 	if !isMapping(obj) {
 		return
 	}
-	v := newChecker(release, report)
+	// A value, not a pointer: Check runs for every object, and the
+	// checker need not outlive it on the heap.
+	c := newChecker(release, report)
+	v := &c
 	spec := get(obj, "spec")
 	switch {
 	case gvk.Group == "" && gvk.Kind == "Pod":
@@ -65,8 +68,8 @@ func (v *checker) error(rule string, at *yaml.Node, p path, msg string) {
 	v.report(&diag.Finding{Severity: diag.Error, Rule: rule, Message: msg, Field: p.String()}, at)
 }
 
-func newChecker(release string, report Report) *checker {
-	return &checker{release: release, minor: minorOf(release), report: report}
+func newChecker(release string, report Report) checker {
+	return checker{release: release, minor: minorOf(release), report: report}
 }
 
 // since reports whether the release is r ("1.27") or later. It runs for
