@@ -89,9 +89,14 @@ type Finding struct {
 	// Context filled in by lint; empty for a plain render.
 	Template  string // the root template whose render this is
 	Namespace string
-	Release   string // Kubernetes minor release, "1.29"
-	Object    string // "Deployment/web"
-	Field     string // "spec.template.spec.containers[0].image"
+	// Namespaces, when lint found the same finding (rule, message,
+	// position, object, field, release) in the renders of several
+	// namespaces of Template, lists them all in the order of its checks,
+	// Namespace first; nil for a finding of one render.
+	Namespaces []string
+	Release    string // Kubernetes minor release, "1.29"
+	Object     string // "Deployment/web"
+	Field      string // "spec.template.spec.containers[0].image"
 }
 
 // Error returns the plain one-line form, "file:line:col: field: message",
@@ -136,6 +141,18 @@ func FormatChain(chain []Position) string {
 		parts[i] = p.String()
 	}
 	return strings.Join(parts, " → ")
+}
+
+// InNamespaces returns the namespaces whose renders gave the finding:
+// Namespaces, or Namespace alone; nil when it is about no namespace.
+func (f *Finding) InNamespaces() []string {
+	switch {
+	case len(f.Namespaces) > 0:
+		return f.Namespaces
+	case f.Namespace != "":
+		return []string{f.Namespace}
+	}
+	return nil
 }
 
 // Findings is a list of findings, in the order they were produced.

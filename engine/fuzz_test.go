@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -217,4 +218,33 @@ func write(t *testing.T, dir, name, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzDirectives holds Directives, which looks only at the lines that
+// hold "load", to the plain reading: every line, classified in turn.
+func FuzzDirectives(f *testing.F) {
+	for _, seed := range []string{
+		"a: 1\n# load! x.yaml\n",
+		"\xef\xbb\xbf# load? a, b\r\nload: 1\n  # load! ${NAMESPACE}.yaml\n",
+		"# loader\n#load!x\n# load!\n\n\n  \t# load?   c.yaml ,, d\nload",
+		"load load\n# load! a # load! b\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var want []engine.Directive
+		text := strings.TrimPrefix(src, "\xef\xbb\xbf")
+		if text != "" {
+			for n, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+				if ds := engine.Directives([]byte(line + "\n")); len(ds) == 1 {
+					ds[0].Line = n + 1
+					want = append(want, ds[0])
+				}
+			}
+		}
+		got := engine.Directives([]byte(src))
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Directives(%q) =\n%+v\nline by line:\n%+v", src, got, want)
+		}
+	})
 }

@@ -24,6 +24,7 @@ type goldenCase struct {
 	Namespaces []string          `json:"namespaces"` // one render each; [""] when empty
 	Vars       map[string]string `json:"vars"`
 	Strict     bool              `json:"strict"`
+	OtherVars  []string          `json:"otherVars"` // Options.OtherVars
 }
 
 // TestGolden renders every case under testdata/render and compares, per
@@ -69,6 +70,12 @@ func TestGolden(t *testing.T) {
 func renderCase(t *testing.T, c goldenCase, ns, workDir string) (out, errs, warns string) {
 	t.Helper()
 	opts := engine.Options{Namespace: ns, Vars: c.Vars, RootDir: c.Root, BaseDir: c.BaseDir, Strict: c.Strict, WorkDir: workDir}
+	for _, name := range c.OtherVars {
+		if opts.OtherVars == nil {
+			opts.OtherVars = map[string]bool{}
+		}
+		opts.OtherVars[name] = true
+	}
 	var res *engine.Result
 	var err error
 	if c.Template == "-" {

@@ -65,28 +65,105 @@ func (r *renderer) value(ref reference) (string, bool) {
 	return v, set
 }
 
-// unset reports a variable without value, once per template position and
-// name: a partial loaded twice warns once, a directive naming two unset
-// variables warns twice.
-func (r *renderer) unset(ref reference, inc *Include, pos diag.Position) {
-	key := warnKey{pos, string(ref.name)}
-	if r.warned[key] {
+// unset reports a reference to a variable without value, once per file and
+// name (a partial loaded twice warns once, a name used on ten lines of a
+// file once, with the count), at the first place it is used. A reference
+// in a YAML block scalar to a name that no render of the template sets is
+// text for another program (a shell script, a dashboard): a note
+// suggesting the $${NAME} escape, not a warning. block says whether the
+// reference lies in a block scalar; it is asked only when that matters.
+func (r *renderer) unset(ref reference, inc *Include, pos diag.Position, block func() bool) {
+	name := string(ref.name)
+	if !r.opts.Strict && block != nil && !r.setElsewhere(name) && block() {
+		r.note(varKey{file: pos.File, name: name, literal: true}, ref, inc, pos, func(written string) *diag.Finding {
+			return &diag.Finding{
+				Severity: diag.Info, Rule: RuleBlockVariable,
+				Message: fmt.Sprintf("%s in a YAML block scalar: no render sets %s, so it stays as written; write $%s if it is meant for a shell or a dashboard", written, name, written),
+			}
+		})
 		return
 	}
-	r.warned[key] = true
-	f := &diag.Finding{
-		Severity: diag.Warning,
-		Rule:     RuleUnsetVariable,
-		Message:  fmt.Sprintf("variable %s is not set", ref.name),
-		Pos:      pos,
-		Chain:    inc.Chain(),
+	r.note(varKey{file: pos.File, name: name}, ref, inc, pos, func(string) *diag.Finding {
+		sev := diag.Warning
+		if r.opts.Strict {
+			sev = diag.Error
+		}
+		return &diag.Finding{Severity: sev, Rule: RuleUnsetVariable, Message: fmt.Sprintf("variable %s is not set", name)}
+	})
+}
+
+// fallback notes a ${NAME:-fallback} in a block scalar whose NAME no render
+// sets: the engine puts the fallback in, where a shell script meant the
+// shell to look NAME up when it runs.
+func (r *renderer) fallback(ref reference, inc *Include, pos diag.Position) {
+	name := string(ref.name)
+	r.note(varKey{file: pos.File, name: name, literal: true}, ref, inc, pos, func(written string) *diag.Finding {
+		return &diag.Finding{
+			Severity: diag.Info, Rule: RuleBlockVariable,
+			Message: fmt.Sprintf("%s in a YAML block scalar: no render sets %s, so it becomes %q; write $%s if it is meant for a shell", written, name, ref.fallback, written),
+		}
+	})
+}
+
+// setElsewhere reports whether name has a value in this render (set
+// empty) or in another render of the template (Options.OtherVars).
+func (r *renderer) setElsewhere(name string) bool {
+	if _, ok := r.vars[name]; ok {
+		return true
 	}
-	if r.opts.Strict {
-		f.Severity = diag.Error
+	return r.opts.OtherVars[name]
+}
+
+// note records the finding build returns for key, or counts one more place
+// for the one recorded. Places are counted once each: the same line of a
+// partial loaded twice is one place.
+func (r *renderer) note(key varKey, ref reference, inc *Include, pos diag.Position, build func(written string) *diag.Finding) {
+	place := warnKey{pos, key}
+	if r.warned[place] {
+		return
+	}
+	r.warned[place] = true
+	if n, ok := r.varNotes[key]; ok {
+		n.places++
+		return
+	}
+	written := "${" + string(ref.name) + "}"
+	if ref.hasFallback {
+		written = "${" + string(ref.name) + ":-" + string(ref.fallback) + "}"
+	}
+	f := build(written)
+	f.Pos, f.Chain = pos, inc.Chain()
+	if r.varNotes == nil {
+		r.varNotes = map[varKey]*varNote{} // most renders have no unset variable
+	}
+	r.varNotes[key] = &varNote{finding: f, places: 1}
+	if f.Severity == diag.Error {
 		r.errs = append(r.errs, f)
-		return
+	} else {
+		r.warnings = append(r.warnings, f)
 	}
-	r.warnings = append(r.warnings, f)
+}
+
+// countPlaces ends the messages of variable findings used in several
+// places with their count, once the render is over.
+func (r *renderer) countPlaces() {
+	for _, n := range r.varNotes {
+		if n.places > 1 {
+			n.finding.Message += fmt.Sprintf(" (%d places in this file)", n.places)
+		}
+	}
+}
+
+// varKey identifies one variable finding: a name in a file, and whether
+// it is the block-scalar note rather than the unset warning.
+type varKey struct {
+	file, name string
+	literal    bool
+}
+
+type varNote struct {
+	finding *diag.Finding
+	places  int
 }
 
 // emit writes one template line: prefix, then the text with references
@@ -108,9 +185,12 @@ func (r *renderer) emit(line []byte, o Origin, prefix []byte, trimBlank bool) {
 		if !p.isRef {
 			r.out = append(r.out, p.text...)
 		} else if v, found := r.value(p.ref); found {
+			if p.ref.hasFallback && !r.opts.Strict && !r.setElsewhere(string(p.ref.name)) && r.inBlockScalar() {
+				r.fallback(p.ref, o.Include, diag.Position{File: o.Include.File, Line: o.Line, Col: p.offset + 1})
+			}
 			r.writeValue(v, o, prefix, leadingBlanks(line))
 		} else {
-			r.unset(p.ref, o.Include, diag.Position{File: o.Include.File, Line: o.Line, Col: p.offset + 1})
+			r.unset(p.ref, o.Include, diag.Position{File: o.Include.File, Line: o.Line, Col: p.offset + 1}, r.inBlockScalar)
 			r.out = append(r.out, p.text...)
 		}
 	}
@@ -300,8 +380,8 @@ func ValidName(name string) bool {
 	return true
 }
 
-// warnKey identifies one unset-variable warning.
+// warnKey identifies one place a variable finding counts.
 type warnKey struct {
-	pos  diag.Position
-	name string
+	pos diag.Position
+	key varKey
 }

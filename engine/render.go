@@ -58,6 +58,11 @@ type Options struct {
 	BaseDir string
 	// Strict makes unset variables errors instead of warnings.
 	Strict bool
+	// OtherVars are the names that other renders of the same template set
+	// (eastern lint: the values of its other namespaces). A ${NAME} in a
+	// YAML block scalar whose NAME neither Vars nor OtherVars sets is text
+	// for a shell or a dashboard, and gets a note instead of a warning.
+	OtherVars map[string]bool
 	// WorkDir is the directory that relative paths start from: the
 	// template's, --root's, --base-dir's and the names in messages. The
 	// process's working directory when empty.
@@ -276,10 +281,7 @@ func WorkDir(dir string) (string, error) {
 // defaultRoot is the working directory when the template lies inside it,
 // else the template's own directory.
 func defaultRoot(cwd, path string) string {
-	abs := path
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(cwd, path)
-	}
+	abs := fspath.Abs(cwd, path)
 	if fspath.Within(cwd, abs) {
 		return cwd
 	}
@@ -324,6 +326,8 @@ type renderer struct {
 	warnings              diag.Findings
 	errs                  diag.Findings
 	warned                map[warnKey]bool
+	varNotes              map[varKey]*varNote
+	blocks                blockTracker // lazily, where block scalars are in out
 	// stack holds the real paths of the files being rendered, root first,
 	// with the directive line that loaded the next one: for cycle errors.
 	stack []frame
@@ -400,6 +404,7 @@ func (r *renderer) runFrom(src *source, dirOf string) (*Result, error) {
 			r.srcmap.lines = nil // an empty template renders no line at all
 		}
 	}
+	r.countPlaces()
 	res := r.result()
 	if len(r.errs) > 0 {
 		return res, r.errs
@@ -470,7 +475,7 @@ func (r *renderer) load(d Directive, inc *Include, dir string, prefix []byte, de
 	}
 	tried := make([]string, 0, len(d.Candidates))
 	for _, written := range d.Candidates {
-		c := r.expandString(written, func(ref reference) { r.unset(ref, inc, pos) })
+		c := r.expandString(written, func(ref reference) { r.unset(ref, inc, pos, nil) })
 		display := c
 		switch {
 		case filepath.IsAbs(c):

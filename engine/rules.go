@@ -13,9 +13,10 @@ const (
 	RuleDepth         = "render.depth"          // loads nest deeper than MaxDepth
 	RuleLimit         = "render.limit"          // the render loads more than MaxLoads files or writes more than MaxOutput bytes
 	RuleUnsetVariable = "render.unset-variable" // a variable has no value (an error under Strict)
+	RuleBlockVariable = "render.block-variable" // a ${NAME} in a YAML block scalar that no render sets: text for a shell, to escape as $${NAME}
 )
 
 // Rules returns the rule ids the engine reports.
 func Rules() []string {
-	return []string{RuleRoot, RuleRead, RuleNoCandidates, RuleEscape, RuleNotAFile, RuleLoadMissing, RuleCycle, RuleDepth, RuleLimit, RuleUnsetVariable}
+	return []string{RuleRoot, RuleRead, RuleNoCandidates, RuleEscape, RuleNotAFile, RuleLoadMissing, RuleCycle, RuleDepth, RuleLimit, RuleUnsetVariable, RuleBlockVariable}
 }

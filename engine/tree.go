@@ -15,7 +15,7 @@ import (
 // namespaces that `${NAMESPACE}` candidates imply). It obeys the render's
 // rules exactly — nothing outside the root directory is read or listed,
 // only regular files are read, nothing blocks — and shares its reads with
-// the renders that use the same Cache.
+// the renders that use the same Cache. A Tree is safe for concurrent use.
 type Tree struct {
 	res *resolver
 }
@@ -52,11 +52,13 @@ func (t *Tree) Directives(path string) ([]Directive, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err := t.res.read(path, real)
+	// Through the Cache alone, not the resolver's sources of one render:
+	// that keeps a Tree safe for concurrent use.
+	f, err := t.res.checked(path, real)
 	if err != nil {
 		return nil, err
 	}
-	return Directives(src.data), nil
+	return Directives(f.data), nil
 }
 
 // IsFile reports whether path is a regular file inside the root, or a

@@ -390,6 +390,25 @@ func (c *Config) VarsFor(namespace string, over map[string]string) map[string]st
 	return vars
 }
 
+// NamespaceVarNames returns the names of the variables the config sets
+// for some namespace, which a render for another namespace passes as
+// engine.Options.OtherVars; nil when it sets none.
+func (c *Config) NamespaceVarNames() map[string]bool {
+	if c == nil {
+		return nil
+	}
+	var names map[string]bool
+	for _, ns := range c.Namespaces {
+		for name := range ns.Values {
+			if names == nil {
+				names = map[string]bool{}
+			}
+			names[name] = true
+		}
+	}
+	return names
+}
+
 // namespaceNames returns the namespaces the config lists, in file order.
 func (c *Config) namespaceNames() []string {
 	if c == nil {

@@ -1,10 +1,12 @@
 package lint
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,7 +34,7 @@ import (
 // Relative arguments start from workDir, and the files found keep the
 // form the user wrote: "apps/web.yaml", "../other/app.yaml".
 func expandPaths(workDir string, args []string, config os.FileInfo) (files []string, bases map[string]string, notes diag.Findings, err error) {
-	fd := finder{workDir}
+	fd := finder{workDir: workDir, regular: map[string]bool{}}
 	bases = map[string]string{}
 	for _, arg := range args {
 		found, base, err := fd.expandPath(arg)
@@ -40,7 +42,9 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 			return nil, nil, nil, err
 		}
 		for _, f := range found {
-			f = filepath.Clean(f)
+			if !fspath.IsClean(f) {
+				f = filepath.Clean(f)
+			}
 			if base != "" && fd.isFile(f, config) {
 				continue
 			}
@@ -53,6 +57,10 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 	files = uniquePaths(files)
 	regular := files[:0]
 	for _, f := range files {
+		if fd.regular[f] {
+			regular = append(regular, f)
+			continue
+		}
 		if info, err := fd.stat(f); err == nil && !info.Mode().IsRegular() {
 			notes = append(notes, &diag.Finding{
 				Severity: diag.Info, Rule: RuleSkipped, Pos: diag.Position{File: f},
@@ -66,7 +74,12 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 }
 
 // finder looks at the file system from workDir.
-type finder struct{ workDir string }
+type finder struct {
+	workDir string
+	// regular holds the files a walk found to be regular files, by the
+	// type its directory listing gave: they need no stat of their own.
+	regular map[string]bool
+}
 
 func (fd finder) abs(p string) string { return fspath.Abs(fd.workDir, p) }
 
@@ -161,11 +174,16 @@ func (fd finder) walkTemplates(dir string) ([]string, error) {
 				return nil
 			}
 		}
-		rel, err := filepath.Rel(abs, path)
-		if err != nil {
-			return err
+		// path is abs/rel: WalkDir joins the names it lists to abs. The
+		// names are clean, so "." needs no Join (and no Clean) to stay so.
+		f := strings.TrimPrefix(path[len(abs):], string(filepath.Separator))
+		if dir != "." {
+			f = filepath.Join(dir, f)
 		}
-		files = append(files, filepath.Join(dir, rel))
+		if d.Type().IsRegular() {
+			fd.regular[f] = true
+		}
+		files = append(files, f)
 		return nil
 	})
 	return files, err
@@ -192,8 +210,94 @@ func isGlob(s string) bool { return strings.ContainsAny(s, "*?[{") }
 // uniquePaths cleans, sorts and deduplicates paths.
 func uniquePaths(paths []string) []string {
 	for i, p := range paths {
-		paths[i] = filepath.Clean(p)
+		if !fspath.IsClean(p) {
+			paths[i] = filepath.Clean(p)
+		}
 	}
 	slices.Sort(paths)
 	return slices.Compact(paths)
+}
+
+// notTemplate says why a file that a directory walk or a glob found is
+// not a template although it is YAML, "skipped: " and the reason, or ""
+// when it may be one: files
+// that kustomize and Helm read, whose contents are not manifests (a
+// Kustomization, a chart's metadata and values) or not YAML until Helm
+// renders them (a chart's templates, full of {{ }}). charts remembers
+// which directories hold a Chart.yaml.
+func (fd finder) notTemplate(file string, charts map[string]bool) string {
+	abs := fd.abs(file)
+	name := filepath.Base(abs)
+	isChart := func(dir string) bool {
+		is, ok := charts[dir]
+		if !ok {
+			info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
+			is = err == nil && info.Mode().IsRegular()
+			charts[dir] = is
+		}
+		return is
+	}
+	switch {
+	case name == "kustomization.yaml" || name == "kustomization.yml":
+		return "kustomize's kustomization file, not a template"
+	case name == "Chart.yaml":
+		return "a Helm chart's Chart.yaml, not a template"
+	case strings.HasPrefix(name, "values") && isChart(filepath.Dir(abs)):
+		return "the values of the Helm chart in " + filepath.Dir(file) + ", not a template"
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		if filepath.Base(dir) == "templates" && isChart(parent) {
+			// Only a file that uses Helm's syntax: a plain manifest in
+			// a chart is a manifest all the same.
+			if data, err := os.ReadFile(abs); err == nil && bytes.Contains(data, []byte("{{")) {
+				return "a Helm template ({{ … }} is Helm's syntax), not an eastern one"
+			}
+			return ""
+		}
+	}
+}
+
+// excludeFlag holds --exclude patterns: doublestar globs matched against a
+// file's path relative to the working directory, as kubeconform's
+// -ignore-filename-pattern matches the path it was given, and against each
+// directory it lies in, so that "vendor" leaves out everything below it.
+type excludeFlag []string
+
+// newExcludeFlag checks the patterns; a malformed one is a usage error.
+func newExcludeFlag(patterns []string) (excludeFlag, error) {
+	out := make(excludeFlag, 0, len(patterns))
+	for _, p := range patterns {
+		pat := path.Clean(filepath.ToSlash(p))
+		if pat == "" || !doublestar.ValidatePattern(pat) {
+			return nil, diag.Usagef("--exclude %q: malformed glob pattern", p)
+		}
+		out = append(out, strings.TrimPrefix(pat, "./"))
+	}
+	return out, nil
+}
+
+// matches reports whether file, as found from workDir, is excluded.
+func (ex excludeFlag) matches(workDir, file string) bool {
+	if len(ex) == 0 {
+		return false
+	}
+	rel := filepath.Clean(file)
+	if filepath.IsAbs(rel) {
+		if r, err := filepath.Rel(workDir, rel); err == nil && filepath.IsLocal(r) {
+			rel = r
+		}
+	}
+	rel = filepath.ToSlash(rel)
+	for _, pat := range ex {
+		for p := rel; p != "." && p != "/" && p != ".."; p = path.Dir(p) {
+			if ok, _ := doublestar.Match(pat, p); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -29,6 +29,8 @@ type lintCase struct {
 	StrictKinds bool              `json:"strictKinds"`
 	// Config is read as --config names it; else .eastern.yaml when present.
 	Config string `json:"config"`
+	// Exclude are --exclude patterns.
+	Exclude []string `json:"exclude"`
 }
 
 // TestGolden runs every case of testdata/lint and compares a plain
@@ -77,7 +79,7 @@ func runCase(c lintCase, workDir string) (out, golden string) {
 	opts := Options{
 		Paths: c.Args, Templates: c.Templates, Namespaces: c.Namespaces,
 		Vars: c.Vars, RootDir: c.Root, Strict: c.Strict, StrictKinds: c.StrictKinds,
-		WorkDir: workDir,
+		WorkDir: workDir, Exclude: c.Exclude,
 	}
 	res, err := func() (*Result, error) {
 		if c.KubeVersion != "" {

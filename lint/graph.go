@@ -3,8 +3,11 @@ package lint
 import (
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/eastern-k8s/eastern/engine"
 	"github.com/eastern-k8s/eastern/manifest"
@@ -32,6 +35,7 @@ type loadGraph struct {
 	// directory, may load: the templates of one directory load the same
 	// partials.
 	candidates map[candidateKey]*candidateScan
+	scans      []*candidateScan // follow's scratch space
 }
 
 type candidateKey struct {
@@ -49,21 +53,53 @@ type candidateScan struct {
 // candidate scans candidate c of a file in dir (vars are the walk's, the
 // same for every file), once per tree, directory and text.
 func (g *loadGraph) candidate(t *engine.Tree, dir, c string, vars map[string]string) *candidateScan {
+	dir, c = climb(dir, c)
 	key := candidateKey{t, dir, c}
 	if cs, ok := g.candidates[key]; ok {
 		return cs
 	}
 	cs := &candidateScan{open: engine.CandidatePattern(dir, c, nil)}
-	for _, e := range g.expand(t, cs.open) {
+	open := g.expand(t, cs.open)
+	for _, e := range open {
 		cs.targets = append(cs.targets, e.path)
 	}
-	for _, e := range g.expand(t, engine.CandidatePattern(dir, c, vars)) {
+	set := open
+	if len(vars) > 0 {
+		set = g.expand(t, engine.CandidatePattern(dir, c, vars))
+	}
+	for _, e := range set {
 		if e.namespace != "" && manifest.CheckNamespace(e.namespace) == nil {
 			cs.namespaces = append(cs.namespaces, e.namespace)
 		}
 	}
 	g.candidates[key] = cs
 	return cs
+}
+
+// climb moves the leading "../" of candidate c up from dir, as the
+// renderer's join and clean of the two would: apps/web with
+// ../../partials/x.yaml is . with partials/x.yaml, so that the candidates
+// of many directories naming one shared partial are scanned once.
+// dir is clean, so its parent is what precedes its last '/': no Clean
+// (the most frequent call of a scan) is needed.
+func climb(dir, c string) (string, string) {
+	for strings.HasPrefix(c, "../") && !strings.HasPrefix(c[len("../"):], "/") {
+		i := strings.LastIndexByte(dir, '/')
+		base := dir[i+1:]
+		if base == "" || base == "." || base == ".." {
+			break // "/", ".", "..", or a path ending in them
+		}
+		switch {
+		case i < 0:
+			dir = "."
+		case i == 0:
+			dir = "/"
+		default:
+			dir = dir[:i]
+		}
+		c = c[len("../"):]
+	}
+	return dir, c
 }
 
 type expandKey struct {
@@ -119,27 +155,86 @@ type scanItem struct {
 	tree *engine.Tree
 }
 
-// walk scans the files of queue and every file they may load.
+// walk scans the files of queue and every file they may load, a round at
+// a time: the files of a round are read and their directives listed on
+// every core (reading is most of discovery's time and shares nothing but
+// the Cache) while this goroutine follows them one by one, in order, so
+// that the graph does not depend on the scheduling.
 func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
-	for len(queue) > 0 {
-		it := queue[0]
-		queue = queue[1:]
-		if _, done := g.loads[it.file]; done {
-			continue
+	// queued holds every file a round has taken, so that the thousands of
+	// roots naming one partial queue it once.
+	queued := make(map[string]bool, len(queue))
+	round := queue[:0:0]
+	for _, it := range queue {
+		if _, done := g.loads[it.file]; !done && !queued[it.file] {
+			queued[it.file] = true
+			round = append(round, it)
 		}
-		directives, err := it.tree.Directives(it.file)
-		if err != nil {
-			// The render of a root reports unreadable files and escapes
-			// with the directive that loads them; discovery just moves on.
-			g.loads[it.file] = nil
-			continue
-		}
-		targets := g.follow(it.file, directives, filepath.Dir(it.file), vars, it.tree)
-		g.loads[it.file] = targets
-		for _, t := range targets {
-			if _, done := g.loads[t]; !done {
-				queue = append(queue, scanItem{t, it.tree})
+	}
+	for len(round) > 0 {
+		var next []scanItem
+		eachDirectives(round, func(it scanItem, directives []engine.Directive, err error) {
+			if err != nil {
+				// The render of a root reports unreadable files and
+				// escapes with the directive that loads them; discovery
+				// just moves on.
+				g.loads[it.file] = nil
+				return
 			}
+			targets := g.follow(it.file, directives, filepath.Dir(it.file), vars, it.tree)
+			g.loads[it.file] = targets
+			for _, t := range targets {
+				if !queued[t] {
+					queued[t] = true
+					next = append(next, scanItem{t, it.tree})
+				}
+			}
+		})
+		round = next
+	}
+}
+
+// eachDirectives calls fn with the directives of each item's file, in the
+// order of items, from the calling goroutine; the files are read ahead of
+// it on every core.
+func eachDirectives(items []scanItem, fn func(scanItem, []engine.Directive, error)) {
+	type listed struct {
+		i          int
+		directives []engine.Directive
+		err        error
+	}
+	results := make(chan listed, 64)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
+				}
+				ds, err := items[i].tree.Directives(items[i].file)
+				results <- listed{i, ds, err}
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	// Workers take items in order, so few arrive early: they wait here.
+	early := map[int]listed{}
+	want := 0
+	for r := range results {
+		early[r.i] = r
+		for {
+			r, ok := early[want]
+			if !ok {
+				break
+			}
+			delete(early, want)
+			fn(items[want], r.directives, r.err)
+			want++
 		}
 	}
 }
@@ -148,21 +243,27 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 // records the namespaces their ${NAMESPACE} candidates imply and the
 // candidates themselves.
 func (g *loadGraph) follow(file string, directives []engine.Directive, dir string, vars map[string]string, t *engine.Tree) []string {
-	var targets, namespaces []string
-	n := 0
-	for _, d := range directives {
-		n += len(d.Candidates)
-	}
-	// Sized to fit: the graph holds the patterns and targets of every file
-	// of the tree until discovery ends, its peak of memory.
-	patterns := make([]engine.Pattern, 0, n)
+	scans := g.scans[:0]
+	nTargets, nNamespaces := 0, 0
 	for _, d := range directives {
 		for _, c := range d.Candidates {
 			cs := g.candidate(t, dir, c, vars)
-			patterns = append(patterns, cs.open)
-			targets = append(targets, cs.targets...)
-			namespaces = append(namespaces, cs.namespaces...)
+			scans = append(scans, cs)
+			nTargets += len(cs.targets)
+			nNamespaces += len(cs.namespaces)
 		}
+	}
+	g.scans = scans
+	n := len(scans)
+	// Sized to fit: the graph holds the patterns and targets of every file
+	// of the tree until discovery ends, its peak of memory.
+	patterns := make([]engine.Pattern, 0, n)
+	targets := make([]string, 0, nTargets)
+	namespaces := make([]string, 0, nNamespaces)
+	for _, cs := range scans {
+		patterns = append(patterns, cs.open)
+		targets = append(targets, cs.targets...)
+		namespaces = append(namespaces, cs.namespaces...)
 	}
 	if n > 0 {
 		if seen := g.patterns[file]; seen != nil {
@@ -174,7 +275,7 @@ func (g *loadGraph) follow(file string, directives []engine.Directive, dir strin
 		slices.Sort(namespaces)
 		g.namespaces[file] = slices.Compact(namespaces)
 	}
-	return slices.Clone(uniquePaths(targets))
+	return slices.Clip(uniquePaths(targets))
 }
 
 // reach returns file and every file it may load, directly or through
@@ -268,23 +369,52 @@ func (g *loadGraph) impliedNamespaces(reach []string) []string {
 	return append([]string{engine.DefaultNamespace}, slices.Compact(out)...)
 }
 
-// mayTouch reports whether a render of a root that reaches the files
-// reach could read or probe path (a clean path spelled as the templates'
-// paths are): path is one of them, or a candidate of theirs could name it
-// — a partial that was added or deleted. It errs towards yes.
-func (g *loadGraph) mayTouch(reach []string, path string) bool {
-	if _, found := slices.BinarySearch(reach, path); found {
-		return true
-	}
-	names := strings.Split(filepath.ToSlash(path), "/")
-	for _, f := range reach {
-		for _, p := range g.patterns[f] {
-			if patternMatches(p, names) {
-				return true
+// loaders inverts loads: for each file, the files that may load it.
+func (g *loadGraph) loaders() map[string][]string {
+	out := make(map[string][]string, len(g.loads))
+	for f, targets := range g.loads {
+		for _, t := range targets {
+			if t != f {
+				out[t] = append(out[t], f)
 			}
 		}
 	}
-	return false
+	return out
+}
+
+// touching returns the files whose renders may read or probe a path,
+// spelled (clean) in any of the ways given: the path itself, the files
+// with a candidate that could name it (a partial added or deleted), and
+// every file that may load one of those, directly or through others.
+func (g *loadGraph) touching(loaders map[string][]string, spellings ...string) map[string]bool {
+	seen := map[string]bool{}
+	var queue []string
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			queue = append(queue, f)
+		}
+	}
+	for _, path := range spellings {
+		add(path)
+		names := strings.Split(filepath.ToSlash(path), "/")
+		for f, ps := range g.patterns {
+			for _, p := range ps {
+				if patternMatches(p, names) {
+					add(f)
+					break
+				}
+			}
+		}
+	}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		for _, l := range loaders[f] {
+			add(l)
+		}
+	}
+	return seen
 }
 
 // patternMatches reports whether the clean pattern p could name the path
@@ -332,6 +462,15 @@ func (d *diskIndex) list(t *engine.Tree, dir string) []engine.Entry {
 	return l
 }
 
+// isFile reports whether dir holds a regular file (or a symlink to one
+// inside the root) called name: one listing of dir answers every name in
+// it, where asking for each name would cost a lookup apiece.
+func (d *diskIndex) isFile(t *engine.Tree, dir, name string) bool {
+	l := d.list(t, dir)
+	i, found := slices.BinarySearchFunc(l, name, func(e engine.Entry, name string) int { return strings.Compare(e.Name, name) })
+	return found && l[i].File
+}
+
 // expand returns the existing regular files p could name, walking its
 // segments: a literal segment is looked up, a segment with variables is
 // matched against the directory's entries (a variable matches any text
@@ -363,8 +502,8 @@ func (d *diskIndex) expand(t *engine.Tree, p engine.Pattern) []expansion {
 				// A directory on the way needs no look: a path through
 				// nothing lists nothing, and ancestors of the root (of an
 				// absolute path) are not the tree's to list.
-				if path := joinPath(st.path, name); !last || t.IsFile(path) {
-					next = append(next, state{path, st.ns})
+				if !last || d.isFile(t, dir, name) {
+					next = append(next, state{joinPath(st.path, name), st.ns})
 				}
 				continue
 			}

@@ -77,6 +77,11 @@ type Options struct {
 	// Shard, when its Count is not zero, limits the run to one of Count
 	// slices of the templates, balanced by size.
 	Shard Shard
+	// Exclude are doublestar globs of files that are not templates,
+	// relative to WorkDir (eastern lint --exclude): a file matching one,
+	// or inside a directory matching one, is left out even when named on
+	// its own.
+	Exclude []string
 	// Skip are absolute directories whose files are not templates unless
 	// named on their own: eastern render --all's output directory. A
 	// directory that an earlier --output-dir marked as its own is skipped
@@ -105,11 +110,18 @@ type Result struct {
 }
 
 // Findings returns the notes, then every check's findings in Checks
-// order: by root template, namespace, then template position.
+// order: by root template, namespace, then template position. A finding
+// that several namespaces' renders gave comes once, with the first of
+// them.
 func (r *Result) Findings() diag.Findings {
 	all := slices.Clone(r.Notes)
-	for _, c := range r.Checks {
-		all = append(all, c.Findings...)
+	for i := range r.Checks {
+		c := &r.Checks[i]
+		for _, f := range c.Findings {
+			if FirstIn(f, c) {
+				all = append(all, f)
+			}
+		}
 	}
 	return all
 }
@@ -145,6 +157,7 @@ func Run(opts Options) (*Result, error) {
 	if p.Selection != nil && p.changed != nil {
 		p.Selection.Linted = len(res.Templates)
 	}
+	mergeNamespaces(res.Checks)
 	return res, nil
 }
 
@@ -211,6 +224,10 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 			args = []string{"."}
 		}
 	}
+	exclude, err := newExcludeFlag(opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
 	files, bases, notes, err := expandPaths(cwd, args, configFile(cwd, configs))
 	if err != nil {
 		return nil, err
@@ -218,8 +235,14 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.notes = notes
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
-	outputs := map[string]bool{}
+	outputs, charts := map[[2]string]bool{}, map[string]bool{}
+	fd := finder{workDir: cwd}
+	excluded := 0
 	for _, f := range files {
+		if exclude.matches(cwd, f) {
+			excluded++
+			continue
+		}
 		if bases[f] != "" {
 			abs := fspath.Abs(cwd, f)
 			if slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, abs) }) ||
@@ -233,10 +256,22 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 			if out {
 				continue
 			}
+			if why := fd.notTemplate(f, charts); why != "" {
+				d.notes = append(d.notes, &diag.Finding{
+					Severity: diag.Info, Rule: RuleSkipped, Pos: diag.Position{File: f},
+					Message: "skipped: " + why,
+				})
+				continue
+			}
 		}
 		kept = append(kept, f)
 	}
 	files = kept
+	// Skipped files by name, whichever check skipped them.
+	slices.SortStableFunc(d.notes, func(a, b *diag.Finding) int { return strings.Compare(a.Pos.File, b.Pos.File) })
+	if len(files) == 0 && excluded > 0 {
+		return nil, diag.Usagef("no .yaml or .yml templates in %s that --exclude leaves in", joinArgs(args))
+	}
 	if len(files) == 0 {
 		return nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}
@@ -266,20 +301,25 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 // inOutputDir reports whether a directory between base (not included) and
 // the file abs is the output of eastern render --all --output-dir, which
 // it marks with outdir.ManifestName: rendered manifests are not templates.
-// known remembers each directory's answer.
-func inOutputDir(abs, base string, known map[string]bool) bool {
-	for dir := filepath.Dir(abs); dir != base && fspath.Within(base, dir); dir = filepath.Dir(dir) {
-		is, ok := known[dir]
-		if !ok {
-			_, err := os.Lstat(filepath.Join(dir, outdir.ManifestName))
-			is = err == nil
-			known[dir] = is
-		}
-		if is {
-			return true
-		}
+// known remembers each directory's answer, so that the files of one
+// directory cost one look between them.
+func inOutputDir(abs, base string, known map[[2]string]bool) bool {
+	return belowOutputDir(filepath.Dir(abs), base, known)
+}
+
+// belowOutputDir is inOutputDir for the directory dir of a file.
+func belowOutputDir(dir, base string, known map[[2]string]bool) bool {
+	if dir == base || !fspath.Within(base, dir) {
+		return false
 	}
-	return false
+	key := [2]string{base, dir}
+	if is, ok := known[key]; ok {
+		return is
+	}
+	_, err := os.Lstat(filepath.Join(dir, outdir.ManifestName))
+	is := err == nil || belowOutputDir(filepath.Dir(dir), base, known)
+	known[key] = is
+	return is
 }
 
 // configFile returns the file info of the forced config, or nil: a

@@ -31,6 +31,10 @@ type Target struct {
 	RootDir string
 	// Config is the template's configuration; nil when none applies.
 	Config *Config
+	// OtherVars are the variables the config sets for some namespace:
+	// a name that no namespace sets is text for a shell inside a block
+	// scalar (engine.Options.OtherVars).
+	OtherVars map[string]bool
 
 	configChanged bool // a config file that applies to it changed
 }
@@ -144,10 +148,16 @@ func (p *Plan) build() error {
 	if p.opts.Changed != nil || p.opts.Shard.Count > 0 {
 		p.Selection = &Selection{Linted: len(roots), All: all, Reason: strings.Join(reasons, "; ")}
 	}
+	otherVars := map[*Config]map[string]bool{}
 	for _, root := range roots {
 		cfg, err := p.configs.For(root, d.rootDirs[root])
 		if err != nil {
 			return err
+		}
+		others, ok := otherVars[cfg]
+		if !ok {
+			others = cfg.NamespaceVarNames()
+			otherVars[cfg] = others
 		}
 		namespaces := p.opts.Namespaces
 		switch {
@@ -160,7 +170,7 @@ func (p *Plan) build() error {
 		for _, ns := range namespaces {
 			p.Targets = append(p.Targets, Target{
 				Template: root, Namespace: ns, Release: cfg.ReleaseFor(ns, p.opts.KubeVersion),
-				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg,
+				Vars: cfg.VarsFor(ns, p.opts.Vars), RootDir: d.rootDirs[root], Config: cfg, OtherVars: others,
 				configChanged: d.configChanged[root],
 			})
 		}
@@ -172,7 +182,7 @@ func (p *Plan) build() error {
 // Render renders one target, through the plan's cache.
 func (p *Plan) Render(t *Target) (*engine.Result, error) {
 	eo := engine.Options{
-		Namespace: t.Namespace, Vars: t.Vars, RootDir: t.RootDir, Strict: p.opts.Strict, Cache: p.cache, WorkDir: p.cwd,
+		Namespace: t.Namespace, Vars: t.Vars, OtherVars: t.OtherVars, RootDir: t.RootDir, Strict: p.opts.Strict, Cache: p.cache, WorkDir: p.cwd,
 		MaxLoads: p.opts.MaxLoads, MaxOutput: p.opts.MaxOutput,
 	}
 	if p.opts.Stdin != nil {
@@ -245,6 +255,14 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 			configDirs = append(configDirs, "/") // --config applies to all
 		}
 	}
+	// The files whose renders may read or probe each changed file, found
+	// backwards from it: the cost grows with what the change touches, not
+	// with the number of roots.
+	loaders := d.graph.loaders()
+	touching := make([]map[string]bool, len(p.opts.Changed))
+	for i, c := range p.opts.Changed {
+		touching[i] = d.graph.touching(loaders, filepath.Clean(c), rels[i])
+	}
 	why := map[string]bool{}
 	var kept []string
 	for _, root := range roots {
@@ -259,10 +277,9 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 				why[fspath.Display(p.cwd, name)] = true
 			}
 		}
-		reach := d.reach(root)
 		touched := d.configChanged[root]
-		for i, c := range p.opts.Changed {
-			if d.graph.mayTouch(reach, filepath.Clean(c)) || d.graph.mayTouch(reach, rels[i]) {
+		for i := range p.opts.Changed {
+			if touching[i][root] {
 				touched = true
 				why[rels[i]] = true
 			}

@@ -3,7 +3,7 @@ package lint
 // The rule ids of lint's own findings; docs/rules.md lists them. The
 // checks of rendered manifests are the validator's (validator.Rules).
 const (
-	RuleSkipped    = "lint.skipped" // a matched file is a named pipe, device or other special file, and is not read
+	RuleSkipped    = "lint.skipped" // a matched file is not read: a special file, or YAML that kustomize or Helm reads
 	RuleLiveConfig = "watch.config" // a configuration changed mid-watch cannot be read; the previous one stays in use
 	RuleRelease    = "lint.release" // a release newer than eastern knows: the newest known is used instead
 )

@@ -46,3 +46,27 @@ func TestDocuments(t *testing.T) {
 		t.Errorf("the loop ran %d times after break, want 1", n)
 	}
 }
+
+func TestToolConfig(t *testing.T) {
+	for _, tt := range []struct {
+		apiVersion, kind string
+		tool             string // "" when it is a Kubernetes object
+	}{
+		{"kustomize.config.k8s.io/v1beta1", "Kustomization", "kustomize"},
+		{"kustomize.config.k8s.io/v1alpha1", "Component", "kustomize"},
+		{"kubelet.config.k8s.io/v1beta1", "KubeletConfiguration", "the kubelet"},
+		{"kind.x-k8s.io/v1alpha4", "Cluster", "kind"},
+		{"v1", "Config", "kubectl (a kubeconfig)"},
+		{"apiserver.config.k8s.io/v1", "AdmissionConfiguration", "kube-apiserver"},
+		{"skaffold/v4beta11", "Config", "skaffold"},
+		{"v1", "ConfigMap", ""},
+		{"apps/v1", "Config", ""},
+		{"cluster.x-k8s.io/v1beta1", "Cluster", ""}, // Cluster API's Cluster is a custom resource
+		{"example.com/v1", "Kustomization", ""},
+	} {
+		tool, ok := ToolConfig(tt.apiVersion, tt.kind)
+		if tool != tt.tool || ok != (tt.tool != "") {
+			t.Errorf("ToolConfig(%q, %q) = %q, %v; want %q", tt.apiVersion, tt.kind, tool, ok, tt.tool)
+		}
+	}
+}

@@ -35,15 +35,23 @@ func sample() *Report {
 		Pos:      diag.Position{File: "app.yaml", Line: 3, Col: 9},
 		Template: "app.yaml", Namespace: "staging", Release: "1.29",
 	}
+	// One mistake that both namespaces' renders of cron.yaml repeat: one
+	// finding, in both checks.
+	repeated := &diag.Finding{
+		Severity: diag.Warning, Rule: "render.unset-variable", Message: "variable SCHEDULE is not set (2 places in this file)",
+		Pos:      diag.Position{File: "cron.yaml", Line: 6, Col: 13},
+		Template: "cron.yaml", Namespace: "production", Namespaces: []string{"production", "staging"}, Release: "1.24",
+	}
 	r := &Report{
-		Findings: diag.Findings{schemaErr, missing, unset},
+		Findings: diag.Findings{schemaErr, missing, unset, repeated},
 		Checks: []diag.Check{
 			{Template: "app.yaml", Namespace: "production", Release: "1.24", Objects: []string{"Deployment/web", "Service/web"}, Findings: diag.Findings{schemaErr}},
 			{Template: "app.yaml", Namespace: "staging", Release: "1.29", Findings: diag.Findings{missing, unset}},
-			{Template: "cron.yaml", Namespace: "production", Release: "1.24", Objects: []string{"CronJob/backup"}},
+			{Template: "cron.yaml", Namespace: "production", Release: "1.24", Objects: []string{"CronJob/backup"}, Findings: diag.Findings{repeated}},
+			{Template: "cron.yaml", Namespace: "staging", Release: "1.24", Objects: []string{"CronJob/backup"}, Findings: diag.Findings{repeated}},
 		},
 		FailOn:  diag.Error,
-		Summary: Summary{Templates: 2, Namespaces: 2, Objects: 3},
+		Summary: Summary{Templates: 2, Namespaces: 2, Objects: 4},
 	}
 	r.Summary.CountFindings(r.Findings)
 	return r
@@ -113,7 +121,7 @@ func TestJSONRecords(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("output is not JSON: %v", err)
 	}
-	keys := []string{"severity", "rule", "message", "file", "line", "column", "chain", "root", "namespace", "release", "object", "field"}
+	keys := []string{"severity", "rule", "message", "file", "line", "column", "chain", "root", "namespace", "namespaces", "release", "object", "field"}
 	for i, f := range got.Findings {
 		for _, k := range keys {
 			if _, ok := f[k]; !ok {
@@ -167,9 +175,10 @@ func TestJUnitParses(t *testing.T) {
 	if len(doc.Suites) != 2 || doc.Suites[0].Name != "app.yaml" || doc.Suites[1].Name != "cron.yaml" {
 		t.Fatalf("suites = %+v, want app.yaml and cron.yaml", doc.Suites)
 	}
-	// app.yaml: production render + 2 objects, staging render; cron.yaml: render + 1 object.
-	if doc.Suites[0].Tests != 4 || doc.Suites[1].Tests != 2 || doc.Tests != 6 {
-		t.Errorf("tests = %d/%d/%d, want 4/2/6", doc.Suites[0].Tests, doc.Suites[1].Tests, doc.Tests)
+	// app.yaml: production render + 2 objects, staging render; cron.yaml:
+	// render + 1 object in each of two namespaces.
+	if doc.Suites[0].Tests != 4 || doc.Suites[1].Tests != 4 || doc.Tests != 8 {
+		t.Errorf("tests = %d/%d/%d, want 4/4/8", doc.Suites[0].Tests, doc.Suites[1].Tests, doc.Tests)
 	}
 	if doc.Failures != 2 || doc.Suites[0].Failures != 2 {
 		t.Errorf("failures = %d (suite %d), want 2", doc.Failures, doc.Suites[0].Failures)

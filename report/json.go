@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -45,9 +46,13 @@ type jsonFinding struct {
 	Chain     []jsonPosition `json:"chain"`
 	Root      string         `json:"root"`
 	Namespace string         `json:"namespace"`
-	Release   string         `json:"release"`
-	Object    string         `json:"object"`
-	Field     string         `json:"field"`
+	// Namespaces are every namespace whose render gave the finding,
+	// Namespace first; [Namespace] for one, [] for none. A report of
+	// an eastern from before the key reads as [Namespace].
+	Namespaces []string `json:"namespaces"`
+	Release    string   `json:"release"`
+	Object     string   `json:"object"`
+	Field      string   `json:"field"`
 }
 
 type jsonPosition struct {
@@ -125,15 +130,21 @@ func toJSON(f *diag.Finding) jsonFinding {
 	for i, p := range f.Chain {
 		chain[i] = jsonPosition{File: p.File, Line: p.Line}
 	}
+	namespaces := f.InNamespaces()
+	if namespaces == nil {
+		namespaces = []string{} // [], not null
+	}
 	return jsonFinding{
 		Severity: f.Severity.String(), Rule: f.Rule, Message: f.Message,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col, Chain: chain,
-		Root: f.Template, Namespace: f.Namespace, Release: f.Release, Object: f.Object, Field: f.Field,
+		Root: f.Template, Namespace: f.Namespace, Namespaces: namespaces, Release: f.Release, Object: f.Object, Field: f.Field,
 	}
 }
 
 // ReadJSON reads what JSON wrote back into the Report it was written from:
-// each check gets the findings with its root and namespace, in their order;
+// each check gets the findings with its root and one of whose namespaces
+// is its namespace, in their order (the same *Finding in each check of a
+// finding merged across namespaces);
 // the other findings are the run's notes. Empty lists read as nil. A
 // document that lacks a key JSON writes is not an eastern report, and one
 // from before "checks" and "failOn" were added cannot be turned back into
@@ -181,8 +192,16 @@ func ReadJSON(r io.Reader) (*Report, error) {
 			return nil, fmt.Errorf("findings[%d]: %v", i, err)
 		}
 		out.Findings = append(out.Findings, f)
-		if j, ok := index[checkKey{f.Template, f.Namespace}]; ok {
-			out.Checks[j].Findings = append(out.Checks[j].Findings, f)
+		for _, ns := range f.InNamespaces() {
+			// A finding of several namespaces belongs to each one's check.
+			if j, ok := index[checkKey{f.Template, ns}]; ok {
+				out.Checks[j].Findings = append(out.Checks[j].Findings, f)
+			}
+		}
+		if f.Namespace == "" {
+			if j, ok := index[checkKey{f.Template, ""}]; ok {
+				out.Checks[j].Findings = append(out.Checks[j].Findings, f)
+			}
 		}
 	}
 	return out, nil
@@ -203,6 +222,20 @@ func fromJSON(jf jsonFinding) (*diag.Finding, error) {
 	}
 	for _, p := range jf.Chain {
 		f.Chain = append(f.Chain, diag.Position{File: p.File, Line: p.Line})
+	}
+	switch {
+	case len(jf.Namespaces) > 1:
+		if jf.Namespaces[0] != jf.Namespace {
+			return nil, fmt.Errorf("namespaces %v do not start with namespace %q", jf.Namespaces, jf.Namespace)
+		}
+		for i, ns := range jf.Namespaces {
+			if slices.Contains(jf.Namespaces[:i], ns) {
+				return nil, fmt.Errorf("namespaces lists %s twice", ns)
+			}
+		}
+		f.Namespaces = jf.Namespaces
+	case len(jf.Namespaces) == 1 && jf.Namespaces[0] != jf.Namespace:
+		return nil, fmt.Errorf("namespaces %v is not namespace %q", jf.Namespaces, jf.Namespace)
 	}
 	return f, nil
 }

@@ -146,6 +146,9 @@ func TestReadJSONErrors(t *testing.T) {
 		{"bad severity", finding(`, "severity": "critical"`), `findings[0]: unknown severity "critical"`},
 		{"check without root", `{"findings": [], "checks": [{"root": "", "namespace": "x", "release": "", "objects": []}], "failOn": "error", "summary": {}}`, "checks[0]: no root template"},
 		{"check twice", `{"findings": [], "checks": [{"root": "a.yaml", "namespace": "x"}, {"root": "a.yaml", "namespace": "x"}], "failOn": "error", "summary": {}}`, "checks[1]: a.yaml in x is checked twice"},
+		{"namespaces not led by namespace", finding(`, "namespaces": ["staging", "default"]`), `findings[0]: namespaces [staging default] do not start with namespace "default"`},
+		{"namespaces twice", finding(`, "namespaces": ["default", "staging", "default"]`), "findings[0]: namespaces lists default twice"},
+		{"one other namespace", finding(`, "namespaces": ["staging"]`), `findings[0]: namespaces [staging] is not namespace "default"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,7 +158,35 @@ func TestReadJSONErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ReadJSON(strings.NewReader(finding(""))); err != nil {
-		t.Errorf("the valid case of the table fails: %v", err)
+	for _, valid := range []string{"", `, "namespaces": ["default"]`, `, "namespaces": ["default", "staging"]`} {
+		if _, err := ReadJSON(strings.NewReader(finding(valid))); err != nil {
+			t.Errorf("the valid case of the table with %q fails: %v", valid, err)
+		}
+	}
+}
+
+// TestReadJSONMergedFinding: a finding of several namespaces belongs to
+// the check of each, as one *Finding, and is listed once.
+func TestReadJSONMergedFinding(t *testing.T) {
+	in := `{"findings": [{"severity": "warning", "rule": "r", "message": "m", "file": "a.yaml", "line": 1, "column": 1, "chain": [], "root": "a.yaml", "namespace": "default", "namespaces": ["default", "prod"], "release": "1.29", "object": "", "field": ""}],
+	"checks": [{"root": "a.yaml", "namespace": "default", "release": "1.29", "objects": []}, {"root": "a.yaml", "namespace": "prod", "release": "1.29", "objects": []}, {"root": "a.yaml", "namespace": "qa", "release": "1.29", "objects": []}],
+	"failOn": "error", "summary": {}}`
+	r, err := ReadJSON(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != 1 || len(r.Checks) != 3 {
+		t.Fatalf("%d findings, %d checks; want 1 and 3", len(r.Findings), len(r.Checks))
+	}
+	f := r.Findings[0]
+	if len(r.Checks[0].Findings) != 1 || r.Checks[0].Findings[0] != f || len(r.Checks[1].Findings) != 1 || r.Checks[1].Findings[0] != f || len(r.Checks[2].Findings) != 0 {
+		t.Errorf("checks' findings = %v, %v, %v; want the one finding in default and prod", r.Checks[0].Findings, r.Checks[1].Findings, r.Checks[2].Findings)
+	}
+	merged, err := Merge(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(merged.Findings) != 1 || merged.Summary.Warnings != 1 {
+		t.Errorf("Merge lists %d findings, counts %d warnings; want the finding once", len(merged.Findings), merged.Summary.Warnings)
 	}
 }

@@ -91,7 +91,13 @@ func Merge(reports ...*Report) (*Report, error) {
 	for _, p := range checks {
 		c := p.check
 		out.Checks = append(out.Checks, c)
-		out.Findings = append(out.Findings, c.Findings...)
+		for _, f := range c.Findings {
+			// A finding of several namespaces comes once, with its
+			// first check, as lint lists it.
+			if f.Namespace == c.Namespace {
+				out.Findings = append(out.Findings, f)
+			}
+		}
 		out.Summary.Objects += len(c.Objects)
 		if n := len(out.Checks); n == 1 || out.Checks[n-2].Template != c.Template {
 			out.Summary.Templates++

@@ -118,11 +118,12 @@ type sarifResult struct {
 // sarifResultContext is a result's property bag: the context -o json gives
 // a finding, under the same keys, each always present.
 type sarifResultContext struct {
-	Root      string `json:"root"`
-	Namespace string `json:"namespace"`
-	Release   string `json:"release"`
-	Object    string `json:"object"`
-	Field     string `json:"field"`
+	Root       string   `json:"root"`
+	Namespace  string   `json:"namespace"`
+	Namespaces []string `json:"namespaces"`
+	Release    string   `json:"release"`
+	Object     string   `json:"object"`
+	Field      string   `json:"field"`
 }
 
 type sarifLocation struct {
@@ -218,7 +219,7 @@ func (s SARIF) result(f *diag.Finding) sarifResult {
 		Level:   sarifLevel(f.Severity),
 		Message: plainText(msg),
 		Properties: sarifResultContext{
-			Root: f.Template, Namespace: f.Namespace, Release: f.Release, Object: f.Object, Field: f.Field,
+			Root: f.Template, Namespace: f.Namespace, Namespaces: append([]string{}, f.InNamespaces()...), Release: f.Release, Object: f.Object, Field: f.Field,
 		},
 	}
 	if f.Pos.File != "" {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -208,7 +209,7 @@ type sarifDoc struct {
 			Message          struct{ Text string }
 			Locations        []sarifDocLocation
 			RelatedLocations []sarifDocLocation
-			Properties       map[string]string
+			Properties       map[string]any
 		}
 		Properties struct{ Summary Summary }
 	}
@@ -296,13 +297,15 @@ func TestSARIFSemantics(t *testing.T) {
 		if !strings.HasPrefix(res.Message.Text, message(f)) {
 			t.Errorf("result %d: message %q, want it to start %q", i, res.Message.Text, message(f))
 		}
-		wantProps := map[string]string{"root": f.Template, "namespace": f.Namespace, "release": f.Release, "object": f.Object, "field": f.Field}
+		wantProps := map[string]any{"root": f.Template, "namespace": f.Namespace, "namespaces": append([]string{}, f.InNamespaces()...),
+			"release": f.Release, "object": f.Object, "field": f.Field}
 		if len(res.Properties) != len(wantProps) {
 			t.Errorf("result %d: properties %v, want %v", i, res.Properties, wantProps)
 		}
 		for k, v := range wantProps {
-			if got, ok := res.Properties[k]; !ok || got != v {
-				t.Errorf("result %d: property %s = %q (present %v), want %q", i, k, got, ok, v)
+			// Printed alike: the namespaces decode as []any.
+			if got, ok := res.Properties[k]; !ok || fmt.Sprint(got) != fmt.Sprint(v) {
+				t.Errorf("result %d: property %s = %v (present %v), want %v", i, k, got, ok, v)
 			}
 		}
 		if f.Pos.File == "" {

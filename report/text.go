@@ -31,6 +31,9 @@ func (t Text) Write(w io.Writer, r *Report) error {
 //
 //	file:line:col: severity: field: message [rule] (Kind/name in ns, k8s 1.24, via app.yaml:22 → p.yaml:4)
 //
+// A finding that the renders of several namespaces gave names them all:
+// (Deployment/web in default, staging, production, k8s 1.37).
+//
 // Every part that comes from templates or the command line is escaped
 // (textsafe.Escape), so that a finding is always exactly one line and only
 // the colour codes added here reach the terminal.
@@ -69,13 +72,14 @@ func message(f *diag.Finding) string {
 // include chain the finding belongs to.
 func context(f *diag.Finding) string {
 	var parts []string
+	ns := strings.Join(f.InNamespaces(), ", ")
 	switch {
-	case f.Object != "" && f.Namespace != "":
-		parts = append(parts, f.Object+" in "+f.Namespace)
+	case f.Object != "" && ns != "":
+		parts = append(parts, f.Object+" in "+ns)
 	case f.Object != "":
 		parts = append(parts, f.Object)
-	case f.Namespace != "":
-		parts = append(parts, "in "+f.Namespace)
+	case ns != "":
+		parts = append(parts, "in "+ns)
 	}
 	if f.Release != "" {
 		parts = append(parts, "k8s "+f.Release)

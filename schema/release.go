@@ -238,3 +238,19 @@ func lookupPath(n *Node, path []string) *Node {
 	}
 	return n
 }
+
+// AllKinds returns every kind that some supported release defines, sorted
+// by group, version and kind. It reads only the data's index, decoding no
+// release: it is what tells a built-in group from a custom resource's.
+func AllKinds() []GVK {
+	t, err := loadTable()
+	if err != nil {
+		return nil
+	}
+	out := make([]GVK, len(t.kinds))
+	for i, k := range t.kinds {
+		out[i] = k.gvk
+	}
+	slices.SortFunc(out, compareGVK)
+	return out
+}

@@ -444,3 +444,30 @@ func TestDecodeEnumAndListMapRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestAllKinds: AllKinds is the union of every release's kinds, read from
+// the index without decoding, so it must agree with what Load decodes.
+func TestAllKinds(t *testing.T) {
+	all := AllKinds()
+	if !slices.IsSortedFunc(all, compareGVK) {
+		t.Fatal("AllKinds() not sorted")
+	}
+	union := map[GVK]bool{}
+	for _, release := range Releases() {
+		for _, k := range mustLoad(t, release).Kinds() {
+			union[k] = true
+		}
+	}
+	for _, k := range all {
+		if !union[k] {
+			t.Errorf("AllKinds has %s, which no release defines", k)
+		}
+		delete(union, k)
+	}
+	for k := range union {
+		t.Errorf("AllKinds lacks %s", k)
+	}
+	if !slices.Contains(all, GVK{Group: "apps", Version: "v1", Kind: "Deployment"}) {
+		t.Error("AllKinds lacks apps/v1 Deployment")
+	}
+}

@@ -20,6 +20,8 @@ type apiNote struct {
 	sev  diag.Severity
 	rule string
 	msg  string
+	// atKind places the finding at the kind instead of the apiVersion.
+	atKind bool
 }
 
 // judgeAPI combines the kind's lifecycle with which releases define it.
@@ -33,7 +35,12 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 	lc, known := cat.lifecycle(gvk)
 	if !known && node == nil {
 		// No release has it (LifecycleOf covers every built-in kind), so
-		// there is no need to decode every release to look for it.
+		// there is no need to decode every release to look for it. In a
+		// group Kubernetes serves itself that is a mistake; in any other
+		// a custom resource.
+		if v, builtin := judgeBuiltin(cat, rel, gvk); builtin {
+			return v
+		}
 		return apiVerdict{unknown: true}
 	}
 	var present []string
@@ -48,8 +55,13 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 		// First defined after the oldest release we have: that is when it came.
 		introduced = present[0]
 	}
-	if node == nil && removed == "" && len(present) > 0 && schema.CompareReleases(present[len(present)-1], target) < 0 {
-		removed = nextRelease(cat, present[len(present)-1])
+	if node == nil && len(present) > 0 && schema.CompareReleases(present[len(present)-1], target) < 0 {
+		// k8s.io/api dropped the type, and the API server, built from it,
+		// with it: sooner than the lifecycle planned for some alpha APIs
+		// (resource.k8s.io/v1alpha3 at 1.34, planned for 1.37).
+		if dropped := nextRelease(cat, present[len(present)-1]); removed == "" || schema.CompareReleases(dropped, removed) < 0 {
+			removed = dropped
+		}
 	}
 
 	use := ""
@@ -61,36 +73,36 @@ func judgeAPI(cat catalog, rel *schema.Release, gvk schema.GVK) apiVerdict {
 	}
 	switch {
 	case removed != "" && schema.CompareReleases(target, removed) >= 0:
-		return apiVerdict{notes: []apiNote{{diag.Error, RuleRemoved,
-			fmt.Sprintf("%s was removed in Kubernetes %s%s", gvk, removed, use)}}}
+		return apiVerdict{notes: []apiNote{{sev: diag.Error, rule: RuleRemoved,
+			msg: fmt.Sprintf("%s was removed in Kubernetes %s%s", gvk, removed, use)}}}
 	case introduced != "" && schema.CompareReleases(target, introduced) < 0:
-		return apiVerdict{notes: []apiNote{{diag.Error, RuleNotYet,
-			fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, introduced)}}}
+		return apiVerdict{notes: []apiNote{{sev: diag.Error, rule: RuleNotYet,
+			msg: fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, introduced)}}}
 	case node == nil && len(present) > 0 && schema.CompareReleases(present[0], target) > 0:
-		return apiVerdict{notes: []apiNote{{diag.Error, RuleNotYet,
-			fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, present[0])}}}
+		return apiVerdict{notes: []apiNote{{sev: diag.Error, rule: RuleNotYet,
+			msg: fmt.Sprintf("%s was introduced in Kubernetes %s", gvk, present[0])}}}
 	}
 
 	var v apiVerdict
 	v.node = node
 	if lc.Deprecated != "" && schema.CompareReleases(target, lc.Deprecated) >= 0 {
-		v.notes = append(v.notes, apiNote{diag.Warning, RuleDeprecated,
-			fmt.Sprintf("%s is deprecated since Kubernetes %s%s", gvk, lc.Deprecated, use)})
+		v.notes = append(v.notes, apiNote{sev: diag.Warning, rule: RuleDeprecated,
+			msg: fmt.Sprintf("%s is deprecated since Kubernetes %s%s", gvk, lc.Deprecated, use)})
 	}
 	switch {
 	case strings.Contains(gvk.Version, "alpha"):
-		v.notes = append(v.notes, apiNote{diag.Warning, RuleFeatureGated,
-			fmt.Sprintf("%s is an alpha API: Kubernetes %s serves it only when its feature gate is enabled", gvk, target)})
+		v.notes = append(v.notes, apiNote{sev: diag.Warning, rule: RuleFeatureGated,
+			msg: fmt.Sprintf("%s is an alpha API: Kubernetes %s serves it only when its feature gate is enabled", gvk, target)})
 	case strings.Contains(gvk.Version, "beta") && introduced != "" && schema.CompareReleases(introduced, betaOffByDefault) >= 0 &&
 		!servedBefore(cat, gvk, betaOffByDefault):
 		// Since 1.24 new beta APIs are off by default (KEP-3136).
-		v.notes = append(v.notes, apiNote{diag.Warning, RuleFeatureGated,
-			fmt.Sprintf("%s is a beta API introduced in Kubernetes %s, off by default: Kubernetes %s serves it only when enabled", gvk, introduced, target)})
+		v.notes = append(v.notes, apiNote{sev: diag.Warning, rule: RuleFeatureGated,
+			msg: fmt.Sprintf("%s is a beta API introduced in Kubernetes %s, off by default: Kubernetes %s serves it only when enabled", gvk, introduced, target)})
 	}
 	if node == nil {
 		// Served by the lifecycle's account, yet this release's data lacks it.
-		v.notes = append(v.notes, apiNote{diag.Info, RuleUnknownKind,
-			fmt.Sprintf("no schema for %s in Kubernetes %s: skipped", gvk, target)})
+		v.notes = append(v.notes, apiNote{sev: diag.Info, rule: RuleUnknownKind,
+			msg: fmt.Sprintf("no schema for %s in Kubernetes %s: skipped", gvk, target)})
 	}
 	return v
 }

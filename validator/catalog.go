@@ -20,6 +20,8 @@ type catalog interface {
 	fieldReleases(gvk schema.GVK, path []string) []string
 	// releases lists every supported release, oldest first.
 	releases() []string
+	// builtins indexes the kinds of every release: the built-in groups.
+	builtins() *builtinIndex
 }
 
 // embedded is the catalog of package schema's generated data.
@@ -32,7 +34,8 @@ func (embedded) lifecycle(gvk schema.GVK) (schema.Lifecycle, bool) {
 func (embedded) fieldReleases(gvk schema.GVK, path []string) []string {
 	return schema.FieldReleases(gvk, path)
 }
-func (embedded) releases() []string { return schema.Releases() }
+func (embedded) releases() []string      { return schema.Releases() }
+func (embedded) builtins() *builtinIndex { return embeddedBuiltins() }
 
 // presence lists the releases whose data defines gvk, oldest first.
 func presence(cat catalog, gvk schema.GVK) []string {

@@ -31,6 +31,10 @@
 //	                       left out        position are kept, and this one counts the rest
 //	object.shape           error           apiVersion, kind or metadata.name/generateName missing or not a
 //	                                       string, or the document (or a List item) is not a mapping
+//	object.not-manifest    info            not a Kubernetes object, not checked: an output in which no
+//	                                       document has apiVersion or kind (its documents' findings are
+//	                                       dropped), or tool configuration (manifest.ToolConfig); one per
+//	                                       output
 //	object.duplicate       error           the same group, kind, namespace and name twice in one output
 //	                                       (an absent or empty namespace is Options.Namespace, the one
 //	                                       rendered for); at the second occurrence
@@ -56,6 +60,12 @@
 //	api.feature-gated      warning         an alpha version, or a beta version introduced in 1.24 or later
 //	                                       that does not succeed an older enabled version of the kind:
 //	                                       served only when enabled on the API server
+//	api.unknown-version    error           a group Kubernetes serves itself (one the schema data knows)
+//	                                       has no such version at the release; names the apiVersion that
+//	                                       serves the kind, when one does
+//	api.unknown-kind       error           the built-in apiVersion does not serve the kind: names the
+//	                                       apiVersion that does ("Deployment is served by apps/v1") or the
+//	                                       kind's spelling ("did you mean ConfigMap?")
 //	metadata.name          error           the name (or generateName prefix) is not valid for the kind:
 //	                                       DNS-1123 subdomain for most kinds, DNS-1123 label for Namespace
 //	                                       (and StatefulSet from 1.27), DNS-1035 label for Service, path

@@ -195,3 +195,11 @@ func (fx *fixture) fieldReleases(gvk schema.GVK, path []string) []string {
 }
 
 func (fx *fixture) releases() []string { return slices.Clone(fx.order) }
+
+func (fx *fixture) builtins() *builtinIndex {
+	var kinds []schema.GVK
+	for _, v := range fx.order {
+		kinds = append(kinds, fx.rels[v].Kinds()...)
+	}
+	return newBuiltinIndex(kinds)
+}

@@ -6,12 +6,15 @@ import "github.com/eastern-k8s/eastern/apivalidation"
 // what each means. They never change once released: docs/rules.md lists
 // every rule of eastern, and a test holds it to Rules.
 const (
-	RuleSyntax          = "yaml.syntax"
-	RuleDuplicateKey    = "yaml.duplicate-key"
-	RuleAliasBudget     = "yaml.alias-budget"
-	RuleDepth           = "yaml.depth"
-	RuleTruncated       = "lint.truncated"
-	RuleShape           = "object.shape"
+	RuleSyntax       = "yaml.syntax"
+	RuleDuplicateKey = "yaml.duplicate-key"
+	RuleAliasBudget  = "yaml.alias-budget"
+	RuleDepth        = "yaml.depth"
+	RuleTruncated    = "lint.truncated"
+	RuleShape        = "object.shape"
+	// RuleNotManifest notes YAML that is not a Kubernetes object and is
+	// not checked: tool configuration, or an output without any object.
+	RuleNotManifest     = "object.not-manifest"
 	RuleDuplicateObject = "object.duplicate"
 	RuleUnknownField    = "schema.unknown-field"
 	RuleFieldRelease    = "schema.field-release"
@@ -27,10 +30,15 @@ const (
 	RuleRemoved         = "api.removed"
 	RuleNotYet          = "api.not-yet"
 	RuleFeatureGated    = "api.feature-gated"
-	RuleName            = "metadata.name"
-	RuleNamespace       = "metadata.namespace"
-	RuleLabel           = "metadata.label"
-	RuleAnnotation      = "metadata.annotation"
+	// RuleUnknownVersion and RuleUnknownBuiltinKind are apiVersions and
+	// kinds in groups Kubernetes serves itself that the release does not
+	// serve: built-in groups are closed, unlike a custom resource's.
+	RuleUnknownVersion     = "api.unknown-version"
+	RuleUnknownBuiltinKind = "api.unknown-kind"
+	RuleName               = "metadata.name"
+	RuleNamespace          = "metadata.namespace"
+	RuleLabel              = "metadata.label"
+	RuleAnnotation         = "metadata.annotation"
 )
 
 // Rules returns the rule ids the validator reports, those of the API
@@ -43,6 +51,7 @@ func Rules() []string {
 		RuleDepth,
 		RuleTruncated,
 		RuleShape,
+		RuleNotManifest,
 		RuleDuplicateObject,
 		RuleUnknownField,
 		RuleFieldRelease,
@@ -58,6 +67,8 @@ func Rules() []string {
 		RuleRemoved,
 		RuleNotYet,
 		RuleFeatureGated,
+		RuleUnknownVersion,
+		RuleUnknownBuiltinKind,
 		RuleName,
 		RuleNamespace,
 		RuleLabel,

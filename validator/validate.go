@@ -2,6 +2,7 @@ package validator
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -79,6 +80,7 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 	for text, start := range manifest.Documents(output) {
 		c.checkDocument(document{text: text, start: start})
 	}
+	c.finishOutput()
 	slices.SortStableFunc(c.findings, byPosition)
 	if opts.Lines != nil {
 		// The walk orders and cuts findings by output position; what
@@ -117,6 +119,13 @@ type checker struct {
 	blocks   *blockParser // reads most documents; yaml.v3 the others
 	// apiReport is reportAPI, for apivalidation.Check.
 	apiReport apivalidation.Report
+
+	// Whether some document is a Kubernetes object, and the documents
+	// that have no apiVersion and kind, held back until the end of the
+	// output shows whether it is a manifest at all.
+	sawObject  bool
+	unmarked   []heldDocument
+	toolConfig []*diag.Finding // one per document of tool configuration
 
 	// Per document and object.
 	doc       docState
@@ -166,11 +175,65 @@ type document struct {
 func (c *checker) checkDocument(d document) {
 	c.object, c.path = "", c.path[:0]
 	c.startDocument(d)
-	c.checkBody(d)
+	findings, objects := len(c.findings), len(c.objects)
+	unmarked := c.checkBody(d)
 	c.finishDocument()
+	if unmarked != nil {
+		h := heldDocument{at: unmarked, findings: slices.Clone(c.findings[findings:]), objects: slices.Clone(c.objects[objects:])}
+		c.findings, c.objects = c.findings[:findings], c.objects[:objects]
+		c.unmarked = append(c.unmarked, h)
+	}
 }
 
-func (c *checker) checkBody(d document) {
+// heldDocument is a document without apiVersion and kind: its findings
+// and objects count only if the output turns out to be a manifest.
+type heldDocument struct {
+	at       *diag.Finding // where the note about the output goes
+	findings diag.Findings
+	objects  []Object
+}
+
+// finishOutput decides about what is not a Kubernetes object. Documents
+// without apiVersion and kind are mistakes in a manifest, but an output
+// without a single Kubernetes object is some other YAML (docker-compose,
+// a CI workflow, Helm values): one note says it is not checked. Tool
+// configuration (a Kustomization, a kubeconfig) is never checked, and one
+// note per output says so.
+func (c *checker) finishOutput() {
+	if len(c.toolConfig) > 0 {
+		f := c.toolConfig[0]
+		if n := len(c.toolConfig) - 1; n > 0 {
+			more := "documents"
+			if n == 1 {
+				more = "document"
+			}
+			f.Message += fmt.Sprintf(" (and %d more %s of tool configuration)", n, more)
+		}
+		c.findings = append(c.findings, f)
+	}
+	if len(c.unmarked) == 0 {
+		return
+	}
+	if !c.sawObject {
+		if len(c.toolConfig) == 0 {
+			f := c.unmarked[0].at
+			f.Message = "not a Kubernetes manifest: no document has apiVersion and kind; not checked"
+			c.findings = append(c.findings, f)
+		}
+		return
+	}
+	for _, h := range c.unmarked {
+		c.findings = append(c.findings, h.findings...)
+		c.objects = append(c.objects, h.objects...)
+	}
+	// Back in output order, which the objects' lines are.
+	slices.SortStableFunc(c.objects, func(a, b Object) int { return a.Line - b.Line })
+}
+
+// checkBody checks one document. For a document that has neither
+// apiVersion nor kind it returns the note to give should the output have
+// no Kubernetes object at all; nil for any other.
+func (c *checker) checkBody(d document) (unmarked *diag.Finding) {
 	root, ok := c.blocks.parse(d.text)
 	if !ok {
 		root = new(yaml.Node)
@@ -178,31 +241,56 @@ func (c *checker) checkBody(d document) {
 			if !endMarkerOnly(d.text) {
 				c.syntaxError(d, err)
 			}
-			return
+			return nil
 		}
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return // empty or comments only
+		return nil // empty or comments only
 	}
 	body := root.Content[0]
 	if isNull(body) {
-		return
+		return nil
 	}
 	if body.Kind != yaml.MappingNode {
+		note := c.note(RuleNotManifest, body, "")
 		c.duplicateKeys(body, nil)
 		c.add(diag.Error, RuleShape, body, "a manifest must be a mapping of fields, got "+typeOf(body))
-		return
+		return note
+	}
+	apiNode, kindNode := c.resolve(c.lookup(body, "apiVersion")), c.resolve(c.lookup(body, "kind"))
+	if apiNode == nil && kindNode == nil {
+		note := c.note(RuleNotManifest, body, "")
+		defer func() { unmarked = note }()
+	} else {
+		apiVersion, _ := stringValue(apiNode)
+		kind, _ := stringValue(kindNode)
+		if tool, ok := manifest.ToolConfig(apiVersion, kind); ok {
+			c.push(segment{name: "kind"})
+			c.toolConfig = append(c.toolConfig, c.note(RuleNotManifest, cmp.Or(kindNode, body),
+				fmt.Sprintf("%s (%s) is configuration for %s, not a Kubernetes object: not checked", kind, apiVersion, tool)))
+			c.pop()
+			return nil
+		}
+		c.sawObject = true
 	}
 	if items, listGVK, ok := c.listItems(body); ok {
 		// The list's own keys name no object; each item's keys are
 		// checked with the item, so that their findings name it.
 		c.duplicateKeys(body, items)
 		c.checkList(body, items, listGVK)
-		return
+		return nil
 	}
 	c.object = c.identify(body, schema.GVK{})
 	c.duplicateKeys(body, nil)
 	c.checkObject(body, schema.GVK{})
+	return nil
+}
+
+// note makes an info finding at node with the current path, without
+// recording it: the caller decides whether it is given.
+func (c *checker) note(rule string, node *yaml.Node, msg string) *diag.Finding {
+	return &diag.Finding{Severity: diag.Info, Rule: rule, Message: msg, Pos: c.position(node),
+		Release: c.opts.Release, Field: formatPath(c.path)}
 }
 
 // identify names the object m for findings as far as it is known (see
@@ -399,12 +487,15 @@ func (c *checker) checkAgainstRelease(m *yaml.Node, o objectFields) {
 		v = judgeAPI(c.cat, c.rel, o.GVK)
 		c.verdicts[o.GVK] = v
 	}
-	at := o.apiNode
-	if at == nil {
-		at = m
-	}
 	for _, n := range v.notes {
-		c.pushFields("apiVersion")
+		field, at := "apiVersion", o.apiNode
+		if n.atKind {
+			field, at = "kind", o.kindNode
+		}
+		if at == nil {
+			at = m
+		}
+		c.pushFields(field)
 		c.add(n.sev, n.rule, at, n.msg)
 		c.pop()
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/schema"
 )
 
 // formatFinding is the one-line form golden files and tables use:
@@ -92,9 +94,8 @@ data: {y: 2}
 			release: "1.29",
 			input:   "a: 1\n--- \nkind: a: b\n",
 			want: []string{
-				"1:1 error object.shape apiVersion: missing apiVersion",
-				"1:1 error object.shape kind: missing kind",
-				"1:1 error object.shape metadata.name: missing metadata.name (or metadata.generateName)",
+				// No document is an object: not a manifest, but the syntax error stays.
+				"1:1 info object.not-manifest: not a Kubernetes manifest: no document has apiVersion and kind; not checked",
 				"3:0 error yaml.syntax: mapping values are not allowed in this context",
 			},
 		},
@@ -606,8 +607,8 @@ func TestFindingObjects(t *testing.T) {
 			want:  []string{"object.shape (unnamed object)", "object.shape (unnamed object)", "yaml.duplicate-key (unnamed object)"},
 		},
 		{
-			name:  "not a mapping",
-			input: "- {a: 1, a: 2}\n",
+			name:  "not a mapping, next to an object",
+			input: "- {a: 1, a: 2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
 			want:  []string{"object.shape ", "yaml.duplicate-key "},
 		},
 		{
@@ -663,5 +664,44 @@ func TestStrictKindsMessage(t *testing.T) {
 		if f.Severity != tt.sev || strings.HasSuffix(f.Message, ": skipped") != tt.skipped || f.Object != "Widget/w" {
 			t.Errorf("strict=%v: got %s (object %q)", tt.strict, formatFinding(f), f.Object)
 		}
+	}
+}
+
+// TestBuiltinKindsNeverSkipped: built-in groups are closed. For every kind
+// of the embedded data at every release the verdict checks the object's
+// fields, or is an error or a warning; never "no schema: skipped", which
+// is for custom resources alone.
+func TestBuiltinKindsNeverSkipped(t *testing.T) {
+	cat := embedded{}
+	for _, r := range schema.Releases() {
+		rel, err := schema.Load(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range schema.AllKinds() {
+			v := judgeAPI(cat, rel, k)
+			if v.unknown {
+				t.Errorf("%s %s: judged a custom resource", r, k)
+			}
+			for _, n := range v.notes {
+				if n.rule == RuleUnknownKind || n.sev == diag.Info {
+					t.Errorf("%s %s: %s %s: %s", r, k, n.sev, n.rule, n.msg)
+				}
+			}
+			if v.node == nil && !slices.ContainsFunc(v.notes, func(n apiNote) bool { return n.sev == diag.Error }) {
+				t.Errorf("%s %s: neither checked nor an error", r, k)
+			}
+		}
+	}
+}
+
+// TestVersionPriority: suggestions name versions in the order the API
+// server's discovery prefers them.
+func TestVersionPriority(t *testing.T) {
+	got := []string{"v1alpha1", "v1beta1", "v2beta2", "v1", "v2", "v1beta2", "v2alpha1", "foo"}
+	slices.SortFunc(got, compareVersionPriority)
+	want := []string{"v2", "v1", "v2beta2", "v1beta2", "v1beta1", "v2alpha1", "v1alpha1", "foo"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -53,6 +53,10 @@ type Options struct {
 	// effect; an error fails the render (and is printed) without stopping
 	// the watch.
 	Vars func(namespace string) (map[string]string, error)
+	// OtherVars, when not nil, returns the names that the renders of
+	// other namespaces set (engine.Options.OtherVars); called before every
+	// render, as Vars is.
+	OtherVars func() map[string]bool
 	// Inputs are more files whose change re-renders every namespace, such
 	// as the --values file.
 	Inputs []string
@@ -448,8 +452,12 @@ func (s *session) render(t *target, vars map[string]string, varsErr error) attem
 		// The template was not read: its dependencies are as they were.
 		return attempt{res: &engine.Result{}, err: &diag.Finding{Severity: diag.Error, Rule: RuleVars, Message: varsErr.Error()}}
 	}
+	var others map[string]bool
+	if s.opts.OtherVars != nil {
+		others = s.opts.OtherVars()
+	}
 	res, err := engine.RenderFile(s.opts.Template, engine.Options{
-		Namespace: t.ns, Vars: vars, RootDir: s.opts.RootDir, Strict: s.opts.Strict,
+		Namespace: t.ns, Vars: vars, OtherVars: others, RootDir: s.opts.RootDir, Strict: s.opts.Strict,
 		MaxLoads: s.opts.MaxLoads, MaxOutput: s.opts.MaxOutput, WorkDir: s.cwd,
 	})
 	deps := []string{s.template}

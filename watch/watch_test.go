@@ -749,3 +749,19 @@ func TestNewErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherVars: a block-scalar variable that another namespace sets is a
+// warning where it is unset; one that no namespace sets is a note.
+func TestOtherVars(t *testing.T) {
+	t.Parallel()
+	dir := setup(t, map[string]string{"app.yaml": "run.sh: |\n  echo ${HOME} ${REGION}\n"})
+	h := start(t, dir, Options{Template: "app.yaml", OtherVars: func() map[string]bool { return map[string]bool{"REGION": true} }})
+	r := h.waitOutput("default", "run.sh: |\n  echo ${HOME} ${REGION}\n")
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Severity.String()+" "+f.Rule)
+	}
+	if want := "info render.block-variable, warning render.unset-variable"; strings.Join(got, ", ") != want {
+		t.Errorf("findings = %v, want %s", got, want)
+	}
+}

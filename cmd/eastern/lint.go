@@ -53,6 +53,11 @@ the working directory, or --root) applies to it; --config forces one for all.
     staging: {}
   exclude: [testdata]          # not templates; paths from the config's directory
 
+--exclude GLOB leaves out matching files (relative to the working directory,
+as kubeconform's -ignore-filename-pattern), even those named on their own.
+kustomization.yaml, Chart.yaml, values*.yaml next to a Chart.yaml and Helm
+templates with {{ }} that a directory or glob finds are skipped with a note.
+
 --changed-since REF lints only what the change since the merge base with REF
 touches: the template × namespace renders that read or probe a changed,
 added or deleted file, and the templates below a changed .eastern.yaml.
@@ -66,6 +71,7 @@ Examples:
   eastern lint -o github
   eastern lint --changed-since origin/main
   eastern lint --shard 2/4 -o json > lint-2.json
+  eastern lint . --exclude 'vendor/**' --exclude '**/testdata'
 
 Flags:
 {{flags}}
@@ -85,6 +91,7 @@ type lintCmd struct {
 	since       string
 	changed     []string
 	shard       string
+	exclude     []string
 }
 
 func (a *app) lint(args []string) int {
@@ -101,6 +108,7 @@ func (a *app) lint(args []string) int {
 	fs.StringVar(&c.since, "changed-since", "", "lint only what changed since the merge base with git `REF` (committed, staged, unstaged and untracked files)")
 	fs.StringArrayVar(&c.changed, "changed", nil, "lint only what a change to `FILE` touches (repeatable; added, changed or deleted files)")
 	fs.StringVar(&c.shard, "shard", "", "lint slice `I/N` of the templates, balanced by size (for CI fan-out)")
+	fs.StringArrayVar(&c.exclude, "exclude", nil, "leave out files matching `GLOB` (repeatable), relative to the working directory; a directory that matches leaves out everything below it")
 	fs.StringArrayVar(&c.reports, "report", nil, "also write a report in `FORMAT=FILE` (repeatable), e.g. junit=lint.xml; -o still goes to standard output")
 	if done, code := a.parseFlags(fs, lintUsage, args); done {
 		return code
@@ -162,7 +170,7 @@ func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
 	opts := lint.Options{
 		Paths: args, Templates: c.templates, Namespaces: c.namespaces,
 		Vars: vars, RootDir: c.root, Strict: c.strict, StrictKinds: c.strictKinds, Workers: c.workers, WorkDir: a.workDir,
-		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput),
+		MaxLoads: int(c.maxLoads), MaxOutput: int64(c.maxOutput), Exclude: c.exclude,
 	}
 	opts.BaseDir = c.baseDir
 	if len(args) == 1 && args[0] == "-" {

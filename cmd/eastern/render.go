@@ -156,12 +156,12 @@ func isFindings(err error) bool {
 // options are the engine options the render flags give for template
 // (in baseDir when it is standard input) and namespace ns.
 func (f *renderFlags) options(workDir, template, baseDir, ns string) (engine.Options, error) {
-	vars, err := f.templateVars(workDir, template, baseDir, ns)
+	vars, others, err := f.templateVarsAndOthers(workDir, template, baseDir, ns)
 	if err != nil {
 		return engine.Options{}, err
 	}
 	return engine.Options{
-		Namespace: ns, Vars: vars, RootDir: f.root, Strict: f.strict,
+		Namespace: ns, Vars: vars, OtherVars: others, RootDir: f.root, Strict: f.strict,
 		MaxLoads: int(f.maxLoads), MaxOutput: int64(f.maxOutput), WorkDir: workDir,
 	}, nil
 }

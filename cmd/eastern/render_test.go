@@ -541,3 +541,22 @@ func TestRenderOutputCreatesDirectories(t *testing.T) {
 		t.Errorf("written file = %q, %v; want the rendered output", got, err)
 	}
 }
+
+// TestRenderBlockVariables: in a block scalar, a variable that no
+// namespace of the config sets is a note; one that another namespace's
+// values set is a warning where it is unset.
+func TestRenderBlockVariables(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		".eastern.yaml": "namespaces:\n  production: {values: {REGION: eu}}\n  staging: {}\n",
+		"app.yaml":      "run.sh: |\n  echo ${HOME} ${REGION}\n",
+	})
+	stdout, stderr, code := runEastern(t, dir, "", "render", "app.yaml", "staging")
+	if code != exitOK || stdout != "run.sh: |\n  echo ${HOME} ${REGION}\n" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", code, stdout, stderr)
+	}
+	want := "app.yaml:2:8: info: ${HOME} in a YAML block scalar: no render sets HOME, so it stays as written; write $${HOME} if it is meant for a shell or a dashboard [render.block-variable]\n" +
+		"app.yaml:2:16: warning: variable REGION is not set [render.unset-variable]\n"
+	if stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+}

@@ -114,15 +114,22 @@ func (l nonEmptyList) Set(s string) error {
 // --values files, then -s, each winning over the one before. A template
 // on standard input ("" or "-") lies in baseDir.
 func (f *renderFlags) templateVars(workDir, template, baseDir, namespace string) (map[string]string, error) {
+	vars, _, err := f.templateVarsAndOthers(workDir, template, baseDir, namespace)
+	return vars, err
+}
+
+// templateVarsAndOthers is templateVars with the names that the config
+// sets for other namespaces (engine.Options.OtherVars).
+func (f *renderFlags) templateVarsAndOthers(workDir, template, baseDir, namespace string) (map[string]string, map[string]bool, error) {
 	vars, err := f.vars(workDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg, err := lint.ConfigFor(workDir, f.config, template, f.root, baseDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cfg.VarsFor(namespace, vars), nil
+	return cfg.VarsFor(namespace, vars), cfg.NamespaceVarNames(), nil
 }
 
 // vars merges the --values files, in order, and -s into one map: a later

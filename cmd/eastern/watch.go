@@ -142,6 +142,11 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 		Vars: func(ns string) (map[string]string, error) {
 			return c.templateVars(a.workDir, args[0], "", ns)
 		},
+		OtherVars: func() map[string]bool {
+			// A config that cannot be read is Vars' error to report.
+			cfg, _ := lint.ConfigFor(a.workDir, c.config, args[0], c.root, "")
+			return cfg.NamespaceVarNames()
+		},
 		WorkDir:   a.workDir,
 		RootDir:   c.root,
 		Strict:    c.strict,

@@ -1,6 +1,9 @@
 package fspath
 
-import "testing"
+import (
+	"path/filepath"
+	"testing"
+)
 
 func TestWithin(t *testing.T) {
 	tests := []struct {
@@ -29,6 +32,29 @@ func TestAbs(t *testing.T) {
 	} {
 		if got := Abs(tt.dir, tt.p); got != tt.want {
 			t.Errorf("Abs(%q, %q) = %q, want %q", tt.dir, tt.p, got, tt.want)
+		}
+	}
+}
+
+// Abs and IsClean, which skip filepath.Clean where they can, answer as
+// Clean and Join do for every shape of path.
+func TestAbsAndIsCleanAgreeWithClean(t *testing.T) {
+	paths := []string{"", ".", "..", "/", "//", "a", "a/", "/a", "/a/", "a/b", "a//b", "./a", "a/.", "a/..", "../a", "../../a", "a/../b",
+		"/..", "/../a", "..a", "a..", ".a/b", "a/.b", "/a/b/..", "../a/..", "...", "a/...", "/a//b"}
+	for _, p := range paths {
+		if got, want := IsClean(p), p != "" && filepath.Clean(p) == p; got != want {
+			t.Errorf("IsClean(%q) = %v, want %v", p, got, want)
+		}
+		for _, dir := range []string{"/", "/work", "/work/app", "/work/../x", "/work/", "rel"} {
+			if filepath.IsAbs(dir) || filepath.IsAbs(p) {
+				want := filepath.Join(dir, p)
+				if filepath.IsAbs(p) {
+					want = filepath.Clean(p)
+				}
+				if got := Abs(dir, p); got != want {
+					t.Errorf("Abs(%q, %q) = %q, want %q", dir, p, got, want)
+				}
+			}
 		}
 	}
 }

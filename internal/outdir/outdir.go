@@ -75,17 +75,20 @@ func Sync(dir string, files map[string][]byte, keep func(name string) bool) (Res
 	if err := writeFile(root, ManifestName, manifestText(slices.Concat(written, previous))); err != nil {
 		return res, err
 	}
-	w := writer{root: root, made: map[string]bool{}}
-	for _, name := range names {
-		cur, err := root.ReadFile(name)
-		if err == nil && bytes.Equal(cur, files[name]) {
-			res.Unchanged++
-			continue
+	// The files of one directory are written through a Root of that
+	// directory, opened once: an operation on a path of the top Root opens
+	// every directory on the way, and a large archive has a directory per
+	// template and namespace.
+	for i := 0; i < len(names); {
+		sub := path.Dir(names[i])
+		j := i + 1
+		for j < len(names) && path.Dir(names[j]) == sub {
+			j++
 		}
-		if err := w.write(name, files[name], !errors.Is(err, fs.ErrNotExist)); err != nil {
-			return res, fmt.Errorf("writing %s: %w", path.Join(dir, name), err)
+		if err := syncDir(root, sub, names[i:j], files, &res); err != nil {
+			return res, fmt.Errorf("writing %s: %w", path.Join(dir, err.name), err.err)
 		}
-		res.Written++
+		i = j
 	}
 	for _, name := range previous {
 		if _, ok := slices.BinarySearch(written, name); ok {
@@ -138,28 +141,47 @@ func manifestText(names []string) []byte {
 	return b.Bytes()
 }
 
-// writer writes the files of one Sync, making each directory once.
-type writer struct {
-	root *os.Root
-	made map[string]bool
+// nameError is a failure to write the file name (relative to the top).
+type nameError struct {
+	name string
+	err  error
 }
 
-// write replaces name with data; exists says whether something may be
-// there already (whose mode a file keeps).
-func (w *writer) write(name string, data []byte, exists bool) error {
-	if dir := path.Dir(name); dir != "." && !w.made[dir] {
-		if err := w.root.MkdirAll(dir, 0o777); err != nil {
-			return err
+// syncDir writes the names in sub (all of whose directory is sub) whose
+// content differs from files, making sub as needed.
+func syncDir(root *os.Root, sub string, names []string, files map[string][]byte, res *Result) *nameError {
+	d := root
+	if sub != "." {
+		var err error
+		d, err = root.OpenRoot(sub)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err = root.MkdirAll(sub, 0o777); err == nil {
+				d, err = root.OpenRoot(sub)
+			}
 		}
-		w.made[dir] = true
+		if err != nil {
+			return &nameError{names[0], err}
+		}
+		defer d.Close()
 	}
-	return replace(w.root, name, data, exists)
+	for _, name := range names {
+		base := path.Base(name)
+		cur, err := d.ReadFile(base)
+		if err == nil && bytes.Equal(cur, files[name]) {
+			res.Unchanged++
+			continue
+		}
+		if err := replace(d, base, files[name], !errors.Is(err, fs.ErrNotExist)); err != nil {
+			return &nameError{name, err}
+		}
+		res.Written++
+	}
+	return nil
 }
 
-// writeFile replaces name with data, making its directory as needed.
+// writeFile replaces name, in the top directory, with data.
 func writeFile(root *os.Root, name string, data []byte) error {
-	w := writer{root: root, made: map[string]bool{}}
-	return w.write(name, data, true)
+	return replace(root, name, data, true)
 }
 
 // replace writes data to a temporary file in name's directory and renames
