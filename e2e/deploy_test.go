@@ -187,13 +187,21 @@ spec:
 
 func TestDeployDryRunServerRejectsAtTemplateLine(t *testing.T) {
 	dir, ns := webApp(t), namespace(t)
-	// Lint passes (the schemas cannot see it) but the API server rejects
-	// a selector that does not match the pod template's labels.
+	// A selector that does not match the pod template's labels: lint
+	// finds it (validation.selector), at the line the API server's
+	// rejection is placed on when lint is skipped.
 	r := run(t, dir, nil, "deploy", "app.yaml", ns, "-s", "IMAGE_TAG=1", "-s", "POD_LABEL=other", "--dry-run=server")
+	if r.code != 1 || !strings.Contains(r.stderr, "nothing was applied") {
+		t.Fatalf("deploy of an invalid Deployment: want exit 1 before anything is sent, got %s", r)
+	}
+	// spec.template.metadata.labels is written at partials/pod.yaml line 2.
+	if !regexp.MustCompile(`(?m)^partials/pod\.yaml:2:3: error: spec\.template\.metadata\.labels: selector does not match template labels: .* \[validation\.selector\]`).MatchString(r.stderr) {
+		t.Errorf("lint's finding is not at the partial's labels line:\n%s", r.stderr)
+	}
+	r = run(t, dir, nil, "deploy", "app.yaml", ns, "-s", "IMAGE_TAG=1", "-s", "POD_LABEL=other", "--dry-run=server", "--no-lint")
 	if r.code != 1 {
 		t.Fatalf("dry run of an invalid Deployment: want exit 1, got %s", r)
 	}
-	// spec.template.metadata.labels is written at partials/pod.yaml line 2.
 	if !regexp.MustCompile(`(?m)^partials/pod\.yaml:2:3: error: spec\.template\.metadata\.labels: the API server rejected it: Invalid value: .*selector.*does not match template .*labels.* \[deploy\.server\]`).MatchString(r.stderr) {
 		t.Errorf("the rejection is not at the partial's labels line:\n%s", r.stderr)
 	}

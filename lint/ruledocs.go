@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/eastern-k8s/eastern/apivalidation"
 	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
@@ -28,12 +29,13 @@ func (d RuleDoc) HelpURI() string { return RuleDocsURL + "#" + d.Section }
 
 // The sections of docs/rules.md, as GitHub makes anchors of their headings.
 const (
-	sectionTemplates = "templates"
-	sectionManifests = "rendered-manifests"
-	sectionCRDs      = "custom-resources"
-	sectionChecks    = "checks"
-	sectionDeploys   = "deploys"
-	sectionRuns      = "runs"
+	sectionTemplates     = "templates"
+	sectionManifests     = "rendered-manifests"
+	sectionAPIValidation = "api-server-validation"
+	sectionCRDs          = "custom-resources"
+	sectionChecks        = "checks"
+	sectionDeploys       = "deploys"
+	sectionRuns          = "runs"
 )
 
 // RuleDocs returns every rule of eastern in the order of docs/rules.md.
@@ -69,6 +71,8 @@ func RuleDocs() []RuleDoc {
 		{validator.RuleRequired, "a required field is absent or null", sectionManifests},
 		{validator.RuleType, "a value has the wrong type", sectionManifests},
 		{validator.RuleQuantity, "a string that must be a resource quantity does not parse as one", sectionManifests},
+		{validator.RuleEnum, "a value outside the closed set the release accepts for the field (protocol: udp, imagePullPolicy: Alwayss); the message lists the allowed values", sectionManifests},
+		{validator.RuleDuplicateItem, "two items of a list the API treats as a map have the same keys (containers by name, ports by containerPort and protocol, volume mounts by mountPath); at the second, naming the first", sectionManifests},
 		{validator.RuleUnknownKind, "no release has a schema for the kind, and its group is not one Kubernetes serves itself (a custom resource): its fields are not checked", sectionManifests},
 		{validator.RuleRelease, "the release is not one eastern supports", sectionManifests},
 		{validator.RuleUnavailable, "the release's schema data could not be loaded", sectionManifests},
@@ -83,6 +87,24 @@ func RuleDocs() []RuleDoc {
 		{validator.RuleLabel, "a label key or value is not valid", sectionManifests},
 		{validator.RuleAnnotation, "an annotation key is not valid, or the annotations exceed 256 KiB", sectionManifests},
 
+		{apivalidation.RuleSelector, "a Deployment, ReplicaSet, StatefulSet, DaemonSet or ReplicationController selector (a Job's with manualSelector: true) is empty or does not match the pod template's labels, a selector operator or its values are wrong, or a Job sets a selector without manualSelector", sectionAPIValidation},
+		{apivalidation.RuleImage, "a container of a pod or pod template has no image", sectionAPIValidation},
+		{apivalidation.RuleName, "a container or volume name is not a DNS-1123 label, a container port name not an IANA service name (at most 15 characters), a Service port name not a DNS-1123 label or missing when the Service has several ports", sectionAPIValidation},
+		{apivalidation.RuleDuplicateName, "an init or ephemeral container has the name of another container of the pod, or two Service ports have the same name", sectionAPIValidation},
+		{apivalidation.RuleVolumeMount, "a volumeMounts or volumeDevices entry names no volume of the pod", sectionAPIValidation},
+		{apivalidation.RulePort, "a port number is outside 1–65535 (hostPort and nodePort may be 0), or a named target or probe port is not an IANA service name", sectionAPIValidation},
+		{apivalidation.RuleResourceName, "a container resource is neither standard (cpu, memory, ephemeral-storage, hugepages-SIZE) nor domain-qualified: cpuu", sectionAPIValidation},
+		{apivalidation.RuleResources, "a request or limit is negative, a request exceeds its limit, or an extended resource has a fraction or a request without an equal limit", sectionAPIValidation},
+		{apivalidation.RuleBase64, "a value of a Secret's data or a ConfigMap's binaryData is not base64", sectionAPIValidation},
+		{apivalidation.RuleDataKey, "a ConfigMap or Secret key is not made of letters, digits, -, _ and ., or a ConfigMap key is in both data and binaryData", sectionAPIValidation},
+		{apivalidation.RuleEnv, "an environment variable name is invalid (a C identifier with - and . before 1.32; any printable ASCII but = from 1.32), or value and valueFrom are both set, or valueFrom has no source or several", sectionAPIValidation},
+		{apivalidation.RuleProbe, "a probe or lifecycle hook has no handler or more than one, or a liveness or startup probe's successThreshold is not 1", sectionAPIValidation},
+		{apivalidation.RuleRestartPolicy, "a Deployment, ReplicaSet, StatefulSet, DaemonSet or ReplicationController pod template's restartPolicy is not Always, or a Job's (CronJob's) is not OnFailure or Never — absent means Always", sectionAPIValidation},
+		{apivalidation.RuleCronSchedule, "a CronJob schedule is not five fields or a descriptor (@hourly, @every 1h), has a value out of range, or starts with TZ= or CRON_TZ= where the release rejects it: up to 1.21 and from 1.27, and with timeZone set from 1.24", sectionAPIValidation},
+		{apivalidation.RuleService, "a Service has no ports though it is neither headless nor ExternalName, a clusterIP that is no IP, clusterIP: None with a type other than ClusterIP, an ExternalName without externalName or with a clusterIP, or a nodePort on a ClusterIP Service", sectionAPIValidation},
+		{apivalidation.RuleIngress, "an Ingress has neither rules nor a default backend, a path is not absolute (or, for Exact and Prefix, holds //, /./ or /../), or a networking.k8s.io/v1 backend has not exactly one of a service (with a port name or number) and a resource", sectionAPIValidation},
+		{apivalidation.RuleHPA, "a HorizontalPodAutoscaler's minReplicas is below 1 or maxReplicas below 1 or below minReplicas", sectionAPIValidation},
+		{apivalidation.RulePDB, "a PodDisruptionBudget sets both minAvailable and maxUnavailable, or one is negative, not an integer or percentage, or above 100%", sectionAPIValidation},
 		{crd.RuleUnknownField, "the CRD's schema has no such field: the API server would drop it", sectionCRDs},
 		{crd.RuleType, "a value has the wrong type for the CRD's schema", sectionCRDs},
 		{crd.RuleRequired, "a field the CRD's schema requires is absent or null", sectionCRDs},

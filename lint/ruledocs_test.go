@@ -29,7 +29,8 @@ type ruleRow struct {
 
 var (
 	// | `render.load-missing` | error | no candidate of a `load!` exists |
-	ruleRowPattern = regexp.MustCompile("^\\| `([^`]+)` \\| [^|]+ \\| (.+) \\|$")
+	// and, in tables with more columns (since, source), the same first three.
+	ruleRowPattern = regexp.MustCompile("^\\| `([^`]+)` \\| [^|]+ \\| ([^|]+?) \\|(?: [^|]+ \\|)*$")
 	linkPattern    = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 )
 

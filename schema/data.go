@@ -12,7 +12,7 @@ import (
 // The data file is plain text written by schema/gen, one record a line,
 // space-separated tokens:
 //
-//	eastern-schema 1                   format version, first line
+//	eastern-schema 2                   format version, first line
 //	# ...                              comment
 //	release 1.24 v0.24.17              a release and the k8s.io/api version read for it
 //	o name=REF name!=REF ...           an object node; the n-th "o" line is object n;
@@ -24,14 +24,19 @@ import (
 //
 // A REF is an object number, a primitive letter (s string, i integer,
 // n number, b boolean, x int-or-string, q quantity, a any), "[" REF for an
-// array or "{" REF for a map. Objects are shared by every release and kind
+// array or "{" REF for a map; "<" KEYS ">" REF for a list the API treats as
+// a map, KEYS its items' key fields comma-separated, each "name" or
+// "name:default" ("<containerPort,protocol:TCP>14"); "e" and values joined
+// by "|" for a string enum ("eAlways|IfNotPresent|Never"), with "%", " "
+// and "|" in values written %25, %20 and %7C. Version 2 added
+// the last two. Objects are shared by every release and kind
 // that has the same shape, so one release is decoded by following refs from
 // its kinds and never reads the objects of others.
 //
 //go:embed data/kubernetes.txt
 var data string
 
-const dataVersion = "eastern-schema 1"
+const dataVersion = "eastern-schema 2"
 
 // table indexes the embedded data: enough to find a release's kinds
 // and any object line, parsed once per process.
@@ -200,17 +205,13 @@ func (d *decoder) ref(ref string) (*Node, error) {
 			return nil, fmt.Errorf("bad object ref %q", ref)
 		}
 		return d.object(id)
-	case c == '[' || c == '{':
+	case c == '[' || c == '{' || c == '<' || c == 'e':
 		if n, ok := d.containers[ref]; ok {
 			return n, nil
 		}
-		elem, err := d.ref(ref[1:])
+		n, err := d.container(ref)
 		if err != nil {
 			return nil, err
-		}
-		n := &Node{Type: Array, Elem: elem}
-		if c == '{' {
-			n.Type = Map
 		}
 		d.containers[ref] = n
 		return n, nil
@@ -220,6 +221,52 @@ func (d *decoder) ref(ref string) (*Node, error) {
 	}
 	return nil, fmt.Errorf("bad ref %q", ref)
 }
+
+// container decodes an array, map, list-map or enum ref; the decoder
+// shares each by its ref.
+func (d *decoder) container(ref string) (*Node, error) {
+	switch ref[0] {
+	case 'e':
+		if len(ref) == 1 {
+			return nil, fmt.Errorf("enum ref without values")
+		}
+		values := strings.Split(ref[1:], "|")
+		for i, v := range values {
+			if strings.IndexByte(v, '%') >= 0 {
+				values[i] = tokenUnescaper.Replace(v)
+			}
+		}
+		return &Node{Type: String, Enum: values}, nil
+	case '<':
+		keys, elemRef, ok := strings.Cut(ref[1:], ">")
+		if !ok || keys == "" {
+			return nil, fmt.Errorf("bad list-map ref %q", ref)
+		}
+		elem, err := d.ref(elemRef)
+		if err != nil {
+			return nil, err
+		}
+		n := &Node{Type: Array, Elem: elem}
+		for k := range strings.SplitSeq(keys, ",") {
+			name, def, _ := strings.Cut(k, ":")
+			n.Keys = append(n.Keys, ListKey{Name: name, Default: def})
+		}
+		return n, nil
+	}
+	elem, err := d.ref(ref[1:])
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{Type: Array, Elem: elem}
+	if ref[0] == '{' {
+		n.Type = Map
+	}
+	return n, nil
+}
+
+// tokenUnescaper undoes schema/gen's escaping of enum values: spaces and
+// "|" cannot be written in a token ("cert sign" is cert%20sign).
+var tokenUnescaper = strings.NewReplacer("%20", " ", "%7C", "|", "%25", "%")
 
 func (d *decoder) object(id int) (*Node, error) {
 	if n := d.objects[id]; n != nil {

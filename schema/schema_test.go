@@ -346,6 +346,105 @@ func BenchmarkParseTable(b *testing.B) {
 	}
 }
 
+// field follows names from a kind's root, through arrays, to a field.
+func field(t *testing.T, rel *Release, gvk GVK, names ...string) *Field {
+	t.Helper()
+	n := rel.Kind(gvk)
+	var f *Field
+	for _, name := range names {
+		if n == nil {
+			t.Fatalf("%s %s: no node before %s", rel.Version(), gvk, name)
+		}
+		for n.Type == Array {
+			n = n.Elem
+		}
+		if f = n.Field(name); f == nil {
+			t.Fatalf("%s %s: no field %s", rel.Version(), gvk, name)
+		}
+		n = f.Node
+	}
+	return f
+}
+
+// TestEnumsListKeysAndCorrections holds the data to what schema/gen reads
+// from k8s.io/api: enums (also before +enum, 1.23), list-map keys with
+// defaults, and the required-field corrections.
+func TestEnumsListKeysAndCorrections(t *testing.T) {
+	networkPolicy := GVK{Group: "networking.k8s.io", Version: "v1", Kind: "NetworkPolicy"}
+	for _, r := range []string{"1.16", "1.22", "1.37"} {
+		rel := mustLoad(t, r)
+		if got := field(t, rel, pod, "spec", "containers", "imagePullPolicy").Node.Enum; !slices.Equal(got, []string{"Always", "IfNotPresent", "Never"}) {
+			t.Errorf("%s imagePullPolicy enum = %v", r, got)
+		}
+		if got := field(t, rel, secret, "type").Node.Enum; got != nil {
+			t.Errorf("%s Secret type is open, got enum %v", r, got)
+		}
+		if got := field(t, rel, pod, "spec", "containers").Node.Keys; !slices.Equal(got, []ListKey{{Name: "name"}}) {
+			t.Errorf("%s containers keys = %v", r, got)
+		}
+		if got := field(t, rel, pod, "spec", "containers", "env").Node.Keys; !slices.Equal(got, []ListKey{{Name: "name"}}) {
+			t.Errorf("%s env keys = %v", r, got)
+		}
+		if got := field(t, rel, pod, "spec", "tolerations").Node.Keys; got != nil {
+			t.Errorf("%s tolerations are atomic, got keys %v", r, got)
+		}
+		if field(t, rel, statefulSet, "spec", "serviceName").Required {
+			t.Errorf("%s StatefulSet serviceName is required", r)
+		}
+		if field(t, rel, networkPolicy, "spec", "podSelector").Required {
+			t.Errorf("%s NetworkPolicy podSelector is required", r)
+		}
+		if !field(t, rel, pod, "spec", "hostAliases", "ip").Required {
+			t.Errorf("%s host alias ip is not required", r)
+		}
+	}
+	ports := field(t, mustLoad(t, "1.37"), pod, "spec", "containers", "ports").Node.Keys
+	if !slices.Equal(ports, []ListKey{{Name: "containerPort"}, {Name: "protocol", Default: "TCP"}}) {
+		t.Errorf("1.37 container ports keys = %v", ports)
+	}
+	for _, r := range []string{"1.19", "1.21", "1.37"} {
+		if !field(t, mustLoad(t, r), ingressV1, "spec", "rules", "http", "paths", "pathType").Required {
+			t.Errorf("%s networking.k8s.io/v1 pathType is not required", r)
+		}
+	}
+	if field(t, mustLoad(t, "1.21"), ingressExt, "spec", "rules", "http", "paths", "pathType").Required {
+		t.Error("extensions/v1beta1 pathType (defaulted) is required")
+	}
+}
+
+// TestDecodeEnumAndListMapRefs: the refs of format 2, escapes included.
+func TestDecodeEnumAndListMapRefs(t *testing.T) {
+	text := dataVersion + "\nrelease 1.16 v0.16.15\n" +
+		"o policy=eAlways|Never ports=<containerPort,protocol:TCP>1 usage=ecert%20sign|a%7Cb|100%25\n" +
+		"o containerPort!=i protocol=s\n" +
+		"k v1 Thing - - - - 1.16=0\n"
+	tab, err := parseTable(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &decoder{t: tab, objects: make([]*Node, len(tab.objects)), containers: map[string]*Node{}}
+	n, err := d.ref("0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Field("policy").Node; got.Type != String || !slices.Equal(got.Enum, []string{"Always", "Never"}) {
+		t.Errorf("policy = %+v", got)
+	}
+	if got := n.Field("usage").Node.Enum; !slices.Equal(got, []string{"cert sign", "a|b", "100%"}) {
+		t.Errorf("usage enum = %q", got)
+	}
+	ports := n.Field("ports").Node
+	if ports.Type != Array || ports.Elem.Field("containerPort") == nil ||
+		!slices.Equal(ports.Keys, []ListKey{{Name: "containerPort"}, {Name: "protocol", Default: "TCP"}}) {
+		t.Errorf("ports = %+v", ports)
+	}
+	for _, bad := range []string{"e", "<>1", "<name"} {
+		if _, err := d.ref(bad); err == nil {
+			t.Errorf("ref %q decoded", bad)
+		}
+	}
+}
+
 // TestAllKinds: AllKinds is the union of every release's kinds, read from
 // the index without decoding, so it must agree with what Load decodes.
 func TestAllKinds(t *testing.T) {

@@ -73,6 +73,20 @@ type Node struct {
 	Type   Type
 	Fields []Field // Object: sorted by Name
 	Elem   *Node   // Map values and Array items
+
+	// Enum, for a String, is the closed set of values the release accepts
+	// (sorted; "", the unset value, is always accepted); nil when open.
+	Enum []string
+	// Keys, for an Array, are the fields that identify an item when the
+	// API treats the list as a map (containers by name, ports by
+	// containerPort and protocol); nil for other lists.
+	Keys []ListKey
+}
+
+// ListKey is one key field of a list-map's items.
+type ListKey struct {
+	Name    string
+	Default string // the value an absent key stands for ("TCP"), "" if none
 }
 
 // Field is one named field of an Object node.

@@ -45,6 +45,10 @@
 //	schema.type            error           a value has the wrong JSON type ("expected integer, got string")
 //	schema.quantity        error           a string that must be a resource quantity does not parse as one
 //	                                       ("1GB", "1 Gi"); numbers always do
+//	schema.enum            error           a value outside the release's closed set for an enum field
+//	                                       ("udp" for protocol); lists the allowed values
+//	schema.duplicate-item  error           two items of a list-map (containers by name, ports by
+//	                                       containerPort and protocol) have the same keys; at the second
 //	schema.unknown-kind    info (error     no release has a schema for the kind (a custom resource): its
 //	                       with StrictKinds)  fields are not checked
 //	schema.release         error           Options.Release is not a supported release
@@ -71,6 +75,9 @@
 //	                                       value (object and pod-template metadata)
 //	metadata.annotation    error           an annotation key is not a qualified name, or all annotations
 //	                                       together exceed 256 KiB
+//
+// After the schema walk, each object of a built-in kind goes to package
+// apivalidation for the API server's own rules (validation.* ids).
 //
 // Custom resources: with Options.CRDs (package crd implements the
 // CustomResources interface), an object of a kind no release has is

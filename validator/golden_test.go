@@ -94,6 +94,25 @@ func TestCorpusIsClean(t *testing.T) {
 	}
 }
 
+// TestAPICorpusIsClean: real-world shaped manifests of every kind the API
+// server's rules (package apivalidation) apply to give no finding at all.
+func TestAPICorpusIsClean(t *testing.T) {
+	src, err := os.ReadFile("testdata/cases/corpus-api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	releases, _ := caseHeader(t, "corpus-api.yaml", src)
+	for _, r := range releases {
+		fs, objects := Validate(src, Options{Release: r})
+		for _, f := range fs {
+			t.Errorf("%s: unexpected finding: %s", r, formatFinding(f))
+		}
+		if len(objects) < 20 {
+			t.Errorf("corpus has %d objects, want at least 20", len(objects))
+		}
+	}
+}
+
 // TestConcurrentValidate: lint validates templates in parallel, so
 // Validate must give the same answers from many goroutines at once (run
 // with -race to check for shared state as well).

@@ -23,7 +23,7 @@ func checkInside(t *testing.T, input []byte, fs diag.Findings) {
 // container of n unknown fields (and no name), then that many aliases of it.
 func aliasedContainers(fields, aliases int) string {
 	var b strings.Builder
-	b.WriteString("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - &c {")
+	b.WriteString("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - &c {image: x, ")
 	for i := range fields {
 		fmt.Fprintf(&b, "f%d: 1, ", i)
 	}
@@ -198,9 +198,9 @@ func TestFindingLimit(t *testing.T) {
 	// while walking.
 	var mixed strings.Builder
 	mixed.WriteString("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n")
-	mixed.WriteString("      - &c {name: a, zz: 1}\n") // line 8
+	mixed.WriteString("      - &c {name: a, image: a, zz: 1}\n") // line 8
 	for range 300 {
-		mixed.WriteString("      - {name: a, yy: 1}\n") // lines 9 to 308
+		mixed.WriteString("      - {name: a, image: a, yy: 1}\n") // lines 9 to 308
 	}
 	mixed.WriteString(strings.Repeat("      - *c\n", 5))
 
@@ -227,7 +227,7 @@ func TestFindingLimit(t *testing.T) {
 		want     string // the lint.truncated finding, or "" for none
 		findings int
 	}{
-		{"unknown fields", "1.29", mixed.String(), []int{8, 102}, "103:19 error lint.truncated: … and 206 more findings in this document", 101},
+		{"unknown fields", "1.29", mixed.String(), []int{8, 102}, "103:29 error lint.truncated: … and 206 more findings in this document", 101},
 		{"warnings, then an error left out", "1.18", list("i", 120, "- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {x: 1}}\n"), []int{4, 103}, "104:16 error lint.truncated: … and 21 more findings in this document", 101},
 		{"warnings left out", "1.18", list("i", 120, ""), []int{4, 103}, "104:16 warning lint.truncated: … and 20 more findings in this document", 101},
 		{"notes left out", "1.29", widgets.String(), []int{4, 103}, "104:38 info lint.truncated: … and 50 more findings in this document", 101},
@@ -283,7 +283,8 @@ func TestDuplicateKeysLinear(t *testing.T) {
 %d:3 error yaml.duplicate-key: key "k7" is already defined in this mapping
 %d:3 error yaml.duplicate-key: key "k199999" is already defined in this mapping
 %d:3 error yaml.duplicate-key: key "<<" is already defined in this mapping
-`, line+1, line+2, line+3, line+6)
+%d:3 error validation.data-key data["<<"]: invalid key "<<": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
+`, line+1, line+2, line+3, line+6, line+6)
 	if got := formatFindings(fs); got != want {
 		t.Errorf("findings:\n%s\nwant:\n%s", got, want)
 	}
@@ -327,7 +328,9 @@ func TestLargeMerges(t *testing.T) {
 	fs, _ := validate([]byte(b.String()), Options{Release: "1.29"}, newFixture())
 	var got []string
 	for _, f := range fs {
-		if strings.HasPrefix(f.Field, "spec.template.spec.containers[2].") {
+		// The API server's rules (a container without an image) are
+		// not what this test is about.
+		if strings.HasPrefix(f.Field, "spec.template.spec.containers[2].") && !strings.HasPrefix(f.Rule, "validation.") {
 			got = append(got, fmt.Sprintf("%d:%d %s", f.Pos.Line, f.Pos.Col, strings.TrimPrefix(f.Field, "spec.template.spec.containers[2].")))
 		}
 	}
@@ -418,5 +421,42 @@ func TestLineBreaks(t *testing.T) {
 			}
 			checkInside(t, []byte(tt.input), fs)
 		})
+	}
+}
+
+// TestLongListsLinear: the API server's rules and the list-map check
+// compare items with items and keys with keys; long lists and mappings
+// (generated, or written to exhaust a linter) must take linear time. At
+// 40,000 items, quadratic checks would take minutes.
+func TestLongListsLinear(t *testing.T) {
+	const n = 40_000
+	var env, labels, data, binary, ports strings.Builder
+	for i := range n {
+		fmt.Fprintf(&env, "        - {name: V%d, value: x}\n", i%(n-1)) // one repeat, at the end
+		fmt.Fprintf(&labels, "        l%d: v\n", i)
+		fmt.Fprintf(&data, "  k%d: eA==\n", i)
+		fmt.Fprintf(&binary, "  b%d: eA==\n", i)
+		fmt.Fprintf(&ports, "  - {name: p%d, port: %d}\n", i, 1+i%65535)
+	}
+	docs := []struct {
+		name, doc string
+		want      map[string]int // findings by rule
+	}{
+		{"env and labels", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n    matchLabels:\n" +
+			strings.ReplaceAll(labels.String(), "        ", "      ") + "  template:\n    metadata:\n      labels:\n" +
+			labels.String() + "    spec:\n      containers:\n      - name: web\n        image: web\n        env:\n" + env.String(),
+			map[string]int{RuleDuplicateItem: 1}},
+		{"config map keys", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n" + data.String() + "binaryData:\n" + binary.String(), nil},
+		{"service ports", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n" + ports.String(), nil},
+	}
+	for _, d := range docs {
+		fs, _ := Validate([]byte(d.doc), Options{Release: schema.Newest()})
+		got := map[string]int{}
+		for _, f := range fs {
+			got[f.Rule]++
+		}
+		if fmt.Sprint(got) != fmt.Sprint(d.want) && !(len(got) == 0 && len(d.want) == 0) {
+			t.Errorf("%s: findings by rule %v, want %v:\n%s", d.name, got, d.want, formatFindings(fs[:min(len(fs), 5)]))
+		}
 	}
 }

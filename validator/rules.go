@@ -1,5 +1,7 @@
 package validator
 
+import "github.com/eastern-k8s/eastern/apivalidation"
+
 // The rule ids of the validator's findings; the package documentation says
 // what each means. They never change once released: docs/rules.md lists
 // every rule of eastern, and a test holds it to Rules.
@@ -19,6 +21,8 @@ const (
 	RuleRequired        = "schema.required"
 	RuleType            = "schema.type"
 	RuleQuantity        = "schema.quantity"
+	RuleEnum            = "schema.enum"
+	RuleDuplicateItem   = "schema.duplicate-item"
 	RuleUnknownKind     = "schema.unknown-kind"
 	RuleRelease         = "schema.release"
 	RuleUnavailable     = "schema.unavailable"
@@ -37,9 +41,10 @@ const (
 	RuleAnnotation         = "metadata.annotation"
 )
 
-// Rules returns the rule ids the validator reports.
+// Rules returns the rule ids the validator reports, those of the API
+// server's rules it applies (package apivalidation) last.
 func Rules() []string {
-	return []string{
+	return append([]string{
 		RuleSyntax,
 		RuleDuplicateKey,
 		RuleAliasBudget,
@@ -53,6 +58,8 @@ func Rules() []string {
 		RuleRequired,
 		RuleType,
 		RuleQuantity,
+		RuleEnum,
+		RuleDuplicateItem,
 		RuleUnknownKind,
 		RuleRelease,
 		RuleUnavailable,
@@ -66,5 +73,5 @@ func Rules() []string {
 		RuleNamespace,
 		RuleLabel,
 		RuleAnnotation,
-	}
+	}, apivalidation.Rules()...)
 }

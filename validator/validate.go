@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/eastern-k8s/eastern/apivalidation"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
 	"github.com/eastern-k8s/eastern/manifest"
@@ -70,6 +71,7 @@ func validate(output []byte, opts Options, cat catalog) (diag.Findings, []Object
 		path: make([]segment, 0, 16)} // deep enough for most manifests' fields
 	c.visitAt = c.contentPosition
 	defer c.blocks.release()
+	c.apiReport = c.reportAPI // one method value for every object, not one each
 	release := opts.Release
 	if !slices.Contains(cat.releases(), release) {
 		// Not a release the catalog names: perhaps one written as users
@@ -129,6 +131,8 @@ type checker struct {
 	verdicts map[schema.GVK]apiVerdict
 	blocks   *blockParser                   // reads most documents; yaml.v3 the others
 	visitAt  func(*yaml.Node) diag.Position // contentPosition, made once for Options.Visit
+	// apiReport is reportAPI, for apivalidation.Check.
+	apiReport apivalidation.Report
 
 	// Whether some document is a Kubernetes object, and the documents
 	// that have no apiVersion and kind, held back until the end of the
@@ -526,7 +530,26 @@ func (c *checker) checkAgainstRelease(m *yaml.Node, o objectFields) {
 	if v.node != nil {
 		c.gvk = o.GVK
 		c.walk(m, v.node, nil)
+		if c.doc.overBudget == nil {
+			// The API server's own rules, on a tree the walk has shown
+			// to be within the alias budget.
+			apivalidation.Check(m, o.GVK, c.opts.Release, c.apiReport)
+		}
 	}
+}
+
+// reportAPI records a finding of package apivalidation, whose Field is
+// relative to the object, at node at.
+func (c *checker) reportAPI(f *diag.Finding, at *yaml.Node) {
+	f.Pos = c.position(at)
+	if c.dropping(f.Severity, f.Pos) {
+		return
+	}
+	if prefix := formatPath(c.path[:c.rootDepth]); prefix != "" && f.Field != "" {
+		f.Field = prefix + "." + f.Field // an item of a List
+	}
+	f.Release, f.Object = c.opts.Release, c.object
+	c.record(f)
 }
 
 // unknownKind reports a kind that no release has a schema for: a note, or

@@ -205,6 +205,7 @@ spec:
 				`10:20 error schema.type spec.template.spec.hostNetwork: expected boolean, got string`,
 				`12:9 error schema.unknown-field spec.template.spec.containers[0].imagee: unknown field "imagee"`,
 				`12:9 error schema.required spec.template.spec.containers[0].name: missing required field "name"`,
+				`12:9 error validation.image spec.template.spec.containers[0].image: a container needs an image`,
 				`14:26 error schema.type spec.template.spec.containers[0].ports[0].containerPort: expected integer, got number`,
 				`16:28 error schema.type spec.template.spec.containers[0].env[0].value: expected string, got number`,
 				`18:18 error schema.type spec.template.spec.containers[0].env[1].value: expected string, got boolean`,
@@ -230,6 +231,10 @@ spec:
   - {port: 82, targetPort: 1.5, weight: "2"}
 `,
 			want: []string{
+				// The API server's rule for Services with several ports.
+				`6:5 error validation.name spec.ports[0].name: a port needs a name when the Service has more than one`,
+				`7:5 error validation.name spec.ports[1].name: a port needs a name when the Service has more than one`,
+				`8:5 error validation.name spec.ports[2].name: a port needs a name when the Service has more than one`,
 				`8:28 error schema.type spec.ports[2].targetPort: expected int-or-string, got number`,
 				`8:41 error schema.type spec.ports[2].weight: expected number, got string`,
 			},
@@ -245,16 +250,17 @@ spec:
     spec:
       containers:
       - name: web
+        image: web
         resources:
-          limits: {cpu: 1GB, memory: "1 Gi", x: abc, y: 1e, z: .}
-          requests: {cpu: 250m, memory: 64Mi, a: "1.5", b: 2e3, c: "1E-3", d: +.5k, e: 1., f: 3, g: 0.5, h: " 2Gi "}
+          limits: {cpu: 1GB, memory: "1 Gi", hugepages-x: abc, hugepages-y: 1e, hugepages-z: .}
+          requests: {cpu: 250m, memory: 64Mi, hugepages-a: "1.5", hugepages-b: 2e3, hugepages-c: "1E-3", hugepages-d: +.5k, hugepages-e: 1., hugepages-f: 3, hugepages-g: 0.5, hugepages-h: " 2Gi "}
 `,
 			want: []string{
-				`10:25 error schema.quantity spec.template.spec.containers[0].resources.limits.cpu: invalid quantity "1GB": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
-				`10:38 error schema.quantity spec.template.spec.containers[0].resources.limits.memory: invalid quantity "1 Gi": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
-				`10:49 error schema.quantity spec.template.spec.containers[0].resources.limits.x: invalid quantity "abc": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
-				`10:57 error schema.quantity spec.template.spec.containers[0].resources.limits.y: invalid quantity "1e": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
-				`10:64 error schema.quantity spec.template.spec.containers[0].resources.limits.z: invalid quantity ".": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`11:25 error schema.quantity spec.template.spec.containers[0].resources.limits.cpu: invalid quantity "1GB": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`11:38 error schema.quantity spec.template.spec.containers[0].resources.limits.memory: invalid quantity "1 Gi": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`11:59 error schema.quantity spec.template.spec.containers[0].resources.limits.hugepages-x: invalid quantity "abc": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`11:77 error schema.quantity spec.template.spec.containers[0].resources.limits.hugepages-y: invalid quantity "1e": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
+				`11:94 error schema.quantity spec.template.spec.containers[0].resources.limits.hugepages-z: invalid quantity ".": use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3`,
 			},
 		},
 		{
@@ -405,7 +411,7 @@ spec:
     metadata:
       labels: {tier: "front end"}
     spec:
-      containers: [{name: a}]
+      containers: [{name: a, image: a}]
 `,
 			want: []string{
 				`6:29 error metadata.label metadata.labels["app.kubernetes.io/name"]: invalid label value "web server": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')`,
@@ -439,7 +445,7 @@ metadata: {name: a, namespace: other}
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: a}
-spec: {template: {spec: {containers: [{name: a}]}}}
+spec: {template: {spec: {containers: [{name: a, image: a}]}}}
 `,
 			want: []string{`7:18 error object.duplicate metadata.name: ConfigMap/a is defined twice in this output`},
 		},

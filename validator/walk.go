@@ -63,9 +63,14 @@ func (c *checker) walkNode(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 			c.walk(item, s.Elem, nil)
 			c.pop()
 		}
+		if len(s.Keys) > 0 && len(y.Content) > 1 {
+			c.duplicateItems(y, s.Keys)
+		}
 	default:
 		if !accepts(s.Type, y) {
 			c.typeError(y, s.Type)
+		} else if s.Enum != nil {
+			c.checkEnum(y, s.Enum)
 		} else if s.Type == schema.Quantity && isStringTag(tagOf(y)) && !validQuantity(y.Value) {
 			// Numbers are always quantities; strings must parse as one.
 			c.add(diag.Error, RuleQuantity, y, fmt.Sprintf("invalid quantity %q: use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3", y.Value))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/token"
 	"go/types"
 	"path/filepath"
 	"reflect"
@@ -15,13 +16,18 @@ import (
 
 // extractor turns one release's loaded packages into nodes.
 type extractor struct {
-	decls map[*types.Var]*ast.Field // struct fields declared in loaded syntax
-	named map[*types.TypeName]*node // one node per Go type, made before its fields so cycles close
+	decls    map[*types.Var]*ast.Field             // struct fields declared in loaded syntax
+	typeDocs map[*types.TypeName]*ast.CommentGroup // doc comments of declared types (+enum)
+	named    map[*types.TypeName]*node             // one node per Go type, made before its fields so cycles close
+}
+
+func newExtractor() *extractor {
+	return &extractor{decls: map[*types.Var]*ast.Field{}, typeDocs: map[*types.TypeName]*ast.CommentGroup{}, named: map[*types.TypeName]*node{}}
 }
 
 // extract finds the kinds of every package and describes them as release rel.
 func extract(rel string, pkgs []*packages.Package) (*release, error) {
-	x := &extractor{decls: map[*types.Var]*ast.Field{}, named: map[*types.TypeName]*node{}}
+	x := newExtractor()
 	for _, p := range pkgs {
 		x.indexFields(p)
 	}
@@ -60,11 +66,24 @@ func extract(rel string, pkgs []*packages.Package) (*release, error) {
 	return out, nil
 }
 
-// indexFields remembers the declaration of every struct field in p's
-// syntax, for its comments.
+// indexFields remembers the declaration of every struct field and the doc
+// comment of every type in p's syntax, for their comment tags.
 func (x *extractor) indexFields(p *packages.Package) {
 	for _, f := range p.Syntax {
 		ast.Inspect(f, func(n ast.Node) bool {
+			if gd, ok := n.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				for _, spec := range gd.Specs {
+					ts := spec.(*ast.TypeSpec)
+					doc := ts.Doc
+					if doc == nil && len(gd.Specs) == 1 {
+						doc = gd.Doc // `// +enum` above `type X string`
+					}
+					if tn, ok := p.TypesInfo.Defs[ts.Name].(*types.TypeName); ok && doc != nil {
+						x.typeDocs[tn] = doc
+					}
+				}
+				return true
+			}
 			st, ok := n.(*ast.StructType)
 			if !ok {
 				return true
@@ -198,10 +217,15 @@ func (x *extractor) node(t types.Type, at string) (*node, error) {
 		if n, ok := x.named[named.Obj()]; ok {
 			return n, nil
 		}
+		if b, ok := named.Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+			if n := x.enumCandidate(named); n != nil {
+				return n, nil
+			}
+		}
 		if st, ok := named.Underlying().(*types.Struct); ok {
 			n := &node{shape: object}
 			x.named[named.Obj()] = n
-			fields, err := x.fields(st, at)
+			fields, err := x.fields(st, at, named.Obj())
 			if err != nil {
 				return nil, err
 			}
@@ -248,7 +272,7 @@ func (x *extractor) node(t types.Type, at string) (*node, error) {
 		}
 		return &node{shape: mapOf, elem: elem}, nil
 	case *types.Struct:
-		fields, err := x.fields(u, at)
+		fields, err := x.fields(u, at, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -263,8 +287,9 @@ func (x *extractor) node(t types.Type, at string) (*node, error) {
 
 // fields lists a struct's JSON fields the way encoding/json sees them:
 // json:"-" is skipped and embedded structs without a name (json:",inline",
-// as for TypeMeta) are flattened, with outer fields winning.
-func (x *extractor) fields(st *types.Struct, at string) ([]field, error) {
+// as for TypeMeta) are flattened, with outer fields winning. owner is the
+// named struct type (nil for an anonymous one), for requiredFixes.
+func (x *extractor) fields(st *types.Struct, at string, owner *types.TypeName) ([]field, error) {
 	var own, promoted []field
 	for i := 0; i < st.NumFields(); i++ {
 		v := st.Field(i)
@@ -279,7 +304,13 @@ func (x *extractor) fields(st *types.Struct, at string) ([]field, error) {
 				t = p.Elem()
 			}
 			if st, ok := t.Underlying().(*types.Struct); ok {
-				inner, err := x.fields(st, at)
+				var inner []field
+				var err error
+				if n, ok := t.(*types.Named); ok {
+					inner, err = x.fields(st, at, n.Obj())
+				} else {
+					inner, err = x.fields(st, at, nil)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -309,12 +340,20 @@ func (x *extractor) fields(st *types.Struct, at string) ([]field, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", at, name, err)
 		}
+		if fix, ok := requiredFixFor(owner, name); ok {
+			req = fix.required
+		}
 		n, err := x.node(v.Type(), at+"."+name)
 		if err != nil {
 			return nil, err
 		}
 		if hasOption(opts, "string") && (n.shape == integer || n.shape == number || n.shape == boolean) {
 			n = primitive(str)
+		}
+		if keys := x.listKeys(decl, reflect.StructTag(st.Tag(i)), v.Type()); keys != nil && n.shape == arrayOf {
+			// A copy: the array node may be shared with fields that are
+			// not list-maps.
+			n = &node{shape: arrayOf, elem: n.elem, keys: keys}
 		}
 		own = append(own, field{name: name, required: req, node: n})
 	}

@@ -24,7 +24,7 @@ func typecheck(t *testing.T, src string) (*extractor, *types.Package) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := &extractor{decls: map[*types.Var]*ast.Field{}, named: map[*types.TypeName]*node{}}
+	x := newExtractor()
 	x.indexFields(&packages.Package{Fset: fset, Syntax: []*ast.File{f}, TypesInfo: info, Types: pkg})
 	return x, pkg
 }

@@ -11,7 +11,7 @@ import (
 
 // dataVersion is the first line of the data file; bump it with any change
 // to the format, together with the decoder in package schema.
-const dataVersion = "eastern-schema 1"
+const dataVersion = "eastern-schema 2"
 
 // encode merges every release into the data file's text. Nodes that
 // describe the same JSON shape are merged whatever Go type or release they
@@ -20,6 +20,10 @@ const dataVersion = "eastern-schema 1"
 // them by their children's classes until nothing changes. The result is the
 // minimal graph, so the output does not depend on how Go types were spelled.
 func encode(rels []*release, versions map[string]string) ([]byte, error) {
+	markEnums(rels)
+	if err := checkTokens(rels); err != nil {
+		return nil, err
+	}
 	ids := numberObjects(rels, refine(reachableNodes(rels)))
 	var b bytes.Buffer
 	writeHeader(&b, rels, versions)
@@ -103,15 +107,72 @@ func numberObjects(rels []*release, classes int) *objectIDs {
 }
 
 // ref is the data file's REF for n's shape: an object's number, a
-// primitive's letter, or "{" or "[" before its element's REF ("{s", "[12").
+// primitive's letter, "{" or "[" before its element's REF ("{s", "[12"),
+// a list-map's keys in angle brackets before its element's REF
+// ("<containerPort,protocol:TCP>14"), or an enum's values ("eAlways|Never").
 func (ids *objectIDs) ref(n *node) string {
 	switch n.shape {
 	case object:
 		return strconv.Itoa(ids.id[n.class])
-	case mapOf, arrayOf:
+	case arrayOf:
+		if len(n.keys) > 0 {
+			return "<" + keysToken(n.keys) + ">" + ids.ref(n.elem)
+		}
 		return string(n.shape) + ids.ref(n.elem)
+	case mapOf:
+		return string(n.shape) + ids.ref(n.elem)
+	case enumStr:
+		return "e" + enumToken(n.values)
 	}
 	return string(n.shape)
+}
+
+// keysToken writes list-map keys as "name" or "name:default", comma-separated.
+func keysToken(keys []listKey) string {
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k.name)
+		if k.def != "" {
+			b.WriteByte(':')
+			b.WriteString(k.def)
+		}
+	}
+	return b.String()
+}
+
+// enumToken joins enum values with "|", escaping the characters the data
+// file's tokens cannot hold as %XX ("cert sign", a certificate key usage,
+// becomes cert%20sign).
+func enumToken(values []string) string {
+	escaped := make([]string, len(values))
+	for i, v := range values {
+		escaped[i] = tokenEscaper.Replace(v)
+	}
+	return strings.Join(escaped, "|")
+}
+
+var tokenEscaper = strings.NewReplacer("%", "%25", " ", "%20", "|", "%7C")
+
+// checkTokens fails on enum values and list keys that the data file's
+// tokens cannot hold, rather than write a file the decoder misreads.
+func checkTokens(rels []*release) error {
+	var err error
+	walkNodes(rels, func(n *node) {
+		for _, v := range n.values {
+			if n.shape == enumStr && strings.ContainsAny(v, "\t\n\r") && err == nil {
+				err = fmt.Errorf("enum %s value %q cannot be written to the data file", n.enumType, v)
+			}
+		}
+		for _, k := range n.keys {
+			if strings.ContainsAny(k.name+k.def, " \t\n,:<>") && err == nil {
+				err = fmt.Errorf("list-map key %q (default %q) cannot be written to the data file", k.name, k.def)
+			}
+		}
+	})
+	return err
 }
 
 // writeHeader writes the format version, the notice and one "release" line
@@ -194,6 +255,12 @@ func refine(all []*node) int {
 	for i, n := range all {
 		var k strings.Builder
 		k.WriteByte(byte(n.shape))
+		if n.shape == enumStr {
+			k.WriteString(enumToken(n.values))
+		}
+		if len(n.keys) > 0 {
+			k.WriteString("<" + keysToken(n.keys) + ">")
+		}
 		for _, f := range n.fields {
 			k.WriteByte(' ')
 			k.WriteString(f.name)

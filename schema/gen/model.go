@@ -39,6 +39,7 @@ const (
 	intOrString shape = 'x'
 	quantity    shape = 'q'
 	anyJSON     shape = 'a'
+	enumStr     shape = 'e' // a string from a closed set: node.values
 )
 
 // node is one Go type's JSON shape in one release. Nodes of one release
@@ -49,6 +50,23 @@ type node struct {
 	fields []field // object: sorted by name
 	elem   *node   // mapOf and arrayOf
 	class  int     // scratch for merge
+
+	// arrayOf: the fields that identify an item when the API treats the
+	// list as a map (+listType=map with +listMapKey, else +patchMergeKey).
+	keys []listKey
+
+	// A named string type with typed constants: the type, its constants
+	// (sorted) and whether this release marks it +enum. markEnums makes
+	// it an enumStr when some release marks it, a plain string otherwise.
+	enumType string
+	values   []string
+	marked   bool
+}
+
+// listKey is one key field of a list-map item, with the value the API
+// server defaults it to when absent ("TCP" for a port's protocol).
+type listKey struct {
+	name, def string
 }
 
 type field struct {
