@@ -135,11 +135,17 @@ spec:
         prometheus.io/port: "PORT"
 GROUP
     spec:
-      serviceAccountName: APP
       # load! ../../partials/pod-security.yaml
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app: APP
       containers:
         - name: APP
-          image: registry.example.com/TEAM/APP:${IMAGE_TAG:-latest}
+          image: registry.example.com/TEAM/APP:${IMAGE_TAG:-1.0.0}
           ports:
             - name: http
               containerPort: PORT
