@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // The helpers read a yaml.v3 tree the way the API server would see it
@@ -13,14 +15,10 @@ import (
 // document within its alias budget before calling Check, so the trees are
 // bounded.
 
-// maxAliasHops bounds alias chains, which yaml.v3 never makes cyclic.
-const maxAliasHops = 64
-
+// resolve follows n's aliases; nil for a null, which the API server reads
+// as absent.
 func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasHops; i++ {
-		n = n.Alias
-	}
-	if n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+	if n = yamlnode.Resolve(n); n != nil && yamlnode.IsNull(n) {
 		return nil
 	}
 	return n
@@ -162,12 +160,6 @@ func items(n *yaml.Node) []*yaml.Node {
 // type (which the schema walk reports) is not judged again here.
 func isMapping(n *yaml.Node) bool { return n != nil && n.Kind == yaml.MappingNode }
 
-// yaml11Bools are the words sigs.k8s.io/yaml (YAML 1.1) reads as booleans.
-var yaml11Bools = map[string]bool{
-	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true, "true": true, "True": true, "TRUE": true,
-	"n": false, "N": false, "no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false, "false": false, "False": false, "FALSE": false,
-}
-
 // str returns a scalar's text when the API server reads it as a string.
 func str(n *yaml.Node) (string, bool) {
 	if n == nil || n.Kind != yaml.ScalarNode {
@@ -177,9 +169,8 @@ func str(n *yaml.Node) (string, bool) {
 	case "!!int", "!!float", "!!bool", "!!null":
 		return "", false
 	}
-	if n.Style == 0 && len(n.Value) <= len("false") {
-		// The length first: a map lookup hashes the whole string.
-		if _, ok := yaml11Bools[n.Value]; ok {
+	if n.Style == 0 {
+		if _, ok := yamlnode.Bool(n.Value); ok {
 			return "", false
 		}
 	}
@@ -200,8 +191,7 @@ func boolean(n *yaml.Node) (value, ok bool) {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Style != 0 && n.Tag != "!!bool" {
 		return false, false
 	}
-	v, ok := yaml11Bools[n.Value]
-	return v, ok
+	return yamlnode.Bool(n.Value)
 }
 
 // path is a field path as findings write it, spec.containers[0].name,

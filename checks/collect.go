@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/validator"
 )
@@ -331,7 +332,7 @@ var containerLists = [2]string{".initContainers", ".containers"}
 func (w *workload) readPodSpec(spec *yaml.Node, at func(*yaml.Node) diag.Position) podSpec {
 	var ps podSpec
 	for i := 0; i+1 < len(spec.Content); i += 2 {
-		k, v := spec.Content[i], resolve(spec.Content[i+1])
+		k, v := spec.Content[i], yamlnode.Resolve(spec.Content[i+1])
 		switch k.Value {
 		case "serviceAccountName":
 			w.account, _ = str(v)
@@ -468,7 +469,7 @@ func readContainer(n *yaml.Node, at func(*yaml.Node) diag.Position) container {
 	// One pass over the container's keys: it is read for every container
 	// of every render.
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
 		switch k.Value {
 		case "name":
 			c.name, _ = str(v)

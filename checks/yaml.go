@@ -5,35 +5,23 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // The helpers below read the validator's yaml tree leniently: a field of
 // the wrong type is the schema checks' finding, so here it reads as
 // absent and no check reports on it.
 
-// maxAliases bounds how many aliases resolve follows in a row; yaml.v3
-// rejects an anchor that contains itself, but a bound costs nothing.
-const maxAliases = 16
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliases; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
-}
-
 // field returns the key and value nodes of key in the mapping m, or nils.
 func field(m *yaml.Node, key string) (k, v *yaml.Node) {
-	m = resolve(m)
+	m = yamlnode.Resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if kn := m.Content[i]; kn.Kind == yaml.ScalarNode && kn.Value == key {
-			return kn, resolve(m.Content[i+1])
+			return kn, yamlnode.Resolve(m.Content[i+1])
 		}
 	}
 	return nil, nil
@@ -49,7 +37,7 @@ func get(m *yaml.Node, keys ...string) *yaml.Node {
 
 // mapping returns n when it is a mapping.
 func mapping(n *yaml.Node) *yaml.Node {
-	if n = resolve(n); n != nil && n.Kind == yaml.MappingNode {
+	if n = yamlnode.Resolve(n); n != nil && n.Kind == yaml.MappingNode {
 		return n
 	}
 	return nil
@@ -58,7 +46,7 @@ func mapping(n *yaml.Node) *yaml.Node {
 // items returns the entries of a sequence, nil for anything else; the
 // entries may be aliases, which every reader here resolves.
 func items(n *yaml.Node) []*yaml.Node {
-	if n = resolve(n); n == nil || n.Kind != yaml.SequenceNode {
+	if n = yamlnode.Resolve(n); n == nil || n.Kind != yaml.SequenceNode {
 		return nil
 	}
 	return n.Content
@@ -66,7 +54,7 @@ func items(n *yaml.Node) []*yaml.Node {
 
 // str returns a scalar's text; null reads as absent.
 func str(n *yaml.Node) (string, bool) {
-	if n = resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+	if n = yamlnode.Resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return "", false
 	}
 	return n.Value, true
@@ -74,7 +62,7 @@ func str(n *yaml.Node) (string, bool) {
 
 // boolean returns a boolean scalar's value; ok is false for anything else.
 func boolean(n *yaml.Node) (value, ok bool) {
-	if n = resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+	if n = yamlnode.Resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		return false, false
 	}
 	b, err := strconv.ParseBool(strings.ToLower(n.Value))
@@ -83,7 +71,7 @@ func boolean(n *yaml.Node) (value, ok bool) {
 
 // integer returns an integer scalar's value.
 func integer(n *yaml.Node) (int64, bool) {
-	if n = resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+	if n = yamlnode.Resolve(n); n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
 		return 0, false
 	}
 	v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
@@ -94,7 +82,7 @@ func integer(n *yaml.Node) (int64, bool) {
 // their positions and styles, and mappings whatever their key order: two
 // probes written differently but meaning the same are the same probe.
 func sameNode(a, b *yaml.Node, depth int) bool {
-	a, b = resolve(a), resolve(b)
+	a, b = yamlnode.Resolve(a), yamlnode.Resolve(b)
 	switch {
 	case a == nil || b == nil || depth > 32:
 		return a == b

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // Definition is one CustomResourceDefinition, compiled: its names, scope
@@ -69,7 +70,7 @@ func IsDefinition(apiVersion, kind string) bool {
 // m is not a CustomResourceDefinition. What is wrong with it as a CRD is in
 // Definition.Problems; a CRD with problems is still used for what it says.
 func Compile(m *yaml.Node) (d *Definition, ok bool) {
-	m = resolve(m)
+	m = yamlnode.Resolve(m)
 	apiVersion, _ := str(field(m, "apiVersion"))
 	kind, _ := str(field(m, "kind"))
 	if m == nil || m.Kind != yaml.MappingNode || !IsDefinition(apiVersion, kind) {
@@ -185,7 +186,7 @@ func (d *Definition) readVersions(c *compiler, spec *yaml.Node) {
 	}
 	storage := 0
 	for i, vn := range versions.Content {
-		vn = resolve(vn)
+		vn = yamlnode.Resolve(vn)
 		path := fmt.Sprintf("spec.versions[%d]", i)
 		v := &Version{}
 		v.Name, _ = str(field(vn, "name"))
@@ -230,7 +231,7 @@ func (c *compiler) compileRoot(n *yaml.Node, path, prefix string) *Schema {
 
 func boolField(m *yaml.Node, key string, def bool) bool {
 	v := field(m, key)
-	if v == nil || v.Kind != yaml.ScalarNode || tagOf(v) != "!!bool" {
+	if v == nil || v.Kind != yaml.ScalarNode || yamlnode.Tag(v) != "!!bool" {
 		return def
 	}
 	return boolean(v)

@@ -6,24 +6,13 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // The helpers below read yaml.v3 nodes the way the API server receives
 // them: kubectl converts YAML to JSON with sigs.k8s.io/yaml, which follows
 // YAML 1.1, so an unquoted yes, no, on or off is a boolean.
-
-// tagOf is y's tag as the API server will see it.
-func tagOf(y *yaml.Node) string {
-	if y.Tag == "!!str" && y.Style == 0 && len(y.Value) <= len("yes") && yaml11Bools[y.Value] {
-		return "!!bool"
-	}
-	return y.Tag
-}
-
-var yaml11Bools = map[string]bool{
-	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
-	"n": true, "N": true, "no": true, "No": true, "NO": true, "off": true, "Off": true, "OFF": true,
-}
 
 // isString: timestamps, binary and custom tags reach the API server as strings.
 func isString(tag string) bool {
@@ -34,8 +23,6 @@ func isString(tag string) bool {
 	return true
 }
 
-func isNull(y *yaml.Node) bool { return y.Kind == yaml.ScalarNode && y.Tag == "!!null" }
-
 // jsonType names y's JSON type as the API server's messages do.
 func jsonType(y *yaml.Node) string {
 	switch y.Kind {
@@ -44,7 +31,7 @@ func jsonType(y *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "array"
 	}
-	switch tagOf(y) {
+	switch yamlnode.Tag(y) {
 	case "!!int":
 		return "integer"
 	case "!!float":
@@ -62,7 +49,7 @@ func jsonType(y *yaml.Node) string {
 
 // number returns a numeric scalar's value.
 func number(y *yaml.Node) (float64, bool) {
-	switch tagOf(y) {
+	switch yamlnode.Tag(y) {
 	case "!!int":
 		if i, ok := integer(y); ok {
 			return float64(i), true
@@ -99,19 +86,8 @@ func parseFloat(s string) (float64, bool) {
 
 // boolean returns a boolean scalar's value.
 func boolean(y *yaml.Node) bool {
-	switch y.Value {
-	case "true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON":
-		return true
-	}
-	return false
-}
-
-// resolve follows aliases.
-func resolve(y *yaml.Node) *yaml.Node {
-	for y != nil && y.Kind == yaml.AliasNode {
-		y = y.Alias
-	}
-	return y
+	v, _ := yamlnode.Bool(y.Value)
+	return v
 }
 
 // pairs returns a mapping's keys and values, alternating, with YAML merge
@@ -129,7 +105,7 @@ func pairs(m *yaml.Node) []*yaml.Node {
 	}
 	var own, merged []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], resolve(m.Content[i+1])
+		k, v := m.Content[i], yamlnode.Resolve(m.Content[i+1])
 		if k.Tag != "!!merge" {
 			own = append(own, k, m.Content[i+1])
 			continue
@@ -146,7 +122,7 @@ func pairs(m *yaml.Node) []*yaml.Node {
 			if len(merged) > 2*maxValueNodes {
 				break // merges of merges that would explode: the rest is not read
 			}
-			if s = resolve(s); s != nil && s.Kind == yaml.MappingNode {
+			if s = yamlnode.Resolve(s); s != nil && s.Kind == yaml.MappingNode {
 				merged = append(merged, pairs(s)...)
 			}
 		}
@@ -169,7 +145,7 @@ func pairs(m *yaml.Node) []*yaml.Node {
 func lookup(pairs []*yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i].Kind == yaml.ScalarNode && pairs[i].Value == key {
-			return resolve(pairs[i+1])
+			return yamlnode.Resolve(pairs[i+1])
 		}
 	}
 	return nil
@@ -177,7 +153,7 @@ func lookup(pairs []*yaml.Node, key string) *yaml.Node {
 
 // field returns m's field key when m is a mapping.
 func field(m *yaml.Node, key string) *yaml.Node {
-	if m = resolve(m); m == nil || m.Kind != yaml.MappingNode {
+	if m = yamlnode.Resolve(m); m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	return lookup(pairs(m), key)
@@ -185,7 +161,7 @@ func field(m *yaml.Node, key string) *yaml.Node {
 
 // str returns a scalar's text when it is a string.
 func str(y *yaml.Node) (string, bool) {
-	if y = resolve(y); y == nil || y.Kind != yaml.ScalarNode || !isString(tagOf(y)) {
+	if y = yamlnode.Resolve(y); y == nil || y.Kind != yaml.ScalarNode || !isString(yamlnode.Tag(y)) {
 		return "", false
 	}
 	return y.Value, true
@@ -195,7 +171,7 @@ func str(y *yaml.Node) (string, bool) {
 // []any, int64, float64, string, bool or nil. budget bounds the nodes
 // visited, so that aliases cannot make it explode; ok is false past it.
 func value(y *yaml.Node, budget *int) (any, bool) {
-	y = resolve(y)
+	y = yamlnode.Resolve(y)
 	if y == nil {
 		return nil, true
 	}
@@ -230,7 +206,7 @@ func value(y *yaml.Node, budget *int) (any, bool) {
 
 // scalar is a scalar node's JSON value.
 func scalar(y *yaml.Node) any {
-	switch tagOf(y) {
+	switch yamlnode.Tag(y) {
 	case "!!null":
 		return nil
 	case "!!bool":

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // Rule is one x-kubernetes-validations entry, compiled.
@@ -30,7 +32,7 @@ func (c *compiler) rulesOf(v *yaml.Node, path string) []*Rule {
 	}
 	var out []*Rule
 	for i, e := range v.Content {
-		e = resolve(e)
+		e = yamlnode.Resolve(e)
 		p := fmt.Sprintf("%s[%d]", path, i)
 		if e.Kind != yaml.MappingNode {
 			c.errorf(e, p, "a validation rule must be an object with a rule")

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // Schema is one compiled node of a CRD version's openAPIV3Schema: the
@@ -113,9 +114,9 @@ var (
 // constrain values; preserved is true below x-kubernetes-preserve-unknown-fields
 // or int-or-string, where a node may leave out its type.
 func (c *compiler) compile(n *yaml.Node, path string, inValue, root bool) *Schema {
-	n = resolve(n)
+	n = yamlnode.Resolve(n)
 	s := &Schema{node: n}
-	if n == nil || isNull(n) {
+	if n == nil || yamlnode.IsNull(n) {
 		return s
 	}
 	if c.nodes++; c.nodes == maxValueNodes {
@@ -130,7 +131,7 @@ func (c *compiler) compile(n *yaml.Node, path string, inValue, root bool) *Schem
 	}
 	ps := pairs(n)
 	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], resolve(ps[i+1])
+		k, v := ps[i], yamlnode.Resolve(ps[i+1])
 		kp := path + "." + k.Value
 		if why, bad := forbiddenKeywords[k.Value]; bad {
 			c.errorf(k, kp, "%s", why)
@@ -180,7 +181,7 @@ func (c *compiler) keyword(s *Schema, k, v *yaml.Node, path string, inValue bool
 		s.IntOrString = c.flag(v, path)
 	case "x-kubernetes-preserve-unknown-fields":
 		s.PreserveUnknown = c.flag(v, path)
-		if !s.PreserveUnknown && v.Kind == yaml.ScalarNode && tagOf(v) == "!!bool" {
+		if !s.PreserveUnknown && v.Kind == yaml.ScalarNode && yamlnode.Tag(v) == "!!bool" {
 			c.errorf(v, path, "x-kubernetes-preserve-unknown-fields must be true or absent")
 		}
 	case "x-kubernetes-embedded-resource":
@@ -261,7 +262,7 @@ func (c *compiler) keyword(s *Schema, k, v *yaml.Node, path string, inValue bool
 			s.Properties[ps[i].Value] = c.compile(ps[i+1], path+"."+ps[i].Value, inValue, false)
 		}
 	case "additionalProperties":
-		if v.Kind == yaml.ScalarNode && tagOf(v) == "!!bool" {
+		if v.Kind == yaml.ScalarNode && yamlnode.Tag(v) == "!!bool" {
 			if !boolean(v) {
 				c.errorf(v, path, "additionalProperties: false is not allowed in a structural schema (leave it out)")
 			}
@@ -301,7 +302,7 @@ func (c *compiler) keyword(s *Schema, k, v *yaml.Node, path string, inValue bool
 }
 
 func (c *compiler) flag(v *yaml.Node, path string) bool {
-	if v.Kind != yaml.ScalarNode || tagOf(v) != "!!bool" {
+	if v.Kind != yaml.ScalarNode || yamlnode.Tag(v) != "!!bool" {
 		c.errorf(v, path, "want true or false, got %s", jsonType(v))
 		return false
 	}
@@ -319,7 +320,7 @@ func (c *compiler) num(v *yaml.Node, path string) *float64 {
 
 func (c *compiler) count(v *yaml.Node, path string) *int64 {
 	i, ok := integer(v)
-	if v.Kind != yaml.ScalarNode || tagOf(v) != "!!int" || !ok || i < 0 {
+	if v.Kind != yaml.ScalarNode || yamlnode.Tag(v) != "!!int" || !ok || i < 0 {
 		c.errorf(v, path, "want a non-negative integer, got %s", strconv.Quote(v.Value))
 		return nil
 	}
@@ -335,7 +336,7 @@ func (c *compiler) strings(v *yaml.Node, path string) []string {
 	for _, e := range v.Content {
 		s, ok := str(e)
 		if !ok {
-			c.errorf(e, path, "want a string, got %s", jsonType(resolve(e)))
+			c.errorf(e, path, "want a string, got %s", jsonType(yamlnode.Resolve(e)))
 			continue
 		}
 		out = append(out, s)

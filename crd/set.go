@@ -12,6 +12,7 @@ import (
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
@@ -122,7 +123,7 @@ func (c *Cache) ReadFile(name string, data []byte) *File {
 				continue
 			}
 			c.noteRules(d)
-			d.Source = fmt.Sprintf("%s:%d", name, resolve(root).Line)
+			d.Source = fmt.Sprintf("%s:%d", name, yamlnode.Resolve(root).Line)
 			f.Definitions = append(f.Definitions, d)
 			f.Findings = append(f.Findings, d.Findings(name, 1)...)
 		}
@@ -299,7 +300,7 @@ func (o *Output) Check(m *yaml.Node, gvk schema.GVK, report Report) bool {
 		report(diag.Warning, RuleDeprecated, apiNode, "apiVersion", msg)
 	}
 	if d.ClusterScoped {
-		if ns := field(field(m, "metadata"), "namespace"); ns != nil && !isNull(ns) && ns.Value != "" {
+		if ns := field(field(m, "metadata"), "namespace"); ns != nil && !yamlnode.IsNull(ns) && ns.Value != "" {
 			report(diag.Warning, RuleScope, ns, "metadata.namespace",
 				fmt.Sprintf("%s is cluster-scoped: the API server ignores metadata.namespace", gvk.Kind))
 		}

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
 // Report receives one finding about node, at field path field (as kubectl
@@ -73,14 +74,14 @@ func keySeg(k string) string {
 // missing field is reported), nil for items. It reports whether y had the
 // schema's type, so that rules are only run on values of their type.
 func (w *walker) validate(y *yaml.Node, s *Schema, key *yaml.Node) bool {
-	y = resolve(y)
+	y = yamlnode.Resolve(y)
 	if y == nil || s == nil {
 		return true
 	}
 	if w.budget--; w.budget < 0 {
 		return false
 	}
-	if isNull(y) {
+	if yamlnode.IsNull(y) {
 		if !s.Nullable && (s.Type != "" || s.IntOrString) {
 			w.add(RuleType, y, "expected %s, got null", s.typeName())
 			return false
@@ -146,11 +147,11 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 			switch {
 			case s.Embedded:
 				w.push(fieldSeg(name))
-				w.embeddedField(k, resolve(v))
+				w.embeddedField(k, yamlnode.Resolve(v))
 				w.pop()
 			case name == "metadata":
 				w.push(fieldSeg(name))
-				w.rootMetadata(resolve(v), s.Properties["metadata"])
+				w.rootMetadata(yamlnode.Resolve(v), s.Properties["metadata"])
 				w.pop()
 			}
 			continue
@@ -158,14 +159,14 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 		switch p := s.Properties[name]; {
 		case p != nil:
 			w.push(fieldSeg(name))
-			if rv := resolve(v); rv == nil || !isNull(rv) || p.Nullable {
+			if rv := yamlnode.Resolve(v); rv == nil || !yamlnode.IsNull(rv) || p.Nullable {
 				w.validate(v, p, k)
 			}
 			// A null the schema does not allow is pruned, as the API
 			// server prunes non-nullable nulls; required says if it matters.
 			w.pop()
 		case s.Additional != nil:
-			if rv := resolve(v); rv != nil && isNull(rv) && !s.Additional.Nullable {
+			if rv := yamlnode.Resolve(v); rv != nil && yamlnode.IsNull(rv) && !s.Additional.Nullable {
 				continue // pruned, as a property's null is
 			}
 			w.push(keySeg(name))
@@ -185,7 +186,7 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 	for _, r := range s.Required {
 		v := lookup(ps, r)
 		p := s.Properties[r]
-		if v == nil || isNull(v) && (p == nil || !p.Nullable) {
+		if v == nil || yamlnode.IsNull(v) && (p == nil || !p.Nullable) {
 			if p != nil && p.HasDefault {
 				continue // the API server fills in the default
 			}
@@ -196,7 +197,7 @@ func (w *walker) object(y *yaml.Node, s *Schema, key *yaml.Node) {
 	}
 	if s.Embedded {
 		for _, f := range []string{"apiVersion", "kind", "metadata"} {
-			if v := lookup(ps, f); v == nil || isNull(v) {
+			if v := lookup(ps, f); v == nil || yamlnode.IsNull(v) {
 				w.push(fieldSeg(f))
 				w.add(RuleEmbedded, at, "missing %s: an embedded resource needs apiVersion, kind and metadata", f)
 				w.pop()
@@ -252,7 +253,7 @@ func (w *walker) rootMetadata(m *yaml.Node, s *Schema) {
 // embeddedField checks the apiVersion, kind or metadata of an embedded
 // resource, as the API server does for x-kubernetes-embedded-resource.
 func (w *walker) embeddedField(k, v *yaml.Node) {
-	if v == nil || isNull(v) {
+	if v == nil || yamlnode.IsNull(v) {
 		return // reported as missing
 	}
 	switch k.Value {
@@ -307,7 +308,7 @@ func (w *walker) uniqueItems(y *yaml.Node) {
 		b, _ := json.Marshal(v)
 		if seen[string(b)] {
 			w.push(indexSeg(i))
-			w.add(RuleList, resolve(it), "duplicate value: %s", jsonText(v))
+			w.add(RuleList, yamlnode.Resolve(it), "duplicate value: %s", jsonText(v))
 			w.pop()
 		}
 		seen[string(b)] = true
@@ -322,7 +323,7 @@ func (w *walker) uniqueKeys(y *yaml.Node, s *Schema) {
 	}
 	seen := map[string]bool{}
 	for i, it := range y.Content {
-		it = resolve(it)
+		it = yamlnode.Resolve(it)
 		if it == nil || it.Kind != yaml.MappingNode {
 			continue
 		}
@@ -542,7 +543,7 @@ func (w *walker) pushFieldPath(y *yaml.Node, fp string) (*yaml.Node, int) {
 		case at == nil:
 		case idx >= 0:
 			if at.Kind == yaml.SequenceNode && idx < len(at.Content) {
-				at = resolve(at.Content[idx])
+				at = yamlnode.Resolve(at.Content[idx])
 			} else {
 				at = nil
 			}
@@ -561,8 +562,8 @@ func (w *walker) pushFieldPath(y *yaml.Node, fp string) (*yaml.Node, int) {
 // date-time and duration as bytes, timestamps and durations. At the root,
 // metadata is cut to name and generateName, all that rules may see of it.
 func celValue(y *yaml.Node, s *Schema, root bool, budget *int) (any, bool) {
-	y = resolve(y)
-	if y == nil || isNull(y) {
+	y = yamlnode.Resolve(y)
+	if y == nil || yamlnode.IsNull(y) {
 		return nil, true
 	}
 	if *budget--; *budget < 0 {

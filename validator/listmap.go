@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
@@ -93,7 +94,7 @@ func (c *checker) itemKey(item *yaml.Node, keys []schema.ListKey) (string, *yaml
 		// Most list-maps have one key: its value is the key, as it is.
 		v := c.resolve(c.lookup(item, keys[0].Name))
 		switch {
-		case v == nil || isNull(v):
+		case v == nil || yamlnode.IsNull(v):
 			return keys[0].Default, item, keys[0].Default != ""
 		case v.Kind != yaml.ScalarNode:
 			return "", nil, false
@@ -106,7 +107,7 @@ func (c *checker) itemKey(item *yaml.Node, keys []schema.ListKey) (string, *yaml
 		v := c.resolve(c.lookup(item, k.Name))
 		value := k.Default
 		switch {
-		case v == nil || isNull(v):
+		case v == nil || yamlnode.IsNull(v):
 			if k.Default == "" {
 				return "", nil, false
 			}

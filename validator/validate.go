@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/eastern-k8s/eastern/apivalidation"
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/yamlerr"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 	"github.com/eastern-k8s/eastern/manifest"
 	"github.com/eastern-k8s/eastern/schema"
-	"go.yaml.in/yaml/v3"
 )
 
 // Options for one validation.
@@ -262,7 +264,7 @@ func (c *checker) checkBody(d document) (unmarked *diag.Finding) {
 		return nil // empty or comments only
 	}
 	body := root.Content[0]
-	if isNull(body) {
+	if yamlnode.IsNull(body) {
 		return nil
 	}
 	if body.Kind != yaml.MappingNode {
@@ -387,7 +389,7 @@ func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
 	if v, ok := stringValue(c.lookup(m, "apiVersion")); !ok || v == "" {
 		c.add(diag.Error, RuleShape, m, "missing apiVersion")
 	}
-	if items == nil || isNull(items) {
+	if items == nil || yamlnode.IsNull(items) {
 		return // an empty list
 	}
 	c.push(segment{name: "items"})
@@ -398,7 +400,7 @@ func (c *checker) checkList(m, items *yaml.Node, itemGVK schema.GVK) {
 	}
 	for i, it := range items.Content {
 		it = c.resolve(it)
-		if it == nil || isNull(it) {
+		if it == nil || yamlnode.IsNull(it) {
 			continue
 		}
 		c.push(segment{kind: indexSeg, index: i})
@@ -576,7 +578,7 @@ func (c *checker) shapeString(m *yaml.Node, field, def string) (string, *yaml.No
 	n := c.resolve(c.lookup(m, field))
 	c.pushFields(field)
 	defer c.pop()
-	if n == nil || isNull(n) {
+	if n == nil || yamlnode.IsNull(n) {
 		if def != "" {
 			return def, nil, true
 		}

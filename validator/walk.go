@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eastern-k8s/eastern/diag"
+	"github.com/eastern-k8s/eastern/internal/yamlnode"
 	"github.com/eastern-k8s/eastern/schema"
 )
 
@@ -32,7 +33,7 @@ func (c *checker) walkNode(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 		return
 	}
 	y = c.resolve(y)
-	if y == nil || isNull(y) || s.Type == schema.Any {
+	if y == nil || yamlnode.IsNull(y) || s.Type == schema.Any {
 		return // Kubernetes treats null as unset
 	}
 	switch s.Type {
@@ -71,7 +72,7 @@ func (c *checker) walkNode(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 			c.typeError(y, s.Type)
 		} else if s.Enum != nil {
 			c.checkEnum(y, s.Enum)
-		} else if s.Type == schema.Quantity && isStringTag(tagOf(y)) && !validQuantity(y.Value) {
+		} else if s.Type == schema.Quantity && isStringTag(yamlnode.Tag(y)) && !validQuantity(y.Value) {
 			// Numbers are always quantities; strings must parse as one.
 			c.add(diag.Error, RuleQuantity, y, fmt.Sprintf("invalid quantity %q: use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3", y.Value))
 		}
@@ -113,7 +114,7 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 		if !f.Required {
 			continue
 		}
-		if v := c.resolve(lookupPairs(pairs, f.Name)); v == nil || isNull(v) {
+		if v := c.resolve(lookupPairs(pairs, f.Name)); v == nil || yamlnode.IsNull(v) {
 			at := y
 			if key != nil {
 				at = key
@@ -175,7 +176,7 @@ func accepts(t schema.Type, y *yaml.Node) bool {
 	if y.Kind != yaml.ScalarNode {
 		return false
 	}
-	tag := tagOf(y)
+	tag := yamlnode.Tag(y)
 	switch t {
 	case schema.String:
 		return isStringTag(tag)
@@ -211,7 +212,7 @@ func typeOf(y *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "array"
 	}
-	switch tagOf(y) {
+	switch yamlnode.Tag(y) {
 	case "!!int", "!!float":
 		return "number"
 	case "!!bool":
@@ -222,29 +223,9 @@ func typeOf(y *yaml.Node) string {
 	return "string"
 }
 
-// tagOf is y's tag as the API server will see it. kubectl and friends
-// read YAML through sigs.k8s.io/yaml, which follows YAML 1.1: there an
-// unquoted yes, no, on or off is a boolean, while yaml.v3 (YAML 1.2) calls
-// it a string.
-func tagOf(y *yaml.Node) string {
-	// The length first: nearly every string is longer than the words,
-	// and a map lookup costs a hash of it.
-	if y.Tag == "!!str" && y.Style == 0 && len(y.Value) <= len("yes") && yaml11Bools[y.Value] {
-		return "!!bool"
-	}
-	return y.Tag
-}
-
-var yaml11Bools = map[string]bool{
-	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
-	"n": true, "N": true, "no": true, "No": true, "NO": true, "off": true, "Off": true, "OFF": true,
-}
-
-func isNull(y *yaml.Node) bool { return y.Kind == yaml.ScalarNode && y.Tag == "!!null" }
-
 // stringValue returns a scalar's text when it is a string.
 func stringValue(y *yaml.Node) (string, bool) {
-	if y == nil || y.Kind != yaml.ScalarNode || !isStringTag(tagOf(y)) {
+	if y == nil || y.Kind != yaml.ScalarNode || !isStringTag(yamlnode.Tag(y)) {
 		return "", false
 	}
 	return y.Value, true
