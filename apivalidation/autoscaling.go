@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
 // hpa is ValidateHorizontalPodAutoscalerSpec (pkg/apis/autoscaling/
@@ -55,7 +54,7 @@ func (v *checker) pdb(spec *yaml.Node) {
 		if !ok {
 			continue
 		}
-		if errs := k8svalidation.IsValidPercent(s); len(errs) > 0 {
+		if errs := isValidPercent(s); len(errs) > 0 {
 			v.error(RulePDB, n, p, fmt.Sprintf("%q must be an integer or a percentage (e.g. '5%%')", s))
 			continue
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
 // secret checks a Secret's data and stringData: keys valid
@@ -39,7 +38,7 @@ func (v *checker) dataKeys(obj *yaml.Node, field string, base64Values bool) {
 		k := ps[i]
 		p := fieldPath(field).key(k.Value)
 		if !validConfigMapKey(k.Value) {
-			if errs := k8svalidation.IsConfigMapKey(k.Value); len(errs) > 0 {
+			if errs := isConfigMapKey(k.Value); len(errs) > 0 {
 				v.error(RuleDataKey, k, p, fmt.Sprintf("invalid key %q: %s", k.Value, errs[0]))
 			}
 		}

@@ -1,7 +1,5 @@
 package apivalidation
 
-import k8svalidation "k8s.io/apimachinery/pkg/util/validation"
-
 // Byte loops that accept what k8s.io/apimachinery's name checks accept, so
 // that the regular expressions behind those checks (a large part of their
 // cost) run only for a name that is likely invalid, to word the error.
@@ -88,10 +86,10 @@ func validConfigMapKey(s string) bool {
 // chDir is hasChDirPrefix: ".", or a start of "..".
 func chDir(s string) bool { return s == "." || len(s) >= 2 && s[:2] == ".." }
 
-// dns1123LabelErrors is k8svalidation.IsDNS1123Label behind the fast loop.
+// dns1123LabelErrors is IsDNS1123Label behind the fast loop.
 func dns1123LabelErrors(s string) []string {
 	if validDNS1123Label(s) {
 		return nil
 	}
-	return k8svalidation.IsDNS1123Label(s)
+	return isDNS1123Label(s)
 }

@@ -2,11 +2,10 @@ package apivalidation
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	"k8s.io/apimachinery/pkg/api/resource"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
 // restartRule is what a pod template's restartPolicy may be.
@@ -139,7 +138,7 @@ func (v *checker) container(c *yaml.Node, p path, volumes *seenNames[bool]) {
 		v.error(RuleImage, at, p.child("image"), "a container needs an image")
 	}
 	if name, ok := str(get(c, "name")); ok && name != "" && !validDNS1123Label(name) {
-		if errs := k8svalidation.IsDNS1123Label(name); len(errs) > 0 {
+		if errs := isDNS1123Label(name); len(errs) > 0 {
 			v.error(RuleName, get(c, "name"), p.child("name"), fmt.Sprintf("invalid container name %q: %s", name, errs[0]))
 		}
 	}
@@ -223,7 +222,7 @@ func (v *checker) containerPort(port *yaml.Node, p path) {
 		v.portNumber(get(port, "hostPort"), n, p.child("hostPort"), true)
 	}
 	if name, ok := str(get(port, "name")); ok && name != "" && !validPortName(name) {
-		if errs := k8svalidation.IsValidPortName(name); len(errs) > 0 {
+		if errs := isValidPortName(name); len(errs) > 0 {
 			v.error(RuleName, get(port, "name"), p.child("name"), fmt.Sprintf("invalid port name %q: %s", name, errs[0]))
 		}
 	}
@@ -250,7 +249,7 @@ func (v *checker) portNumOrName(at *yaml.Node, p path) {
 		if name == "" || validPortName(name) {
 			return
 		}
-		if errs := k8svalidation.IsValidPortName(name); len(errs) > 0 {
+		if errs := isValidPortName(name); len(errs) > 0 {
 			v.error(RulePort, at, p, fmt.Sprintf("invalid port name %q: %s", name, errs[0]))
 		}
 	}
@@ -267,9 +266,9 @@ func (v *checker) envVar(env *yaml.Node, p path) {
 	if name, ok := str(get(env, "name")); ok && name != "" && !validEnvVarName(name, v.since("1.32")) {
 		var errs []string
 		if v.since("1.32") {
-			errs = k8svalidation.IsRelaxedEnvVarName(name)
+			errs = isRelaxedEnvVarName(name)
 		} else {
-			errs = k8svalidation.IsEnvVarName(name)
+			errs = isEnvVarName(name)
 		}
 		if len(errs) > 0 {
 			v.error(RuleEnv, get(env, "name"), p.child("name"), fmt.Sprintf("invalid environment variable name %q: %s", name, errs[0]))
@@ -330,7 +329,7 @@ func (v *checker) resources(r *yaml.Node, p path) {
 				v.error(RuleResources, value, kp, "must be greater than or equal to 0")
 				continue
 			}
-			if extended && q.MilliValue()%1000 != 0 {
+			if extended && !q.IsInt() {
 				v.error(RuleResources, value, kp, "must be an integer")
 				continue
 			}
@@ -341,11 +340,11 @@ func (v *checker) resources(r *yaml.Node, p path) {
 			hasLimit = hasLimit && limit.Sign() >= 0
 			switch {
 			case hasLimit && q.Cmp(limit) > 0:
-				v.error(RuleResources, value, kp, fmt.Sprintf("must be less than or equal to %s limit of %s", name, limit.String()))
+				v.error(RuleResources, value, kp, fmt.Sprintf("must be less than or equal to %s limit of %s", name, strings.TrimSpace(limitNode.Value)))
 			case extended && !hasLimit:
 				v.error(RuleResources, k, kp, fmt.Sprintf("%s cannot be overcommitted: set a limit equal to the request", name))
 			case extended && q.Cmp(limit) != 0:
-				v.error(RuleResources, value, kp, fmt.Sprintf("must be equal to %s limit of %s", name, limit.String()))
+				v.error(RuleResources, value, kp, fmt.Sprintf("must be equal to %s limit of %s", name, strings.TrimSpace(limitNode.Value)))
 			}
 		}
 	}
@@ -357,16 +356,15 @@ func negative(n *yaml.Node) bool {
 }
 
 // quantity parses a quantity written as a string or a number.
-func quantity(n *yaml.Node) (resource.Quantity, bool) {
+func quantity(n *yaml.Node) (*big.Rat, bool) {
 	if n == nil || n.Kind != yaml.ScalarNode {
-		return resource.Quantity{}, false
+		return nil, false
 	}
 	switch n.Tag {
 	case "!!null", "!!bool":
-		return resource.Quantity{}, false
+		return nil, false
 	}
-	q, err := resource.ParseQuantity(strings.TrimSpace(n.Value))
-	return q, err == nil
+	return parseQuantity(n.Value)
 }
 
 // containerResourceNameError is validateContainerResourceName: a name
@@ -378,7 +376,7 @@ func containerResourceNameError(name string) string {
 	case name == "cpu", name == "memory", name == "ephemeral-storage":
 		return "" // nearly every name, spared the qualified-name check
 	}
-	if errs := k8svalidation.IsQualifiedName(name); len(errs) > 0 {
+	if errs := isQualifiedName(name); len(errs) > 0 {
 		return errs[0]
 	}
 	if !strings.Contains(name, "/") {

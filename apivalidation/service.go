@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
 // service is ValidateService (pkg/apis/core/validation): ports present
@@ -80,7 +79,7 @@ func (v *checker) service(spec *yaml.Node) {
 		if name == "" {
 			at := keyOf(spec, "type")
 			v.error(RuleService, at, fieldPath("spec.externalName"), "an ExternalName Service needs externalName")
-		} else if errs := k8svalidation.IsDNS1123Subdomain(strings.ToLower(strings.TrimSuffix(name, "."))); len(errs) > 0 {
+		} else if errs := isDNS1123Subdomain(strings.ToLower(strings.TrimSuffix(name, "."))); len(errs) > 0 {
 			v.error(RuleService, get(spec, "externalName"), fieldPath("spec.externalName"), fmt.Sprintf("invalid externalName %q: %s", name, errs[0]))
 		}
 	case headless && typ != "ClusterIP":

@@ -126,9 +126,11 @@ func TestLintCRDRulesWithoutClusterBinary(t *testing.T) {
 	}
 }
 
-// eastern as make build builds it (-tags nocel) links neither client-go
-// nor cel-go: each would add milliseconds of package initialisation to
-// every render. eastern-cluster (-tags cluster) links both.
+// eastern as make build builds it (-tags nocel) links neither client-go,
+// nor cel-go, nor apimachinery's resource and util/validation packages
+// (nor klog behind them): each adds package initialisation to every
+// render. eastern-cluster (-tags cluster) links
+// them all.
 func TestLightBinaryDependencies(t *testing.T) {
 	deps := func(tags string) string {
 		out, err := exec.Command("go", "list", "-deps", "-tags", tags, "github.com/eastern-k8s/eastern/cmd/eastern").CombinedOutput()
@@ -137,7 +139,7 @@ func TestLightBinaryDependencies(t *testing.T) {
 		}
 		return string(out)
 	}
-	heavy := []string{"k8s.io/client-go/", "github.com/google/cel-go/"}
+	heavy := []string{"k8s.io/client-go/", "github.com/google/cel-go/", "k8s.io/apimachinery/pkg/api/resource", "k8s.io/apimachinery/pkg/util/validation\n", "k8s.io/klog/"}
 	light, full := deps("nocel"), deps("cluster")
 	for _, p := range heavy {
 		if strings.Contains(light, "\n"+p) {
