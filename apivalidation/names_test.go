@@ -1,48 +1,54 @@
 package apivalidation
 
 import (
-	"math/rand/v2"
-	"slices"
+	"strings"
 	"testing"
-
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
-// The name checks written with package content say what
-// util/validation's say, for names from the edge cases and from a random
-// alphabet of the characters that matter.
-func TestNamesAgreeWithUtilValidation(t *testing.T) {
-	checks := []struct {
-		name       string
-		ours, them func(string) []string
+func TestContainerResourceName(t *testing.T) {
+	tests := []struct {
+		name  string
+		valid bool
 	}{
-		{"IsValidPortName", isValidPortName, k8svalidation.IsValidPortName},
-		{"IsValidPercent", isValidPercent, k8svalidation.IsValidPercent},
-		{"IsEnvVarName", isEnvVarName, k8svalidation.IsEnvVarName},
-		{"IsRelaxedEnvVarName", isRelaxedEnvVarName, k8svalidation.IsRelaxedEnvVarName},
-		{"IsConfigMapKey", isConfigMapKey, k8svalidation.IsConfigMapKey},
-		{"IsQualifiedName", isQualifiedName, k8svalidation.IsQualifiedName},
-		{"IsDNS1123Label", isDNS1123Label, k8svalidation.IsDNS1123Label},
-		{"IsDNS1123Subdomain", isDNS1123Subdomain, k8svalidation.IsDNS1123Subdomain},
+		{"cpu", true}, {"memory", true}, {"ephemeral-storage", true}, {"hugepages-2Mi", true},
+		{"nvidia.com/gpu", true}, {"example.com/fpga", true}, {"kubernetes.io/batteries", true},
+		{"cpuu", false}, {"storage", false}, {"pods", false}, {"requests.example.com/x", false},
+		{"-bad/name", false}, {"example.com/", false},
 	}
-	names := []string{"", ".", "..", "..a", "a", "http", "http-2", "-http", "http-", "h--p", "8080", "abcdefghijklmnop", "ABC",
-		"50%", "%", "5%%", "x%", "1", "MY_VAR", "my.env-name", "1VAR", "a=b", "tab\there", "ü", "key.name", "a/b", "example.com/x"}
-	const alphabet = "aZ09-._=%/ \x7f\xc3"
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		b := make([]byte, r.IntN(20))
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
+	for _, tt := range tests {
+		if got := containerResourceNameError(tt.name) == ""; got != tt.valid {
+			t.Errorf("containerResourceNameError(%q) valid = %v, want %v", tt.name, got, tt.valid)
 		}
-		names = append(names, string(b))
 	}
-	names = append(names, string(make([]byte, 300)))
-	for _, c := range checks {
-		for _, n := range names {
-			if got, want := c.ours(n), c.them(n); !slices.Equal(got, want) {
-				t.Errorf("%s(%q) = %q, util/validation says %q", c.name, n, got, want)
-				break
-			}
+}
+
+func TestBase64Error(t *testing.T) {
+	tests := []struct {
+		value string
+		err   string
+	}{
+		{"", ""},
+		{"aGVsbG8=", ""},
+		{"aGVs\nbG8=\n", ""},
+		{"aGVsbG8", "illegal base64 data at input byte 4"},
+		{"hello world", "illegal base64 data"},
+		{"aGVsbG8=====", "illegal base64 data"},
+	}
+	for _, tt := range tests {
+		got := base64Error(tt.value)
+		if tt.err == "" && got != "" || tt.err != "" && !strings.Contains(got, tt.err) {
+			t.Errorf("base64Error(%q) = %q, want %q", tt.value, got, tt.err)
+		}
+	}
+}
+
+func TestInvalidPathSequence(t *testing.T) {
+	for path, want := range map[string]string{
+		"/": "", "/api/v1": "", "/a//b": "//", "/a/./b": "/./", "/a/../b": "/../",
+		"/a/..": "/..", "/a/.": "/.", "/a%2Fb": "%2F",
+	} {
+		if got := invalidPathSequence(path); got != want {
+			t.Errorf("invalidPathSequence(%q) = %q, want %q", path, got, want)
 		}
 	}
 }
