@@ -60,6 +60,13 @@ type located struct {
 // NewCache returns an empty Cache.
 func NewCache() *Cache { return &Cache{maxHeld: MaxCached} }
 
+// Expect sizes the Cache for about n files before renders start, so that
+// it does not grow a map at a time while thousands of files are read.
+func (c *Cache) Expect(n int) {
+	c.checked.reserve(n)
+	c.paths.reserve(n)
+}
+
 // Close releases the root directories the Cache holds open. Renders and
 // Trees that use it must be done.
 func (c *Cache) Close() error {
@@ -84,6 +91,15 @@ func (m *memo[K, V]) get(key K) (V, bool) {
 	defer m.mu.RUnlock()
 	v, ok := m.m[key]
 	return v, ok
+}
+
+// reserve makes room for n entries, when the memo is still empty.
+func (m *memo[K, V]) reserve(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) == 0 {
+		m.m = make(map[K]V, n)
+	}
 }
 
 func (m *memo[K, V]) put(key K, v V) {

@@ -39,6 +39,12 @@ func (c *Cache) Tree(cwd, rootDir string, maxSize int64) (*Tree, error) {
 	return &Tree{res}, nil
 }
 
+// Root is the tree's root directory, absolute and clean.
+func (t *Tree) Root() string { return t.res.root }
+
+// WorkDir is the working directory that relative paths start from.
+func (t *Tree) WorkDir() string { return t.res.cwd }
+
 // DefaultRoot is the root directory of a render of template when
 // Options.RootDir is empty: the working directory cwd when the template lies
 // inside it, else the template's own directory.

@@ -33,13 +33,17 @@ import (
 //
 // Relative arguments start from workDir, and the files found keep the
 // form the user wrote: "apps/web.yaml", "../other/app.yaml".
-func expandPaths(workDir string, args []string, config os.FileInfo) (files []string, bases map[string]string, notes diag.Findings, err error) {
-	fd := finder{workDir: workDir, regular: map[string]bool{}}
+//
+// walked is what the walks of directory arguments saw, for the load graph
+// (walkMap).
+func expandPaths(workDir string, args []string, config os.FileInfo) (files []string, bases map[string]string, walked *walkMap, notes diag.Findings, err error) {
+	walked = newWalkMap()
+	fd := finder{workDir: workDir, regular: walked.templates, walked: walked}
 	bases = map[string]string{}
 	for _, arg := range args {
 		found, base, err := fd.expandPath(arg)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		for _, f := range found {
 			if !fspath.IsClean(f) {
@@ -70,7 +74,7 @@ func expandPaths(workDir string, args []string, config os.FileInfo) (files []str
 		}
 		regular = append(regular, f)
 	}
-	return regular, bases, notes, nil
+	return regular, bases, fd.walked, notes, nil
 }
 
 // finder looks at the file system from workDir.
@@ -79,6 +83,7 @@ type finder struct {
 	// regular holds the files a walk found to be regular files, by the
 	// type its directory listing gave: they need no stat of their own.
 	regular map[string]bool
+	walked  *walkMap
 }
 
 func (fd finder) abs(p string) string { return fspath.Abs(fd.workDir, p) }
@@ -154,17 +159,44 @@ func (fd finder) expandGlob(arg, base string) ([]string, error) {
 func (fd finder) walkTemplates(dir string) ([]string, error) {
 	var files []string
 	abs := fd.abs(dir)
+	// spelled is path as the templates' paths are spelled: path is
+	// abs/rel, as WalkDir joins the names it lists to abs. The names are
+	// clean, so "." needs no Join (and no Clean) to stay so.
+	spelled := func(path string) string {
+		f := strings.TrimPrefix(path[len(abs):], string(filepath.Separator))
+		switch {
+		case f == "":
+			return dir
+		case dir != ".":
+			return filepath.Join(dir, f)
+		}
+		return f
+	}
 	err := filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if path != abs && strings.HasPrefix(d.Name(), ".") {
+		if path == abs {
 			if d.IsDir() {
-				return filepath.SkipDir
+				fd.walked.dir(dir)
 			}
 			return nil
 		}
-		if d.IsDir() || !isTemplateName(path) {
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") {
+				fd.walked.other(spelled(path), true)
+				return filepath.SkipDir
+			}
+			fd.walked.dir(spelled(path))
+			return nil
+		}
+		f := spelled(path)
+		if strings.HasPrefix(d.Name(), ".") || !isTemplateName(path) || !d.Type().IsRegular() {
+			// Not a template the walk vouches for: a link may lead to a
+			// directory, a hidden file or a README may still be loaded.
+			fd.walked.other(f, d.Type()&fs.ModeSymlink != 0)
+		}
+		if strings.HasPrefix(d.Name(), ".") || !isTemplateName(path) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -173,12 +205,6 @@ func (fd finder) walkTemplates(dir string) ([]string, error) {
 			if info, err := os.Stat(path); err != nil || info.IsDir() {
 				return nil
 			}
-		}
-		// path is abs/rel: WalkDir joins the names it lists to abs. The
-		// names are clean, so "." needs no Join (and no Clean) to stay so.
-		f := strings.TrimPrefix(path[len(abs):], string(filepath.Separator))
-		if dir != "." {
-			f = filepath.Join(dir, f)
 		}
 		if d.Type().IsRegular() {
 			fd.regular[f] = true

@@ -36,6 +36,15 @@ type loadGraph struct {
 	// partials.
 	candidates map[candidateKey]*candidateScan
 	scans      []*candidateScan // follow's scratch space
+
+	// What lint --changed needs (scanForChanges): walked lets a
+	// candidate whose matches are all templates the walks found go
+	// unexpanded, and index finds the candidates that could name a path.
+	walked *walkMap
+	index  *patternIndex
+	// ownTree, when set, gives the tree of a matched file, which it is
+	// read in however it is reached; others are read in their loader's.
+	ownTree func(string) *engine.Tree
 }
 
 type candidateKey struct {
@@ -48,6 +57,11 @@ type candidateScan struct {
 	open       engine.Pattern // every variable open
 	targets    []string       // the existing files it may name
 	namespaces []string       // the namespaces it implies with the set variables
+	// lexical: targets and namespaces were not looked for, because every
+	// file open could name is a template the walks found and read
+	// (walkMap.covers): its edges are the templates' paths it matches.
+	lexical bool
+	owners  []string // the files with the candidate, when the graph has an index
 }
 
 // candidate scans candidate c of a file in dir (vars are the walk's, the
@@ -59,6 +73,11 @@ func (g *loadGraph) candidate(t *engine.Tree, dir, c string, vars map[string]str
 		return cs
 	}
 	cs := &candidateScan{open: engine.CandidatePattern(dir, c, nil)}
+	if g.walked != nil && g.walked.covers(t.WorkDir(), t.Root(), cs.open) {
+		cs.lexical = true
+		g.candidates[key] = cs
+		return cs
+	}
 	open := g.expand(t, cs.open)
 	for _, e := range open {
 		cs.targets = append(cs.targets, e.path)
@@ -115,8 +134,14 @@ type expandKey struct {
 // the set variables (vars) allow: with -s REGION=eu, r-${NAMESPACE}-${REGION}.yaml
 // finds namespaces in r-*-eu.yaml alone.
 func scanLoads(files []string, vars map[string]string, treeOf func(string) *engine.Tree) *loadGraph {
-	g := newLoadGraph()
-	var queue []scanItem
+	return scanLoadsWith(newLoadGraph(), files, vars, treeOf, nil)
+}
+
+func scanLoadsWith(g *loadGraph, files []string, vars map[string]string, treeOf, ownTree func(string) *engine.Tree) *loadGraph {
+	g.ownTree = ownTree
+	g.loads = make(map[string][]string, len(files))
+	g.candidates = make(map[candidateKey]*candidateScan, len(files))
+	queue := make([]scanItem, 0, len(files))
 	for _, f := range files {
 		if t := treeOf(f); t != nil {
 			queue = append(queue, scanItem{f, t})
@@ -136,6 +161,27 @@ func scanDirectives(directives []engine.Directive, dir string, vars map[string]s
 	}
 	g.walk(queue, vars)
 	return g
+}
+
+// scanForChanges is scanLoads for lint --changed, which needs what may
+// load a changed file rather than what each file loads: the graph keeps an
+// index of the candidates and who has them, and leaves unexpanded the
+// candidates that walked shows to name templates only (nil: none).
+func scanForChanges(files []string, vars map[string]string, treeOf func(string) *engine.Tree, walked *walkMap) *loadGraph {
+	g := newLoadGraph()
+	g.walked = walked
+	g.index = &patternIndex{byName: map[string][]*candidateScan{}, other: map[int][]*candidateScan{}}
+	scanLoadsWith(g, files, vars, treeOf, nil)
+	for _, cs := range g.candidates {
+		g.index.add(cs)
+	}
+	return g
+}
+
+// scanRoots is scanLoads from roots alone: what they may load, with
+// matched files (ownTree) read in their own trees as scanLoads reads them.
+func scanRoots(roots []string, vars map[string]string, treeOf, ownTree func(string) *engine.Tree) *loadGraph {
+	return scanLoadsWith(newLoadGraph(), roots, vars, treeOf, ownTree)
 }
 
 func newLoadGraph() *loadGraph {
@@ -186,7 +232,13 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 			for _, t := range targets {
 				if !queued[t] {
 					queued[t] = true
-					next = append(next, scanItem{t, it.tree})
+					tree := it.tree
+					if g.ownTree != nil {
+						if own := g.ownTree(t); own != nil {
+							tree = own
+						}
+					}
+					next = append(next, scanItem{t, tree})
 				}
 			}
 		})
@@ -251,9 +303,20 @@ func (g *loadGraph) follow(file string, directives []engine.Directive, dir strin
 			scans = append(scans, cs)
 			nTargets += len(cs.targets)
 			nNamespaces += len(cs.namespaces)
+			if g.index != nil && (len(cs.owners) == 0 || cs.owners[len(cs.owners)-1] != file) {
+				cs.owners = append(cs.owners, file)
+			}
 		}
 	}
 	g.scans = scans
+	if g.index != nil {
+		// The index holds the candidates: only the targets are needed.
+		targets := make([]string, 0, nTargets)
+		for _, cs := range scans {
+			targets = append(targets, cs.targets...)
+		}
+		return slices.Clip(uniquePaths(targets))
+	}
 	n := len(scans)
 	// Sized to fit: the graph holds the patterns and targets of every file
 	// of the tree until discovery ends, its peak of memory.
@@ -380,41 +443,6 @@ func (g *loadGraph) loaders() map[string][]string {
 		}
 	}
 	return out
-}
-
-// touching returns the files whose renders may read or probe a path,
-// spelled (clean) in any of the ways given: the path itself, the files
-// with a candidate that could name it (a partial added or deleted), and
-// every file that may load one of those, directly or through others.
-func (g *loadGraph) touching(loaders map[string][]string, spellings ...string) map[string]bool {
-	seen := map[string]bool{}
-	var queue []string
-	add := func(f string) {
-		if !seen[f] {
-			seen[f] = true
-			queue = append(queue, f)
-		}
-	}
-	for _, path := range spellings {
-		add(path)
-		names := strings.Split(filepath.ToSlash(path), "/")
-		for f, ps := range g.patterns {
-			for _, p := range ps {
-				if patternMatches(p, names) {
-					add(f)
-					break
-				}
-			}
-		}
-	}
-	for len(queue) > 0 {
-		f := queue[0]
-		queue = queue[1:]
-		for _, l := range loaders[f] {
-			add(l)
-		}
-	}
-	return seen
 }
 
 // patternMatches reports whether the clean pattern p could name the path

@@ -1,6 +1,9 @@
 package lint
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,32 +51,16 @@ func TestTouchingMatchesReach(t *testing.T) {
 		"shared/eu-labels.yaml":        "eu: 1\n",
 	}
 	dir := writeTree(t, files)
-	d, err := discover(Options{}, dir, engine.NewCache(), forced(dir, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"apps/a/app.yaml", "apps/b/app.yaml", "apps/c/app.yaml"}; !slices.Equal(d.roots, want) {
-		t.Fatalf("roots %q, want %q", d.roots, want)
-	}
 	paths := []string{"partials/gone.yaml", "apps/a/overrides/env-prod.yaml", "overrides/qa/c.yaml", "shared/us-labels.yaml", "README.md"}
 	for name := range files {
 		paths = append(paths, name)
 	}
 	slices.Sort(paths)
-	loaders := d.graph.loaders()
-	selected := map[string][]string{}
-	for _, path := range paths {
-		touched := d.graph.touching(loaders, path)
-		for _, root := range d.roots {
-			want := mayTouch(d.graph, d.graph.reach(root), path)
-			if touched[root] != want {
-				t.Errorf("%s changed: touching has %s = %v, the root's reach says %v", path, root, touched[root], want)
-			}
-			if want {
-				selected[path] = append(selected[path], filepath.Base(filepath.Dir(root)))
-			}
-		}
+	full, lex := discoverBothWays(t, dir, Options{})
+	if want := []string{"apps/a/app.yaml", "apps/b/app.yaml", "apps/c/app.yaml"}; !slices.Equal(full.roots, want) {
+		t.Fatalf("roots %q, want %q", full.roots, want)
 	}
+	selected := checkTouching(t, full, lex, paths)
 	// The forward definition itself, on the cases that matter.
 	for path, want := range map[string]string{
 		"partials/labels.yaml":           "a b",
@@ -83,9 +70,145 @@ func TestTouchingMatchesReach(t *testing.T) {
 		"overrides/qa/c.yaml":            "c",
 		"README.md":                      "",
 	} {
-		if got := strings.Join(selected[path], " "); got != want {
+		var dirs []string
+		for _, root := range selected[path] {
+			dirs = append(dirs, filepath.Base(filepath.Dir(root)))
+		}
+		if got := strings.Join(dirs, " "); got != want {
 			t.Errorf("%s changed: roots of %q, want %q", path, got, want)
 		}
+	}
+}
+
+// discoverBothWays discovers dir as lint does (every candidate expanded)
+// and as lint --changed does (candidates of templates only matched).
+func discoverBothWays(t *testing.T, dir string, opts Options) (full, lex *discovery) {
+	t.Helper()
+	opts.Changed = nil
+	full, err := discover(opts, dir, engine.NewCache(), forced(dir, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Changed = []string{}
+	lex, err = discover(opts, dir, engine.NewCache(), forced(dir, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(lex.roots, full.roots) {
+		t.Fatalf("roots found for --changed %q, by the whole graph %q", lex.roots, full.roots)
+	}
+	return full, lex
+}
+
+// checkTouching wants lex's touching to select, for each changed path,
+// the roots of full whose reach may read or probe it (mayTouch), and,
+// once lex follows its roots, the namespaces full implies for them; it
+// returns the roots selected per path.
+func checkTouching(t *testing.T, full, lex *discovery, paths []string) map[string][]string {
+	t.Helper()
+	selected := map[string][]string{}
+	for _, path := range paths {
+		touched := lex.graph.touching(lex.loaders, path)
+		for _, root := range full.roots {
+			want := mayTouch(full.graph, full.reach(root), path)
+			if touched[root] != want {
+				t.Errorf("%s changed: touching has %s = %v, the root's reach says %v", path, root, touched[root], want)
+			}
+			if want {
+				selected[path] = append(selected[path], root)
+			}
+		}
+	}
+	lex.followRoots(lex.roots)
+	for _, root := range full.roots {
+		want := full.graph.impliedNamespaces(full.reach(root))
+		if got := lex.graph.impliedNamespaces(lex.reach(root)); !slices.Equal(got, want) {
+			t.Errorf("%s: namespaces %q after followRoots, %q from the whole graph", root, got, want)
+		}
+	}
+	return selected
+}
+
+// The discovery of lint --changed, which matches candidates against the
+// templates the walk found instead of expanding them, finds what the whole
+// graph finds — the roots, what each change touches, the namespaces — on
+// random trees with READMEs, hidden and symlinked directories, excluded
+// files, partials outside the linted paths, absolute candidates and
+// cycles.
+func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
+	t.Parallel()
+	dirs := []string{"apps/a", "apps/b", "partials", "partials/deep", "overrides/prod", "overrides/qa", ".hidden", "shared"}
+	names := []string{"app.yaml", "x.yaml", "env-prod.yaml", "env-qa.yaml", "env.yaml", "README.md", "p.yml", ".h.yaml"}
+	cands := []string{
+		"../../partials/x.yaml", "x.yaml", "p.yml", "../partials/deep/x.yaml", "env-${NAMESPACE}.yaml",
+		"../../overrides/${NAMESPACE}/app.yaml", "../${NAMESPACE}/env.yaml", "README.md", "../../.hidden/x.yaml",
+		"../../link/x.yaml", "${A}.yaml", "../../${A}/x.yaml", "../../shared/${A}", "deep/${NAMESPACE}-x.yaml",
+		"/abs/x.yaml", "../../../outside.yaml", ".h.yaml", "../../apps/a/app.yaml", "app.yaml",
+	}
+	matched, expanded, cycles := 0, 0, 0
+	for seed := range uint64(150) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		files := map[string]string{}
+		for range 6 + r.IntN(14) {
+			name := dirs[r.IntN(len(dirs))] + "/" + names[r.IntN(len(names))]
+			content := "k: 1\n"
+			for range r.IntN(4) {
+				c := cands[r.IntN(len(cands))]
+				if c == "/abs/x.yaml" {
+					c = "ABS/partials/x.yaml"
+				}
+				content += "# load? " + c + "\n"
+			}
+			files[name] = content
+		}
+		dir := t.TempDir()
+		for name, content := range files {
+			writeFile(t, filepath.Join(dir, name), strings.ReplaceAll(content, "ABS", dir))
+		}
+		if r.IntN(2) == 0 {
+			if err := os.Symlink("partials", filepath.Join(dir, "link")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		opts := Options{}
+		switch r.IntN(4) {
+		case 1:
+			opts.Paths = []string{"apps"}
+		case 2:
+			opts.Paths = []string{"apps", "overrides"}
+		case 3:
+			opts.Exclude = []string{"partials/deep"}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "apps")); err != nil && len(opts.Paths) > 0 {
+			continue
+		}
+		if _, err := discover(opts, dir, engine.NewCache(), forced(dir, nil)); err != nil {
+			continue // no templates in the paths: nothing to compare
+		}
+		var paths []string
+		for name := range files {
+			paths = append(paths, name)
+		}
+		paths = append(paths, "partials/new.yaml", "overrides/dev/app.yaml", "shared/x", "apps/a/env-dev.yaml", "link/x.yaml")
+		slices.Sort(paths)
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			full, lex := discoverBothWays(t, dir, opts)
+			if lex.graph.walked == nil {
+				cycles++
+			}
+			for _, cs := range lex.graph.candidates {
+				if cs.lexical {
+					matched++
+				} else {
+					expanded++
+				}
+			}
+			checkTouching(t, full, lex, paths)
+		})
+	}
+	// The trees must exercise both kinds of candidate and the cycles.
+	if matched == 0 || expanded == 0 || cycles == 0 {
+		t.Errorf("%d candidates matched, %d expanded, %d trees with cycles: the test covers too little", matched, expanded, cycles)
 	}
 }
 

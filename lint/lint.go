@@ -201,6 +201,10 @@ type discovery struct {
 	notes         diag.Findings // matched files that were skipped
 	configChanged map[string]bool
 	reaches       map[string][]string
+
+	treeOf, ownTree func(string) *engine.Tree
+	vars            map[string]string
+	loaders         map[string][]string // of graph, for lint --changed
 }
 
 // reach is graph.reach, remembered.
@@ -221,6 +225,9 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	if opts.Stdin != nil {
 		if len(opts.Templates) > 0 || len(opts.Paths) > 0 {
 			return nil, diag.Usagef("a template on standard input is linted alone: no PATH or --template with it")
+		}
+		if opts.Changed != nil {
+			return nil, diag.Usagef("a template on standard input is linted as it is: no --changed with it")
 		}
 		base := opts.BaseDir
 		if base == "" {
@@ -257,7 +264,7 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	if err != nil {
 		return nil, err
 	}
-	files, bases, notes, err := expandPaths(cwd, args, configFile(cwd, configs))
+	files, bases, walked, notes, err := expandPaths(cwd, args, configFile(cwd, configs))
 	if err != nil {
 		return nil, err
 	}
@@ -304,6 +311,7 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	if len(files) == 0 {
 		return nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}
+	cache.Expect(len(files))
 	trees := map[string]*engine.Tree{}
 	treeOf := func(file string) *engine.Tree {
 		dir := d.rootDirs[file]
@@ -319,12 +327,59 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 		}
 		return t
 	}
+	d.treeOf = treeOf
+	d.vars = opts.Vars
+	if opts.Changed != nil {
+		d.discoverForChanges(files, explicit, walked)
+		return d, nil
+	}
 	d.graph = scanLoads(files, opts.Vars, treeOf)
 	d.roots = files
 	if !explicit {
 		d.roots = d.graph.splitRoots(files)
 	}
 	return d, nil
+}
+
+// discoverForChanges finds the roots among files for lint --changed, whose
+// cost should grow with what changed: the graph expands only the
+// candidates that may name something besides the templates the walks
+// found, and what may load a changed file is found by matching paths
+// against candidates (touching). Once the run's roots are selected,
+// followRoots gives the graph of what they load.
+func (d *discovery) discoverForChanges(files []string, explicit bool, walked *walkMap) {
+	matched := make(map[string]bool, len(files))
+	for _, f := range files {
+		matched[f] = true
+	}
+	walked.settle(matched)
+	d.ownTree = func(f string) *engine.Tree {
+		if matched[f] {
+			return d.treeOf(f)
+		}
+		return nil
+	}
+	d.graph = scanForChanges(files, d.vars, d.treeOf, walked)
+	d.loaders = d.graph.loaders()
+	d.roots = files
+	if explicit {
+		return
+	}
+	roots, ok := d.graph.splitRootsLexical(files, d.loaders)
+	if !ok {
+		// A cycle of partials: splitRoots needs every load.
+		d.graph = scanForChanges(files, d.vars, d.treeOf, nil)
+		d.loaders = d.graph.loaders()
+		roots = d.graph.splitRoots(files)
+	}
+	d.roots = roots
+}
+
+// followRoots makes the graph what roots may load, for their namespaces
+// and sizes, after discoverForChanges.
+func (d *discovery) followRoots(roots []string) {
+	d.graph = scanRoots(roots, d.vars, d.treeOf, d.ownTree)
+	d.reaches = map[string][]string{}
 }
 
 // inOutputDir reports whether a directory between base (not included) and

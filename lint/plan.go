@@ -137,6 +137,7 @@ func (p *Plan) build() error {
 	var reasons []string
 	if p.opts.Changed != nil {
 		roots, reasons = p.selectChanged(roots, d)
+		d.followRoots(roots)
 	}
 	// Config warnings come from every root the run covers before it is
 	// sharded, so that every shard reports the same ones and their merge
@@ -289,10 +290,9 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 	// The files whose renders may read or probe each changed file, found
 	// backwards from it: the cost grows with what the change touches, not
 	// with the number of roots.
-	loaders := d.graph.loaders()
 	touching := make([]map[string]bool, len(p.opts.Changed))
 	for i, c := range p.opts.Changed {
-		touching[i] = d.graph.touching(loaders, filepath.Clean(c), rels[i])
+		touching[i] = d.graph.touching(d.loaders, filepath.Clean(c), rels[i])
 	}
 	why := map[string]bool{}
 	var kept []string
