@@ -39,16 +39,29 @@ func parseDirective(line []byte) (d Directive, ok bool) {
 	if k < len(line) && !isBlank(line[k]) {
 		return d, false // "# load!x.yaml", "# loader notes"
 	}
-	d.Indent = string(line[:i])
+	d.Indent = indent(line[:i])
 	d.Required = rest[4] == '!'
 	k = skipBlanks(line, k)
 	d.Col = k + 1
+	d.Candidates = make([]string, 0, bytes.Count(line[k:], []byte(","))+1)
 	for part := range strings.SplitSeq(string(line[k:]), ",") {
 		if c := strings.TrimSpace(part); c != "" {
 			d.Candidates = append(d.Candidates, c)
 		}
 	}
 	return d, true
+}
+
+// spaces holds the indents of most directives, so that reading one costs
+// no allocation.
+const spaces = "                                                                "
+
+// indent returns the blanks b as a string.
+func indent(b []byte) string {
+	if len(b) <= len(spaces) && string(b) == spaces[:len(b)] {
+		return spaces[:len(b)]
+	}
+	return string(b)
 }
 
 // Directives lists the directives of a template's source in line order,

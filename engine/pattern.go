@@ -31,7 +31,10 @@ type PatternPart struct {
 // variables have values. Every other variable stays open, and so does
 // NAMESPACE, which vars never sets (as in Options.Vars).
 func CandidatePattern(dir, candidate string, vars map[string]string) Pattern {
-	var parts []PatternPart
+	// Lint reads the pattern of every distinct candidate of a repository:
+	// literal text is sliced from candidate rather than copied, and the
+	// segments share one array of parts.
+	parts := make([]PatternPart, 0, 4)
 	literal := func(s string) {
 		if n := len(parts); n > 0 && !parts[n-1].Var {
 			parts[n-1].Text += s
@@ -39,26 +42,37 @@ func CandidatePattern(dir, candidate string, vars map[string]string) Pattern {
 		}
 		parts = append(parts, PatternPart{Text: s})
 	}
-	for p := range pieces([]byte(candidate)) {
-		name := string(p.ref.name)
-		value, set := vars[name]
+	src := []byte(candidate)
+	for i := 0; i < len(src); {
+		var p piece
+		p, i = nextPiece(src, i)
+		if !p.isRef {
+			start := p.offset
+			if candidate[start:start+len(p.text)] != string(p.text) {
+				start++ // $${NAME}: the text is what follows the first $
+			}
+			literal(candidate[start : start+len(p.text)])
+			continue
+		}
+		value, set := vars[string(p.ref.name)]
 		switch {
-		case !p.isRef:
-			literal(string(p.text))
-		case set && name != "NAMESPACE":
+		case set && string(p.ref.name) != "NAMESPACE":
 			if p.ref.hasFallback && value == "" {
 				value = string(p.ref.fallback)
 			}
 			literal(value)
 		default:
-			parts = append(parts, PatternPart{Text: name, Var: true})
+			parts = append(parts, PatternPart{Text: string(p.ref.name), Var: true})
 		}
 	}
 	absolute := len(parts) > 0 && !parts[0].Var && strings.HasPrefix(parts[0].Text, "/")
 	if dir != "" && !absolute {
-		parts = append([]PatternPart{{Text: dir + "/"}}, parts...)
-		if len(parts) > 1 && !parts[1].Var {
-			parts = append([]PatternPart{{Text: parts[0].Text + parts[1].Text}}, parts[2:]...)
+		if len(parts) > 0 && !parts[0].Var {
+			parts[0].Text = dir + "/" + parts[0].Text
+		} else {
+			parts = append(parts, PatternPart{})
+			copy(parts[1:], parts)
+			parts[0] = PatternPart{Text: dir + "/"}
 		}
 	}
 	return cleanPattern(splitPattern(parts), absolute || filepath.IsAbs(dir))
@@ -66,26 +80,40 @@ func CandidatePattern(dir, candidate string, vars map[string]string) Pattern {
 
 // splitPattern cuts parts into path segments at the '/' of literals.
 func splitPattern(parts []PatternPart) Pattern {
-	p := Pattern{nil}
+	n := 1 // segments
+	for _, t := range parts {
+		if !t.Var {
+			n += strings.Count(t.Text, "/")
+		}
+	}
+	// Every segment is a slice of flat, which has room for all of them.
+	flat := make([]PatternPart, 0, len(parts)+n)
+	p := make(Pattern, 0, n)
+	begin := 0
+	cut := func() {
+		if len(flat) == begin {
+			flat = append(flat, PatternPart{}) // an empty segment: the root of an absolute path
+		}
+		p = append(p, flat[begin:len(flat):len(flat)])
+		begin = len(flat)
+	}
 	for _, t := range parts {
 		if t.Var {
-			p[len(p)-1] = append(p[len(p)-1], t)
+			flat = append(flat, t)
 			continue
 		}
-		for i, text := range strings.Split(t.Text, "/") {
-			if i > 0 {
-				p = append(p, nil)
+		first := true
+		for text := range strings.SplitSeq(t.Text, "/") {
+			if !first {
+				cut()
 			}
+			first = false
 			if text != "" {
-				p[len(p)-1] = append(p[len(p)-1], PatternPart{Text: text})
+				flat = append(flat, PatternPart{Text: text})
 			}
 		}
 	}
-	for i, seg := range p {
-		if len(seg) == 0 {
-			p[i] = PatternSegment{{}} // an empty segment: the root of an absolute path
-		}
-	}
+	cut()
 	return p
 }
 
@@ -94,7 +122,8 @@ func splitPattern(parts []PatternPart) Pattern {
 // as Clean does after the renderer substitutes them. An absolute pattern
 // keeps its leading empty segment.
 func cleanPattern(p Pattern, absolute bool) Pattern {
-	var out Pattern
+	// In place: out never grows past the segment being read.
+	out := p[:0]
 	if absolute {
 		out, p = p[:1], p[1:]
 	}

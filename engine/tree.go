@@ -67,6 +67,32 @@ func (t *Tree) Directives(path string) ([]Directive, error) {
 	return Directives(f.data), nil
 }
 
+// ScanDirectives is Directives for a pass over many files that renders
+// will mostly not read — lint --changed lists the directives of every
+// template in a repository to render a few. The file is read beneath the
+// root and checked as a render reads and checks it, but the Cache keeps
+// nothing of it, and a path that leaves the root is only an error, not
+// explained.
+func (t *Tree) ScanDirectives(path string) ([]Directive, error) {
+	abs := t.res.abs(path)
+	if !fspath.Within(t.res.root, abs) || abs == t.res.root {
+		return nil, &escapeError{path: path, root: t.res.rootShown}
+	}
+	rel, err := filepath.Rel(t.res.root, abs)
+	if err != nil {
+		return nil, err
+	}
+	data, err := t.res.dir.ReadFile(rel, t.res.maxSize)
+	if err != nil {
+		return nil, err
+	}
+	f, err := checkFile(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return Directives(f.data), nil
+}
+
 // IsFile reports whether path is a regular file inside the root, or a
 // symlink to one.
 func (t *Tree) IsFile(path string) bool {

@@ -27,6 +27,13 @@ type Configs struct {
 	mu    sync.Mutex
 	dirs  map[string]configEntry // absolute directory → its own ConfigFile
 	roots map[string]*input.Dir  // root directories, opened once
+	// near holds For's answer by the directory of the file as spelled and
+	// its root directory, which are all the answer depends on: the
+	// thousands of templates of one directory ask once.
+	near map[[2]string]configEntry
+	// excludeFree holds the directories (keyed as near) that no config
+	// on the way up excludes anything from.
+	excludeFree map[[2]string]bool
 }
 
 type configEntry struct {
@@ -84,11 +91,24 @@ func (cs *Configs) For(file, rootDir string) (*Config, error) {
 	if cs.force {
 		return cs.forced, nil
 	}
+	key := [2]string{filepath.Dir(file), rootDir}
+	cs.mu.Lock()
+	e, ok := cs.near[key]
+	cs.mu.Unlock()
+	if ok {
+		return e.cfg, e.err
+	}
 	var found *Config
 	err := cs.walkUp(file, rootDir, func(cfg *Config) bool {
 		found = cfg
 		return cfg != nil
 	})
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.near == nil {
+		cs.near = map[[2]string]configEntry{}
+	}
+	cs.near[key] = configEntry{found, err}
 	return found, err
 }
 
@@ -187,16 +207,24 @@ func (cs *Configs) read(root, dir string) configEntry {
 // a forced config, its patterns alone. Configs are read top down, so that
 // one inside an excluded directory (a test fixture) is never read.
 func (cs *Configs) Excluded(file, rootDir string) (bool, error) {
-	abs := fspath.Abs(cs.cwd, file)
 	if cs.force {
-		return cs.forced.Excludes(abs), nil
+		return cs.forced.Excludes(fspath.Abs(cs.cwd, file)), nil
 	}
+	key := [2]string{filepath.Dir(file), rootDir}
+	cs.mu.Lock()
+	free := cs.excludeFree[key]
+	cs.mu.Unlock()
+	if free {
+		return false, nil
+	}
+	abs := fspath.Abs(cs.cwd, file)
 	type level struct{ root, dir string }
 	var levels []level
 	eachDir(cs.cwd, file, rootDir, func(root, dir string) bool {
 		levels = append(levels, level{root, dir})
 		return false
 	})
+	excludes := false
 	for i := len(levels) - 1; i >= 0; i-- {
 		e := cs.lookup(levels[i].root, levels[i].dir)
 		if e.err != nil {
@@ -205,6 +233,15 @@ func (cs *Configs) Excluded(file, rootDir string) (bool, error) {
 		if e.cfg.Excludes(abs) {
 			return true, nil
 		}
+		excludes = excludes || e.cfg != nil && len(e.cfg.Exclude) > 0
+	}
+	if !excludes {
+		cs.mu.Lock()
+		defer cs.mu.Unlock()
+		if cs.excludeFree == nil {
+			cs.excludeFree = map[[2]string]bool{}
+		}
+		cs.excludeFree[key] = true
 	}
 	return false, nil
 }

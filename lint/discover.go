@@ -84,6 +84,9 @@ type finder struct {
 	// type its directory listing gave: they need no stat of their own.
 	regular map[string]bool
 	walked  *walkMap
+	// chartTemplates remembers which directories lie below the
+	// templates directory of a Helm chart.
+	chartTemplates map[string]bool
 }
 
 func (fd finder) abs(p string) string { return fspath.Abs(fd.workDir, p) }
@@ -271,20 +274,26 @@ func (fd finder) notTemplate(file string, charts map[string]bool) string {
 	case strings.HasPrefix(name, "values") && isChart(filepath.Dir(abs)):
 		return "the values of the Helm chart in " + filepath.Dir(file) + ", not a template"
 	}
-	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		if filepath.Base(dir) == "templates" && isChart(parent) {
-			// Only a file that uses Helm's syntax: a plain manifest in
-			// a chart is a manifest all the same.
-			if data, err := os.ReadFile(abs); err == nil && bytes.Contains(data, []byte("{{")) {
-				return "a Helm template ({{ … }} is Helm's syntax), not an eastern one"
-			}
-			return ""
+	// Only a file that uses Helm's syntax: a plain manifest in a chart is
+	// a manifest all the same.
+	if fd.inChartTemplates(filepath.Dir(abs), isChart) {
+		if data, err := os.ReadFile(abs); err == nil && bytes.Contains(data, []byte("{{")) {
+			return "a Helm template ({{ … }} is Helm's syntax), not an eastern one"
 		}
 	}
+	return ""
+}
+
+// inChartTemplates reports whether dir, or a directory it lies in, is the
+// templates directory of a Helm chart.
+func (fd finder) inChartTemplates(dir string, isChart func(string) bool) bool {
+	in, ok := fd.chartTemplates[dir]
+	if !ok {
+		parent := filepath.Dir(dir)
+		in = parent != dir && (filepath.Base(dir) == "templates" && isChart(parent) || fd.inChartTemplates(parent, isChart))
+		fd.chartTemplates[dir] = in
+	}
+	return in
 }
 
 // excludeFlag holds --exclude patterns: doublestar globs matched against a

@@ -45,6 +45,11 @@ type loadGraph struct {
 	// ownTree, when set, gives the tree of a matched file, which it is
 	// read in however it is reached; others are read in their loader's.
 	ownTree func(string) *engine.Tree
+	names   []string // segments' scratch space
+	// uncached: files are read without keeping them in the Cache, for a
+	// graph of every file that only a few renders follow
+	// (engine.Tree.ScanDirectives).
+	uncached bool
 }
 
 type candidateKey struct {
@@ -170,6 +175,7 @@ func scanDirectives(directives []engine.Directive, dir string, vars map[string]s
 func scanForChanges(files []string, vars map[string]string, treeOf func(string) *engine.Tree, walked *walkMap) *loadGraph {
 	g := newLoadGraph()
 	g.walked = walked
+	g.uncached = true
 	g.index = &patternIndex{byName: map[string][]*candidateScan{}, other: map[int][]*candidateScan{}}
 	scanLoadsWith(g, files, vars, treeOf, nil)
 	for _, cs := range g.candidates {
@@ -219,7 +225,7 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 	}
 	for len(round) > 0 {
 		var next []scanItem
-		eachDirectives(round, func(it scanItem, directives []engine.Directive, err error) {
+		eachDirectives(round, g.uncached, func(it scanItem, directives []engine.Directive, err error) {
 			if err != nil {
 				// The render of a root reports unreadable files and
 				// escapes with the directive that loads them; discovery
@@ -248,8 +254,8 @@ func (g *loadGraph) walk(queue []scanItem, vars map[string]string) {
 
 // eachDirectives calls fn with the directives of each item's file, in the
 // order of items, from the calling goroutine; the files are read ahead of
-// it on every core.
-func eachDirectives(items []scanItem, fn func(scanItem, []engine.Directive, error)) {
+// it on every core, through the Cache unless uncached.
+func eachDirectives(items []scanItem, uncached bool, fn func(scanItem, []engine.Directive, error)) {
 	type listed struct {
 		i          int
 		directives []engine.Directive
@@ -265,7 +271,11 @@ func eachDirectives(items []scanItem, fn func(scanItem, []engine.Directive, erro
 				if i >= len(items) {
 					return
 				}
-				ds, err := items[i].tree.Directives(items[i].file)
+				read := items[i].tree.Directives
+				if uncached {
+					read = items[i].tree.ScanDirectives
+				}
+				ds, err := read(items[i].file)
 				results <- listed{i, ds, err}
 			}
 		})

@@ -272,7 +272,22 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
 	outputs, charts := map[[2]string]bool{}, map[string]bool{}
-	fd := finder{workDir: cwd}
+	fd := finder{workDir: cwd, chartTemplates: map[string]bool{}}
+	// Whether --skip or a rendered archive leaves out the files of a
+	// directory, by directory and base: the files of one directory share
+	// the answer.
+	skippedDirs := map[[2]string]bool{}
+	skipped := func(f string) bool {
+		key := [2]string{filepath.Dir(f), bases[f]}
+		is, ok := skippedDirs[key]
+		if !ok {
+			abs := fspath.Abs(cwd, key[0])
+			is = slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, abs) }) ||
+				belowOutputDir(abs, fspath.Abs(cwd, key[1]), outputs)
+			skippedDirs[key] = is
+		}
+		return is
+	}
 	excluded := 0
 	for _, f := range files {
 		if exclude.matches(cwd, f) {
@@ -280,9 +295,7 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 			continue
 		}
 		if bases[f] != "" {
-			abs := fspath.Abs(cwd, f)
-			if slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, abs) }) ||
-				inOutputDir(abs, fspath.Abs(cwd, bases[f]), outputs) {
+			if skipped(f) {
 				continue
 			}
 			out, err := configs.Excluded(f, d.rootDirs[f])
@@ -382,16 +395,10 @@ func (d *discovery) followRoots(roots []string) {
 	d.reaches = map[string][]string{}
 }
 
-// inOutputDir reports whether a directory between base (not included) and
-// the file abs is the output of eastern render --all --output-dir, which
-// it marks with outdir.ManifestName: rendered manifests are not templates.
-// known remembers each directory's answer, so that the files of one
-// directory cost one look between them.
-func inOutputDir(abs, base string, known map[[2]string]bool) bool {
-	return belowOutputDir(filepath.Dir(abs), base, known)
-}
-
-// belowOutputDir is inOutputDir for the directory dir of a file.
+// belowOutputDir reports whether dir, or a directory between base (not
+// included) and it, is the output of eastern render --all --output-dir,
+// which it marks with outdir.ManifestName: rendered manifests are not
+// templates. known remembers each directory's answer.
 func belowOutputDir(dir, base string, known map[[2]string]bool) bool {
 	if dir == base || !fspath.Within(base, dir) {
 		return false
@@ -432,7 +439,7 @@ func rootDirsFor(files []string, bases map[string]string, explicit, cwd string) 
 		switch base := bases[f]; {
 		case explicit != "":
 			out[f] = explicit
-		case base != "" && !fspath.Within(cwd, fspath.Abs(cwd, f)):
+		case base != "" && !filepath.IsLocal(f) && !fspath.Within(cwd, fspath.Abs(cwd, f)):
 			out[f] = base
 		}
 	}

@@ -275,15 +275,16 @@ func (p *Plan) touches(res *engine.Result) bool {
 // config. It returns the reasons, for the summary.
 func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) {
 	p.changed = map[string]bool{}
-	var rels, configDirs []string
+	var abs, rels, configDirs []string
 	for _, c := range p.opts.Changed {
-		abs := fspath.Abs(p.cwd, c)
-		p.changed[abs] = true
-		rels = append(rels, fspath.Display(p.cwd, abs))
-		if filepath.Base(abs) == ConfigFile && !p.configs.force {
-			configDirs = append(configDirs, filepath.Dir(abs))
+		a := fspath.Abs(p.cwd, c)
+		abs = append(abs, a)
+		p.changed[a] = true
+		rels = append(rels, fspath.Display(p.cwd, a))
+		if filepath.Base(a) == ConfigFile && !p.configs.force {
+			configDirs = append(configDirs, filepath.Dir(a))
 		}
-		if p.configs.forcedPath != "" && abs == p.configs.forcedPath {
+		if p.configs.forcedPath != "" && a == p.configs.forcedPath {
 			configDirs = append(configDirs, "/") // --config applies to all
 		}
 	}
@@ -297,9 +298,9 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 	why := map[string]bool{}
 	var kept []string
 	for _, root := range roots {
-		abs := fspath.Abs(p.cwd, root)
+		rootAbs := fspath.Abs(p.cwd, root)
 		for _, dir := range configDirs {
-			if fspath.Within(dir, abs) {
+			if fspath.Within(dir, rootAbs) {
 				d.configChanged[root] = true
 				name := filepath.Join(dir, ConfigFile)
 				if dir == "/" {
@@ -308,10 +309,10 @@ func (p *Plan) selectChanged(roots []string, d *discovery) ([]string, []string) 
 				why[fspath.Display(p.cwd, name)] = true
 			}
 		}
-		for i, c := range p.opts.Changed {
+		for i := range p.opts.Changed {
 			// A changed CRD file changes the verdict on the custom
 			// resources of every template it applies to.
-			if p.namesCRDFile(root, d.rootDirs[root], fspath.Abs(p.cwd, c)) {
+			if p.namesCRDFile(root, d.rootDirs[root], abs[i]) {
 				d.configChanged[root] = true
 				why[rels[i]] = true
 			}

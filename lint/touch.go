@@ -39,7 +39,15 @@ func (ix *patternIndex) naming(names []string, fn func(*candidateScan) bool) boo
 	return false
 }
 
-func segments(path string) []string { return strings.Split(filepath.ToSlash(path), "/") }
+// segments splits path at its separators into the scratch space of g, for
+// one call of patternIndex.naming at a time.
+func (g *loadGraph) segments(path string) []string {
+	g.names = g.names[:0]
+	for name := range strings.SplitSeq(filepath.ToSlash(path), "/") {
+		g.names = append(g.names, name)
+	}
+	return g.names
+}
 
 // eachLoader calls fn with each file that may load the file f, until fn
 // returns true: the files a lexical candidate of theirs names it in, and
@@ -50,7 +58,7 @@ func (g *loadGraph) eachLoader(f string, loaders map[string][]string, fn func(st
 			return true
 		}
 	}
-	return g.index.naming(segments(f), func(cs *candidateScan) bool {
+	return g.index.naming(g.segments(f), func(cs *candidateScan) bool {
 		if !cs.lexical {
 			return false // its loads say what it found
 		}
@@ -80,7 +88,7 @@ func (g *loadGraph) touching(loaders map[string][]string, spellings ...string) m
 	}
 	for _, path := range spellings {
 		add(path)
-		g.index.naming(segments(path), func(cs *candidateScan) bool {
+		g.index.naming(g.segments(path), func(cs *candidateScan) bool {
 			for _, o := range cs.owners {
 				add(o)
 			}
@@ -125,14 +133,17 @@ func (g *loadGraph) splitRootsLexical(matched []string, loaders map[string][]str
 // reachedFromRoot reports whether a root may load f, directly or through
 // other files, walking back from f; reached remembers the files found so.
 func (g *loadGraph) reachedFromRoot(f string, isRoot func(string) bool, loaders map[string][]string, reached map[string]bool) bool {
-	seen := map[string]bool{f: true}
-	queue := []string{f}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
+	// Most partials are loaded by a root: the search keeps no state
+	// until a loader is not one.
+	var seen map[string]bool
+	var queue []string
+	for n := f; ; n, queue = queue[0], queue[1:] {
 		found := g.eachLoader(n, loaders, func(l string) bool {
 			if isRoot(l) || reached[l] {
 				return true
+			}
+			if seen == nil {
+				seen = map[string]bool{f: true}
 			}
 			if !seen[l] {
 				seen[l] = true
@@ -144,6 +155,8 @@ func (g *loadGraph) reachedFromRoot(f string, isRoot func(string) bool, loaders 
 			reached[f] = true
 			return true
 		}
+		if len(queue) == 0 {
+			return false
+		}
 	}
-	return false
 }
