@@ -43,6 +43,9 @@ func parseDirective(line []byte) (d Directive, ok bool) {
 	d.Required = rest[4] == '!'
 	k = skipBlanks(line, k)
 	d.Col = k + 1
+	if k == len(line) {
+		return d, true
+	}
 	d.Candidates = make([]string, 0, bytes.Count(line[k:], []byte(","))+1)
 	for part := range strings.SplitSeq(string(line[k:]), ",") {
 		if c := strings.TrimSpace(part); c != "" {
@@ -69,30 +72,36 @@ func indent(b []byte) string {
 // to find the namespaces that `${NAMESPACE}` candidates imply.
 //
 // Lint lists the directives of every file of a repository, most lines of
-// which are not directives: it looks only at the lines that hold the word
-// "load", found with bytes.Index, and counts the lines between them.
+// which are not directives: it looks only at the lines whose first
+// character other than a blank is '#', found with bytes.IndexByte, and
+// counts the lines between them.
 func Directives(src []byte) []Directive {
 	src = bytes.TrimPrefix(src, utf8BOM)
-	// One allocation: "load" appears about as often as directives do.
-	ds := make([]Directive, 0, bytes.Count(src, loadWord))
+	// One allocation: a directive is a comment, and YAML has few others.
+	ds := make([]Directive, 0, bytes.Count(src, hash))
 	n, start := 1, 0 // the number of the line that begins at start
 	for off := 0; off < len(src); {
-		i := bytes.Index(src[off:], loadWord)
+		i := bytes.IndexByte(src[off:], '#')
 		if i < 0 {
 			break
 		}
-		begin := bytes.LastIndexByte(src[:off+i], '\n') + 1
-		end := bytes.IndexByte(src[off+i:], '\n')
+		at := off + i
+		begin := bytes.LastIndexByte(src[:at], '\n') + 1
+		end := bytes.IndexByte(src[at:], '\n')
 		if end < 0 {
 			end = len(src)
 		} else {
-			end += off + i
+			end += at
 		}
-		n += bytes.Count(src[start:begin], newline)
-		start = begin
-		if d, ok := parseDirective(trimCR(src[begin:end])); ok {
-			d.Line = n
-			ds = append(ds, d)
+		// The first '#' of a line: if anything but blanks precedes it,
+		// no '#' of the line begins a directive.
+		if skipBlanks(src[begin:at], 0) == at-begin {
+			n += bytes.Count(src[start:begin], newline)
+			start = begin
+			if d, ok := parseDirective(trimCR(src[begin:end])); ok {
+				d.Line = n
+				ds = append(ds, d)
+			}
 		}
 		off = end + 1
 	}
@@ -103,8 +112,8 @@ func Directives(src []byte) []Directive {
 }
 
 var (
-	loadWord = []byte("load")
-	newline  = []byte("\n")
+	hash    = []byte("#")
+	newline = []byte("\n")
 )
 
 // lines yields each line of src with its 1-based number, without the line
