@@ -169,7 +169,7 @@ func (fd finder) walkTemplates(dir string) ([]string, error) {
 		f := strings.TrimPrefix(path[len(abs):], string(filepath.Separator))
 		switch {
 		case f == "":
-			return dir
+			return filepath.Clean(dir)
 		case dir != ".":
 			return filepath.Join(dir, f)
 		}
@@ -181,7 +181,7 @@ func (fd finder) walkTemplates(dir string) ([]string, error) {
 		}
 		if path == abs {
 			if d.IsDir() {
-				fd.walked.dir(dir)
+				fd.walked.dir(spelled(path))
 			}
 			return nil
 		}

@@ -171,13 +171,15 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 			}
 		}
 		opts := Options{}
-		switch r.IntN(4) {
+		switch r.IntN(5) {
 		case 1:
 			opts.Paths = []string{"apps"}
 		case 2:
 			opts.Paths = []string{"apps", "overrides"}
 		case 3:
 			opts.Exclude = []string{"partials/deep"}
+		case 4:
+			opts.Paths = []string{"./apps/", filepath.Join(dir, "partials")}
 		}
 		if _, err := os.Stat(filepath.Join(dir, "apps")); err != nil && len(opts.Paths) > 0 {
 			continue
