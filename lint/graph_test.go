@@ -133,8 +133,8 @@ func checkTouching(t *testing.T, full, lex *discovery, paths []string) map[strin
 // templates the walk found instead of expanding them, finds what the whole
 // graph finds — the roots, what each change touches, the namespaces — on
 // random trees with READMEs, hidden and symlinked directories, excluded
-// files, partials outside the linted paths, absolute candidates and
-// cycles.
+// files, partials outside the linted paths or the root directory,
+// absolute candidates and cycles.
 func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 	t.Parallel()
 	dirs := []string{"apps/a", "apps/b", "partials", "partials/deep", "overrides/prod", "overrides/qa", ".hidden", "shared"}
@@ -171,7 +171,7 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 			}
 		}
 		opts := Options{}
-		switch r.IntN(5) {
+		switch r.IntN(6) {
 		case 1:
 			opts.Paths = []string{"apps"}
 		case 2:
@@ -180,6 +180,8 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 			opts.Exclude = []string{"partials/deep"}
 		case 4:
 			opts.Paths = []string{"./apps/", filepath.Join(dir, "partials")}
+		case 5:
+			opts.RootDir = "apps"
 		}
 		if _, err := os.Stat(filepath.Join(dir, "apps")); err != nil && len(opts.Paths) > 0 {
 			continue
