@@ -425,21 +425,53 @@ func (g *loadGraph) splitRoots(matched []string) (roots []string) {
 	return roots
 }
 
-// impliedNamespaces returns "default" and every namespace that the
-// ${NAMESPACE} candidates of the files reach (a root and what it may
-// load) find on disk, sorted with default first: app A's
-// overrides/x-prod.yaml says nothing about app B.
-func (g *loadGraph) impliedNamespaces(reach []string) []string {
-	var out []string
-	for _, f := range reach {
+// reachWalk is the scratch space of impliedBy, reused from root to root:
+// seen marks the files of the current walk with its number.
+type reachWalk struct {
+	walk       int
+	seen       map[string]int
+	queue, out []string
+	lists      map[string][]string // the lists impliedBy returned, to share
+}
+
+// impliedBy returns "default" and every namespace that the ${NAMESPACE}
+// candidates of the files root reaches (itself and what it may load) find
+// on disk, sorted with default first: app A's overrides/x-prod.yaml says
+// nothing about app B. A lint run asks it for each of thousands of roots:
+// it neither lists nor sorts the reach, and roots with the same
+// namespaces share one list.
+func (g *loadGraph) impliedBy(root string, w *reachWalk) []string {
+	if w.seen == nil {
+		w.seen, w.lists = map[string]int{}, map[string][]string{}
+	}
+	w.walk++
+	w.seen[root] = w.walk
+	w.queue = append(w.queue[:0], root)
+	w.out = w.out[:0]
+	for len(w.queue) > 0 {
+		f := w.queue[len(w.queue)-1]
+		w.queue = w.queue[:len(w.queue)-1]
 		for _, ns := range g.namespaces[f] {
 			if ns != engine.DefaultNamespace {
-				out = append(out, ns)
+				w.out = append(w.out, ns)
+			}
+		}
+		for _, t := range g.loads[f] {
+			if w.seen[t] != w.walk {
+				w.seen[t] = w.walk
+				w.queue = append(w.queue, t)
 			}
 		}
 	}
-	slices.Sort(out)
-	return append([]string{engine.DefaultNamespace}, slices.Compact(out)...)
+	slices.Sort(w.out)
+	w.out = slices.Compact(w.out)
+	key := strings.Join(w.out, "\x00")
+	if list, ok := w.lists[key]; ok {
+		return list
+	}
+	list := append([]string{engine.DefaultNamespace}, w.out...)
+	w.lists[key] = list
+	return list
 }
 
 // loaders inverts loads: for each file, the files that may load it.

@@ -120,9 +120,10 @@ func checkTouching(t *testing.T, full, lex *discovery, paths []string) map[strin
 		}
 	}
 	lex.followRoots(lex.roots)
+	var walk reachWalk
 	for _, root := range full.roots {
 		want := full.graph.impliedNamespaces(full.reach(root))
-		if got := lex.graph.impliedNamespaces(lex.reach(root)); !slices.Equal(got, want) {
+		if got := lex.graph.impliedBy(root, &walk); !slices.Equal(got, want) {
 			t.Errorf("%s: namespaces %q after followRoots, %q from the whole graph", root, got, want)
 		}
 	}
@@ -214,6 +215,22 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 	if matched == 0 || expanded == 0 || cycles == 0 {
 		t.Errorf("%d candidates matched, %d expanded, %d trees with cycles: the test covers too little", matched, expanded, cycles)
 	}
+}
+
+// impliedNamespaces is the definition impliedBy is held to: "default" and
+// every namespace that the ${NAMESPACE} candidates of the files reach (a
+// root and what it may load) find on disk, sorted with default first.
+func (g *loadGraph) impliedNamespaces(reach []string) []string {
+	var out []string
+	for _, f := range reach {
+		for _, ns := range g.namespaces[f] {
+			if ns != engine.DefaultNamespace {
+				out = append(out, ns)
+			}
+		}
+	}
+	slices.Sort(out)
+	return append([]string{engine.DefaultNamespace}, slices.Compact(out)...)
 }
 
 // mayTouch is the forward definition of what a change touches: a render

@@ -175,6 +175,7 @@ func (p *Plan) build() error {
 		return l
 	}
 	otherVars := map[*Config]map[string]bool{}
+	var walk reachWalk
 	for _, root := range roots {
 		cfg, err := p.configs.For(root, d.rootDirs[root])
 		if err != nil {
@@ -191,7 +192,7 @@ func (p *Plan) build() error {
 		case len(cfg.namespaceNames()) > 0:
 			namespaces = cfg.namespaceNames()
 		default:
-			namespaces = d.graph.impliedNamespaces(d.reach(root))
+			namespaces = d.graph.impliedBy(root, &walk)
 		}
 		crds, err := p.crds.forTarget(root, cfg, d.rootDirs[root])
 		if err != nil {
