@@ -321,3 +321,45 @@ func TestRootItselfIsADirectory(t *testing.T) {
 		}
 	}
 }
+
+// A render into the memory of an earlier Result gives what a fresh render
+// gives, output and source map, and takes that memory over.
+func TestRenderReusesResult(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"big.yaml":   strings.Repeat("k: v\n", 2000) + "# load! p.yaml\n",
+		"small.yaml": "a:\n  # load! p.yaml\nb: ${NAMESPACE}\n",
+		"p.yaml":     "p: 1\nq: 2\n",
+	})
+	render := func(path string, reuse *engine.Result) *engine.Result {
+		t.Helper()
+		res, err := engine.RenderFile(path, engine.Options{WorkDir: dir, Namespace: "qa", Reuse: reuse})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	old := render("big.yaml", nil)
+	memory := &old.Output[:1][0]
+	got := render("small.yaml", old)
+	want := render("small.yaml", nil)
+	if string(got.Output) != string(want.Output) {
+		t.Errorf("output into reused memory %q, fresh %q", got.Output, want.Output)
+	}
+	if &got.Output[:1][0] != memory {
+		t.Error("the render did not write into the reused output")
+	}
+	if old.Output != nil || old.SourceMap.Len() != 0 {
+		t.Error("the reused result still holds its output")
+	}
+	if got.SourceMap.Len() != want.SourceMap.Len() {
+		t.Fatalf("source map of %d lines, fresh %d", got.SourceMap.Len(), want.SourceMap.Len())
+	}
+	for n := 1; n <= want.SourceMap.Len(); n++ {
+		g, _ := got.SourceMap.Origin(n)
+		w, _ := want.SourceMap.Origin(n)
+		if g.Include.File != w.Include.File || g.Line != w.Line || g.Indent != w.Indent {
+			t.Errorf("line %d from %s:%d+%d, fresh %s:%d+%d", n, g.Include.File, g.Line, g.Indent, w.Include.File, w.Line, w.Indent)
+		}
+	}
+}

@@ -494,17 +494,23 @@ func runChecks(checks []diag.Check, p *Plan) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			// A check keeps nothing of the output it read: the next
+			// render of the worker writes into the same memory.
+			var done *engine.Result
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(checks) || p.opts.HandOverCEL && p.crds.cache.NeedsCEL() {
 					return
 				}
 				t := &p.Targets[i]
-				res, err := p.Render(t)
+				res, err := p.render(t, done)
 				if p.changed != nil {
 					p.touched[i] = p.touches(res)
 				}
 				checks[i] = checkRender(res, err, t, p.opts.StrictKinds, t.CRDs.Output(p.crds.cache))
+				if res != nil {
+					done = res
+				}
 			}
 		})
 	}

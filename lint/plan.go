@@ -213,10 +213,14 @@ func (p *Plan) build() error {
 }
 
 // Render renders one target, through the plan's cache.
-func (p *Plan) Render(t *Target) (*engine.Result, error) {
+func (p *Plan) Render(t *Target) (*engine.Result, error) { return p.render(t, nil) }
+
+// render is Render into the memory of reuse, a result the caller is done
+// with (engine.Options.Reuse).
+func (p *Plan) render(t *Target, reuse *engine.Result) (*engine.Result, error) {
 	eo := engine.Options{
 		Namespace: t.Namespace, Vars: t.Vars, OtherVars: t.OtherVars, RootDir: t.RootDir, Strict: p.opts.Strict, Cache: p.cache, WorkDir: p.cwd,
-		MaxLoads: p.opts.MaxLoads, MaxOutput: p.opts.MaxOutput,
+		MaxLoads: p.opts.MaxLoads, MaxOutput: p.opts.MaxOutput, Reuse: reuse,
 	}
 	if p.opts.Stdin != nil {
 		eo.BaseDir = p.opts.BaseDir
