@@ -51,9 +51,12 @@ vet:
 # node), built from the Go module proxy on first use and cached by version
 # under ~/.cache/eastern-e2e ($$EASTERN_E2E_CACHE): about 10 minutes and 4 GB
 # of build cache cold, seconds warm. E2EFLAGS go to go test.
+# They reach the script through the environment, not its command line, so
+# that E2EFLAGS='-run TestA|TestB' is not a shell pipe.
 E2EFLAGS ?=
+e2e: export E2EFLAGS := $(E2EFLAGS)
 e2e:
-	bash e2e/run.sh $(E2EFLAGS)
+	bash e2e/run.sh
 
 # The container image (Dockerfile): FROM scratch and the two static
 # binaries, built by the first of docker, podman and buildah found, or

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make e2e`: builds (or reuses) the control plane, starts it once, runs the
-# end-to-end tests against it and stops it, whatever happened. Arguments go
-# to go test (make e2e E2EFLAGS='-run TestDeploy -v').
+# end-to-end tests against it and stops it, whatever happened. Arguments,
+# and the words of $E2EFLAGS, go to go test (make e2e E2EFLAGS='-run
+# TestDeploy -v').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,5 @@ export EASTERN_E2E_KUBECONFIG=$state/admin.kubeconfig
 export EASTERN_E2E_DEV_KUBECONFIG=$state/dev.kubeconfig
 export EASTERN_E2E_BIN=$bin
 go vet -tags e2e ./e2e/
-go test -tags e2e -count=1 -timeout 30m "$@" ./e2e/ ./internal/doctest/
+read -r -a flags <<<"${E2EFLAGS:-}"
+go test -tags e2e -count=1 -timeout 30m "${flags[@]}" "$@" ./e2e/ ./internal/doctest/
