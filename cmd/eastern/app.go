@@ -59,7 +59,7 @@ type app struct {
 func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 	var out io.Writer = stdout
 	if closedAtStart(stdout) {
-		out = closedStream{}
+		out = closedStream{stdout}
 	}
 	a := &app{
 		stdin:          stdin,
@@ -79,9 +79,23 @@ func newApp(stdin *os.File, stdout, stderr *os.File) *app {
 // closedStream stands in for a standard output that was closed when the
 // process started (see closedAtStart): every write fails as it would on the
 // closed descriptor, instead of vanishing into /dev/null.
-type closedStream struct{}
+type closedStream struct {
+	devNull *os.File // what the descriptor holds
+}
 
 func (closedStream) Write([]byte) (int, error) { return 0, syscall.EBADF }
+
+// verdictByExitCode is for the commands whose verdict is their exit code —
+// lint, diff, report merge — as a test's is: their standard output is
+// written as it is even when it looks closed. A read-write /dev/null is
+// also how Python's subprocess.DEVNULL and other launchers throw output
+// away on purpose, and a script that only wants the verdict must get it,
+// not "bad file descriptor".
+func (a *app) verdictByExitCode() {
+	if c, ok := a.stdout.(closedStream); ok {
+		a.stdout = c.devNull
+	}
+}
 
 // isTerminal reports whether f is a terminal. A character device is not
 // enough: </dev/null is one, and must not count as an interactive stdin.

@@ -140,6 +140,7 @@ func (a *app) diffExit(changed bool, err error) int {
 
 // run compares what the flags and args ask for.
 func (c *diffCmd) run(a *app, args []string) (*objdiff.Diff, error) {
+	a.verdictByExitCode()
 	if !slices.Contains(diffFormats, c.output) {
 		return nil, diag.Usagef("unknown output format %q (want text, markdown or json)", c.output)
 	}

@@ -188,6 +188,7 @@ func (a *app) finishReport(cmd string, extra extraReports, code int, r *report.R
 }
 
 func (c *lintCmd) run(a *app, args []string) (int, *report.Report, error) {
+	a.verdictByExitCode()
 	failOn, err := diag.ParseSeverity(c.failOn)
 	if err != nil || failOn == diag.Info {
 		return 0, nil, diag.Usagef("--fail-on %q: want error or warning", c.failOn)

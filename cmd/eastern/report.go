@@ -80,6 +80,7 @@ func (a *app) reportMerge(args []string) int {
 }
 
 func (c *reportMergeCmd) run(a *app, files []string) (int, *report.Report, error) {
+	a.verdictByExitCode()
 	var failOn diag.Severity // zero: the reports'
 	if c.failOn != "" {
 		s, err := diag.ParseSeverity(c.failOn)

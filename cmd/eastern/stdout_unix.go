@@ -13,7 +13,10 @@ import (
 // place of a closed standard descriptor, read-write, so writes would
 // succeed and the output vanish. A shell's >/dev/null opens it write-only;
 // a read-write /dev/null also comes from `1<>/dev/null` and from some
-// launchers (Python's subprocess.DEVNULL), which then count as closed too.
+// launchers (Python's subprocess.DEVNULL), which render and watch, whose
+// output is the product, then count as closed too; lint, diff and report
+// merge, whose verdict is their exit code, write to it all the same
+// (app.verdictByExitCode).
 func closedAtStart(f *os.File) bool {
 	info, err := f.Stat()
 	if err != nil || info.Mode()&os.ModeCharDevice == 0 {
