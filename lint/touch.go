@@ -113,16 +113,27 @@ func (g *loadGraph) splitRootsLexical(matched []string, loaders map[string][]str
 	for _, f := range matched {
 		isMatched[f] = true
 	}
-	partial := make(map[string]bool, len(matched))
+	// loadedBy is the first matched file found to load each partial.
+	loadedBy := make(map[string]string, len(matched))
 	for _, f := range matched {
-		partial[f] = g.eachLoader(f, loaders, func(l string) bool { return l != f && isMatched[l] })
+		g.eachLoader(f, loaders, func(l string) bool {
+			if l != f && isMatched[l] {
+				loadedBy[f] = l
+				return true
+			}
+			return false
+		})
 	}
-	isRoot := func(f string) bool { return isMatched[f] && !partial[f] }
+	isPartial := func(f string) bool { _, ok := loadedBy[f]; return ok }
+	isRoot := func(f string) bool { return isMatched[f] && !isPartial(f) }
 	reached := map[string]bool{}
 	for _, f := range matched {
-		if !partial[f] {
+		switch {
+		case !isPartial(f):
 			roots = append(roots, f)
-		} else if !g.reachedFromRoot(f, isRoot, loaders, reached) {
+		case isRoot(loadedBy[f]):
+			// Loaded by a root: most partials are.
+		case !g.reachedFromRoot(f, isRoot, loaders, reached):
 			return nil, false
 		}
 	}
