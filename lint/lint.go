@@ -4,7 +4,9 @@
 // Every finding points at a template line, never at the rendered output.
 //
 // The pipeline is discovery (discover.go, graph.go: paths → root templates
-// and implied namespaces), configuration (config.go: .eastern.yaml), and
+// and implied namespaces; for --changed, walkmap.go and touch.go find what
+// a change touches without the whole graph), configuration (config.go,
+// configs.go: .eastern.yaml), selection (plan.go: --changed, --shard), and
 // checking (check.go: one render → findings), run here over a worker pool.
 package lint
 
