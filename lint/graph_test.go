@@ -253,25 +253,34 @@ func mayTouch(g *loadGraph, reach []string, path string) bool {
 }
 
 // The archives eastern render --all --output-dir writes are manifests,
-// not templates: discovery leaves out every file below a directory that
-// holds the archive's manifest, however deep, and nothing else.
+// not templates: discovery leaves out the files an archive's manifest
+// lists, however deep below it, and nothing else — a template kept in the
+// archive's directory is still one.
 func TestDiscoverySkipsRenderedArchives(t *testing.T) {
 	t.Parallel()
 	dir := writeTree(t, map[string]string{
 		"apps/a/app.yaml":                     "a: 1\n",
-		"rendered/" + outdir.ManifestName:     "",
+		"rendered/" + outdir.ManifestName:     "# written\nproduction/apps/a/app.yaml\nstaging/apps/a/app.yaml\n",
 		"rendered/production/apps/a/app.yaml": "a: 1\n",
 		"rendered/staging/apps/a/app.yaml":    "a: 1\n",
+		"rendered/source.yaml":                "s: 1\n",
 		"nested/app.yaml":                     "n: 1\n",
-		"nested/out/" + outdir.ManifestName:   "",
+		"nested/out/" + outdir.ManifestName:   "default/nested/app.yaml\n",
 		"nested/out/default/nested/app.yaml":  "n: 1\n",
+		"nested/out/default/kept.yaml":        "k: 1\n",
 		"nested/outside/app.yaml":             "o: 1\n",
 	})
 	d, err := discover(Options{}, dir, engine.NewCache(), forced(dir, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"apps/a/app.yaml", "nested/app.yaml", "nested/outside/app.yaml"}; !slices.Equal(d.roots, want) {
+	want := []string{"apps/a/app.yaml", "nested/app.yaml", "nested/out/default/kept.yaml", "nested/outside/app.yaml", "rendered/source.yaml"}
+	if !slices.Equal(d.roots, want) {
 		t.Errorf("roots %q, want %q", d.roots, want)
+	}
+	// Named on its own, a rendered file is linted.
+	d, err = discover(Options{Paths: []string{"rendered/staging/apps/a/app.yaml"}}, dir, engine.NewCache(), forced(dir, nil))
+	if err != nil || !slices.Equal(d.roots, []string{"rendered/staging/apps/a/app.yaml"}) {
+		t.Errorf("a rendered file named on its own: roots %v, %v", d.roots, err)
 	}
 }

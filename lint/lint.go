@@ -34,7 +34,9 @@ import (
 type Options struct {
 	// Paths are files, directories and doublestar globs; "." when empty.
 	// Matched files that another matched file loads are partials and are
-	// not linted on their own.
+	// not linted on their own. Files that eastern render --all wrote into
+	// an --output-dir, which its manifest lists, are not templates unless
+	// named on their own.
 	Paths []string
 	// Templates are globs naming the root templates explicitly; when set,
 	// Paths must be empty and no partials are inferred.
@@ -95,16 +97,16 @@ type Options struct {
 	// block; the zero Block leaves the configuration (and the built-in
 	// severities) alone.
 	Checks checks.Block
+	// Skip are absolute directories whose files are not templates unless
+	// named on their own: eastern render --all's output directory. Each
+	// one found there but those an earlier run wrote gets a lint.skipped
+	// warning.
+	Skip []string
 	// Exclude are doublestar globs of files that are not templates,
 	// relative to WorkDir (eastern lint --exclude): a file matching one,
 	// or inside a directory matching one, is left out even when named on
 	// its own.
 	Exclude []string
-	// Skip are absolute directories whose files are not templates unless
-	// named on their own: eastern render --all's output directory. A
-	// directory that an earlier --output-dir marked as its own is skipped
-	// in any case.
-	Skip []string
 }
 
 // Result is everything one lint run found.
@@ -273,20 +275,19 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	d.notes = notes
 	d.rootDirs = rootDirsFor(files, bases, opts.RootDir, cwd)
 	kept := files[:0]
-	outputs, charts := map[[2]string]bool{}, map[string]bool{}
+	charts := map[string]bool{}
 	fd := finder{workDir: cwd, chartTemplates: map[string]bool{}}
-	// Whether --skip or a rendered archive leaves out the files of a
-	// directory, by directory and base: the files of one directory share
-	// the answer.
-	skippedDirs := map[[2]string]bool{}
+	archives := newArchives(cwd)
+	// Whether --skip leaves out the files of a directory: the files of
+	// one directory share the answer.
+	skippedDirs := map[string]bool{}
 	skipped := func(f string) bool {
-		key := [2]string{filepath.Dir(f), bases[f]}
-		is, ok := skippedDirs[key]
+		dir := filepath.Dir(f)
+		is, ok := skippedDirs[dir]
 		if !ok {
-			abs := fspath.Abs(cwd, key[0])
-			is = slices.ContainsFunc(opts.Skip, func(dir string) bool { return fspath.Within(dir, abs) }) ||
-				belowOutputDir(abs, fspath.Abs(cwd, key[1]), outputs)
-			skippedDirs[key] = is
+			abs := fspath.Abs(cwd, dir)
+			is = slices.ContainsFunc(opts.Skip, func(skip string) bool { return fspath.Within(skip, abs) })
+			skippedDirs[dir] = is
 		}
 		return is
 	}
@@ -297,7 +298,14 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 			continue
 		}
 		if bases[f] != "" {
+			if archives.wrote(f, bases[f]) {
+				continue
+			}
 			if skipped(f) {
+				d.notes = append(d.notes, &diag.Finding{
+					Severity: diag.Warning, Rule: RuleSkipped, Pos: diag.Position{File: f},
+					Message: "skipped: a template inside the output directory is not rendered; keep templates out of it",
+				})
 				continue
 			}
 			out, err := configs.Excluded(f, d.rootDirs[f])
@@ -397,22 +405,64 @@ func (d *discovery) followRoots(roots []string) {
 	d.reaches = map[string][]string{}
 }
 
-// belowOutputDir reports whether dir, or a directory between base (not
-// included) and it, is the output of eastern render --all --output-dir,
-// which it marks with outdir.ManifestName: rendered manifests are not
-// templates. known remembers each directory's answer.
-func belowOutputDir(dir, base string, known map[[2]string]bool) bool {
-	if dir == base || !fspath.Within(base, dir) {
+// archives knows the directories that eastern render --all --output-dir
+// marks as its output with outdir.ManifestName, and the files each one's
+// manifest lists: rendered manifests are not templates, but a template
+// kept in such a directory still is.
+type archives struct {
+	cwd   string
+	above map[[2]string][]string     // base and directory → the archives from it up to base
+	lists map[string]map[string]bool // archive → the files it wrote
+	// of holds the archives of each directory of files as spelled, with
+	// their base: the files of one directory share them.
+	of map[[2]string][]string
+}
+
+func newArchives(cwd string) *archives {
+	return &archives{cwd: cwd, above: map[[2]string][]string{}, lists: map[string]map[string]bool{}, of: map[[2]string][]string{}}
+}
+
+// wrote reports whether file, found below base, is one that render --all
+// wrote into an archive between base (not included) and it.
+func (a *archives) wrote(file, base string) bool {
+	key := [2]string{filepath.Dir(file), base}
+	found, ok := a.of[key]
+	if !ok {
+		found = a.between(fspath.Abs(a.cwd, key[0]), fspath.Abs(a.cwd, base))
+		a.of[key] = found
+	}
+	if len(found) == 0 {
 		return false
 	}
-	key := [2]string{base, dir}
-	if is, ok := known[key]; ok {
-		return is
+	abs := fspath.Abs(a.cwd, file)
+	for _, dir := range found {
+		if rel, err := filepath.Rel(dir, abs); err == nil && a.lists[dir][filepath.ToSlash(rel)] {
+			return true
+		}
 	}
-	_, err := os.Lstat(filepath.Join(dir, outdir.ManifestName))
-	is := err == nil || belowOutputDir(filepath.Dir(dir), base, known)
-	known[key] = is
-	return is
+	return false
+}
+
+// between returns the archives among dir and its ancestors below base,
+// each directory's answer looked up once.
+func (a *archives) between(dir, base string) []string {
+	if dir == base || !fspath.Within(base, dir) {
+		return nil
+	}
+	key := [2]string{base, dir}
+	if found, ok := a.above[key]; ok {
+		return found
+	}
+	found := a.between(filepath.Dir(dir), base)
+	if _, err := os.Lstat(filepath.Join(dir, outdir.ManifestName)); err == nil {
+		// A manifest that cannot be read lists nothing: its files are
+		// linted as templates rather than hidden.
+		listed, _ := outdir.Listed(dir)
+		a.lists[dir] = listed
+		found = append(slices.Clip(found), dir)
+	}
+	a.above[key] = found
+	return found
 }
 
 // configFile returns the file info of the forced config, or nil: a

@@ -66,7 +66,7 @@ func (c *renderCmd) renderAll(a *app, args []string) error {
 	dir := ""
 	if c.outputDir != "" {
 		dir = fspath.Abs(cwd, c.outputDir)
-		opts.Skip = []string{dir} // last run's output is not a template
+		opts.Skip = []string{dir} // not a tree of templates
 	}
 	plan, err := lint.NewPlan(opts)
 	if err != nil {
@@ -96,6 +96,11 @@ func (c *renderCmd) renderAll(a *app, args []string) error {
 		}
 	})
 	var failed, warnings diag.Findings
+	for _, n := range plan.Notes {
+		if n.Rule == lint.RuleSkipped && n.Severity >= diag.Warning {
+			warnings = append(warnings, n) // a template in the output directory
+		}
+	}
 	for _, r := range results {
 		warnings = append(warnings, r.warnings...)
 		failed = append(failed, r.failed...)

@@ -166,3 +166,30 @@ func TestLintSkipsOutputDir(t *testing.T) {
 		t.Errorf("lint deploy/rendered:\n%s", stdout)
 	}
 }
+
+// An output directory that holds templates of its own: render --all says
+// it leaves them out, and lint still lints them, skipping only the files
+// render --all wrote there.
+func TestRenderAllIntoDirectoryOfTemplates(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndta: {}\n",
+		"top.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: top}\n",
+	})
+	lintOut := func() (string, int) {
+		t.Helper()
+		stdout, _, code := runEastern(t, dir, "", "lint")
+		return stdout, code
+	}
+	before, code := lintOut()
+	if code != exitFailed || !strings.Contains(before, `deploy/app.yaml:4:1: error: dta: unknown field "dta"`) {
+		t.Fatalf("lint before: exit %d\n%s", code, before)
+	}
+	_, stderr, code := runEastern(t, dir, "", "render", "--all", "--output-dir", "deploy")
+	if code != exitOK || !strings.Contains(stderr, "deploy/app.yaml: warning: skipped: a template inside the output directory is not rendered") ||
+		!strings.HasSuffix(stderr, "1 template × 1 namespace into deploy: 1 written, 0 unchanged, 0 removed\n") {
+		t.Fatalf("render --all: exit %d, stderr %q", code, stderr)
+	}
+	if after, code := lintOut(); code != exitFailed || after != before {
+		t.Errorf("lint after render --all: exit %d\n%s\nwant what it gave before:\n%s", code, after, before)
+	}
+}

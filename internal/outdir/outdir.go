@@ -108,6 +108,26 @@ func Sync(dir string, files map[string][]byte, keep func(name string) bool) (Res
 	return res, writeFile(root, ManifestName, manifestText(written))
 }
 
+// Listed returns the files the manifest of dir lists, as slash-separated
+// names relative to dir: what eastern render --all wrote there. A
+// directory without a manifest lists none.
+func Listed(dir string) (map[string]bool, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	names, err := readManifest(root)
+	if err != nil {
+		return nil, err
+	}
+	listed := make(map[string]bool, len(names))
+	for _, n := range names {
+		listed[n] = true
+	}
+	return listed, nil
+}
+
 // readManifest returns the names the manifest lists, sorted; none when it
 // does not exist. Lines that are not local paths are ignored: a manifest
 // edited to name ../x must not make eastern remove it.
