@@ -227,6 +227,41 @@ func mergeSelection(reports []*Report, order []int, templates int) (int, string)
 	return of, selection
 }
 
+// MissingShards names the shards that the reports of a sharded run lack,
+// "shard 3/4": the reports whose selection ends in a shard, with the same
+// other reasons and the same count of templates found, are the shards of
+// one run. A merge that lacks one covers part of the run, and must not
+// pass for the whole of it.
+func MissingShards(reports ...*Report) []string {
+	type run struct {
+		of, count int
+		other     string
+	}
+	var runs []run
+	have := map[run][]bool{}
+	for _, r := range reports {
+		other, index, count := splitShard(r.Summary.Selection)
+		if count == 0 {
+			continue
+		}
+		k := run{r.Summary.Of, count, other}
+		if have[k] == nil {
+			runs = append(runs, k)
+			have[k] = make([]bool, count+1)
+		}
+		have[k][index] = true
+	}
+	var missing []string
+	for _, k := range runs {
+		for i := 1; i <= k.count; i++ {
+			if !have[k][i] {
+				missing = append(missing, fmt.Sprintf("shard %d/%d", i, k.count))
+			}
+		}
+	}
+	return missing
+}
+
 // splitShard splits a Selection into its reasons besides the shard and
 // the shard, which lint puts last: "a.yaml changed; shard 2/4" is
 // "a.yaml changed", 2, 4. Without a shard, count is 0.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -110,6 +111,9 @@ func (c *reportMergeCmd) run(a *app, files []string) (int, *report.Report, error
 			return 0, nil, fmt.Errorf("%s and %s were linted with --fail-on %s and %s: choose with report merge --fail-on", files[0], files[i], reports[0].FailOn, r.FailOn)
 		}
 	}
+	if missing := report.MissingShards(reports...); len(missing) > 0 {
+		return 0, nil, diag.Usagef("%s missing: merge the reports of every shard of one run, linted with the same --shard count and flags", joinMissing(missing))
+	}
 	merged, err := report.Merge(reports...)
 	if me, ok := errors.AsType[*report.MergeError](err); ok {
 		if me.A == me.B {
@@ -135,4 +139,16 @@ func readReport(workDir, file string) (*report.Report, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return r, nil
+}
+
+// joinMissing lists missing shards for a message: "shard 3/4 is",
+// "shards 2/4, 3/4 are".
+func joinMissing(missing []string) string {
+	if len(missing) == 1 {
+		return missing[0] + " is"
+	}
+	for i, m := range missing {
+		missing[i] = strings.TrimPrefix(m, "shard ")
+	}
+	return "shards " + strings.Join(missing, ", ") + " are"
 }

@@ -178,9 +178,11 @@ func TestReportMergeErrors(t *testing.T) {
 		writeTree(t, dir, map[string]string{fmt.Sprintf("lint-%d.json", i): stdout})
 	}
 	warning, _, _ := runEastern(t, dir, "", "lint", "--shard", "2/2", "-o", "json", "--fail-on", "warning")
+	third, _, _ := runEastern(t, dir, "", "lint", "--shard", "2/3", "-o", "json")
 	list, _, _ := runEastern(t, dir, "", "render", "ok.yaml", "-o", "json")
 	writeTree(t, dir, map[string]string{
 		"warning.json": warning,
+		"third.json":   third,
 		"list.json":    list,
 		"text.json":    "1 template × 1 namespace, 1 object: 0 errors, 0 warnings\n",
 		"old.json":     `{"findings": [], "summary": {"templates": 1}}`,
@@ -207,6 +209,9 @@ func TestReportMergeErrors(t *testing.T) {
 		{"too large", []string{"big.json"}, "eastern report merge: big.json is larger than 256 MiB"},
 		{"a directory", []string{"dir.json"}, "eastern report merge: dir.json is a directory, not a regular file"},
 		{"the same shard twice", []string{"lint-1.json", "lint-2.json", "lint-1.json"}, "eastern report merge: lint-1.json and lint-1.json both check "},
+		// A lost shard must not pass for the whole run.
+		{"a shard missing", []string{"lint-2.json"}, "eastern report merge: shard 1/2 is missing: merge the reports of every shard of one run"},
+		{"shard counts mixed", []string{"lint-1.json", "lint-2.json", "third.json"}, "eastern report merge: shards 1/3, 3/3 are missing"},
 		{"fail-on differs", []string{"lint-1.json", "warning.json"}, "eastern report merge: lint-1.json and warning.json were linted with --fail-on error and warning: choose with report merge --fail-on"},
 		{"no FILE", nil, "eastern report merge: want the JSON reports of eastern lint to merge"},
 		{"bad --fail-on", []string{"lint-1.json", "--fail-on", "info"}, `eastern report merge: --fail-on "info": want error or warning`},
