@@ -28,12 +28,12 @@ from the nearest .eastern.yaml's values (for the namespace), then --values,
 then -s.
 
 --all renders every root template for every namespace, found as eastern lint
-finds them (-n narrows the namespaces), one after another with a "# Source:"
+finds them (-n names the namespaces instead), one after another with a "# Source:"
 line before each, or into --output-dir DIR as DIR/NAMESPACE/<template path>:
 each file replaced atomically when it changed, and the files of renders that
 no longer exist removed (only files eastern wrote there, listed in
-DIR/.eastern-rendered). Nothing is written if any render fails, unless
---keep-going.
+DIR/.eastern-rendered, of the templates and namespaces the run covers).
+Nothing is written if any render fails, unless --keep-going.
 
 Examples:
   eastern render deploy/app.yaml production -s IMAGE_TAG=$GIT_COMMIT | kubectl apply -f -

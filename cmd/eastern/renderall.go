@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/engine"
@@ -143,7 +147,8 @@ func (c *renderCmd) renderAll(a *app, args []string) error {
 		}
 		files[name] = results[i].text
 	}
-	res, err := outdir.Sync(dir, files, func(name string) bool { return failedFiles[name] })
+	inScope := renderScope(cwd, args, namespaces)
+	res, err := outdir.Sync(dir, files, func(name string) bool { return failedFiles[name] || !inScope(name) })
 	if err != nil {
 		return err
 	}
@@ -216,6 +221,61 @@ func (c *renderCmd) outputName(cwd string, t lint.Target) (string, error) {
 	}
 	return t.Namespace + "/" + name, nil
 }
+
+// renderScope says which files of an output directory a run of render
+// --all answers for, by their names (NAMESPACE/<template path>): those of
+// templates its PATH and GLOB arguments cover ("." when none) in the
+// namespaces -n names (any, without -n). A file of the directory that the
+// run does not write is removed only within that scope — rendering apps/a
+// into an archive of the whole repository leaves apps/b's files be.
+func renderScope(cwd string, args, namespaces []string) func(name string) bool {
+	type scope struct {
+		abs  string // a directory or file argument, absolute
+		glob string // or a glob, slash-separated
+	}
+	var scopes []scope
+	for _, arg := range args {
+		if _, err := os.Stat(fspath.Abs(cwd, arg)); err != nil && isGlobArg(arg) {
+			scopes = append(scopes, scope{glob: filepath.ToSlash(filepath.Clean(arg))})
+			continue
+		}
+		scopes = append(scopes, scope{abs: fspath.Abs(cwd, arg)})
+	}
+	return func(name string) bool {
+		ns, rel, ok := strings.Cut(name, "/")
+		if !ok || len(namespaces) > 0 && !slices.Contains(namespaces, ns) {
+			return false
+		}
+		if len(scopes) == 0 {
+			return true
+		}
+		// With -o json, the template's own extension is not in the name.
+		stem := strings.TrimSuffix(rel, path.Ext(rel))
+		for _, template := range []string{rel, stem + ".yaml", stem + ".yml"} {
+			abs := fspath.Abs(cwd, filepath.FromSlash(template))
+			for _, sc := range scopes {
+				if sc.glob != "" {
+					spelled := fspath.Display(cwd, abs)
+					if path.IsAbs(sc.glob) {
+						spelled = abs
+					}
+					// A glob that matches a directory covers what is below it.
+					for p := filepath.ToSlash(spelled); p != "." && p != "/"; p = path.Dir(p) {
+						if doublestar.MatchUnvalidated(sc.glob, p) {
+							return true
+						}
+					}
+				} else if fspath.Within(sc.abs, abs) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// isGlobArg reports whether a PATH argument is a glob, as lint reads them.
+func isGlobArg(arg string) bool { return strings.ContainsAny(arg, "*?[{") }
 
 // writeSource appends one render to a stream of renders, after a comment
 // naming where it came from, as helm template's "# Source:" lines do.

@@ -121,7 +121,7 @@ func TestRenderAllFailure(t *testing.T) {
 }
 
 // Without --output-dir, every render goes to standard output with a
-// "# Source:" line; -o json makes one List of all of them; -n narrows.
+// "# Source:" line; -o json makes one List of all of them; -n names the namespaces.
 func TestRenderAllStdout(t *testing.T) {
 	dir := writeTree(t, t.TempDir(), allTree)
 	stdout, stderr, code := runEastern(t, dir, "", "render", "--all", "apps/b", "-n", "qa")
@@ -191,5 +191,51 @@ func TestRenderAllIntoDirectoryOfTemplates(t *testing.T) {
 	}
 	if after, code := lintOut(); code != exitFailed || after != before {
 		t.Errorf("lint after render --all: exit %d\n%s\nwant what it gave before:\n%s", code, after, before)
+	}
+}
+
+// A run over some templates, or some namespaces, answers for their files
+// only: the rest of the archive stays, while a template gone from the
+// paths it covers takes its files with it.
+func TestRenderAllRemovesWithinItsScope(t *testing.T) {
+	dir := writeTree(t, t.TempDir(), allTree)
+	run := func(args ...string) string {
+		t.Helper()
+		_, stderr, code := runEastern(t, dir, "", append([]string{"render", "--all", "--output-dir", "out"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("render --all %v: exit %d, stderr %q", args, code, stderr)
+		}
+		return stderr
+	}
+	all := []string{".eastern-rendered", "default/apps/b/web.yaml", "prod/apps/a/app.yaml", "qa/apps/b/web.yaml", "staging/apps/a/app.yaml"}
+	run()
+	for _, tt := range []struct {
+		args    []string
+		summary string
+	}{
+		{[]string{"apps/a"}, "1 template × 2 namespaces into out: 0 written, 2 unchanged, 0 removed\n"},
+		{[]string{"apps/b/web.yaml"}, "1 template × 2 namespaces into out: 0 written, 2 unchanged, 0 removed\n"},
+		{[]string{"apps/*"}, "2 templates × 4 namespaces into out: 0 written, 4 unchanged, 0 removed\n"},
+		{[]string{"-n", "qa"}, "2 templates × 1 namespace into out: 1 written, 1 unchanged, 0 removed\n"},
+	} {
+		if got := run(tt.args...); !strings.HasSuffix(got, tt.summary) {
+			t.Errorf("render --all %v: %q, want %q", tt.args, got, tt.summary)
+		}
+	}
+	// -n qa wrote qa/apps/a/app.yaml besides the rest; the archive lost nothing.
+	if got := names(files(t, filepath.Join(dir, "out"))); !slices.Equal(got, slices.Insert(slices.Clone(all), 3, "qa/apps/a/app.yaml")) {
+		t.Fatalf("out/ holds %v", got)
+	}
+	// apps/a/app.yaml is gone: a run over apps removes its files, in every
+	// namespace, and only its.
+	if err := os.Remove(filepath.Join(dir, "apps", "a", "app.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if got := run("apps"); got != "1 template × 2 namespaces into out: 0 written, 2 unchanged, 3 removed\n" {
+		t.Errorf("render --all apps after apps/a/app.yaml went: %q", got)
+	}
+	want := []string{".eastern-rendered", "default/apps/b/web.yaml", "qa/apps/b/web.yaml"}
+	if got := names(files(t, filepath.Join(dir, "out"))); !slices.Equal(got, want) {
+		t.Errorf("out/ holds %v, want %v", got, want)
 	}
 }
