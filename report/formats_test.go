@@ -269,6 +269,7 @@ func TestPlural(t *testing.T) {
 		{2, "warning", "2 warnings"},
 		{1, "directory", "1 directory"},
 		{3, "directory", "3 directories"},
+		{90000, "object", "90,000 objects"},
 	}
 	for _, tt := range tests {
 		if got := Plural(tt.n, tt.noun); got != tt.want {

@@ -61,8 +61,8 @@ func Plural(n int, noun string) string {
 	case n == 1:
 		return "1 " + noun
 	case strings.HasSuffix(noun, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+		return Thousands(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
 	default:
-		return fmt.Sprintf("%d %ss", n, noun)
+		return Thousands(n) + " " + noun + "s"
 	}
 }

@@ -97,7 +97,11 @@ func TestLintChangedSince(t *testing.T) {
 }
 
 func TestLintChangedSinceErrors(t *testing.T) {
-	dir, _ := gitRepo(t, changedTree)
+	dir, git := gitRepo(t, changedTree)
+	// A branch whose history never meets main's.
+	git("checkout", "-q", "--orphan", "unrelated")
+	git("commit", "-q", "-m", "elsewhere")
+	git("checkout", "-q", "main")
 	for _, tt := range []struct {
 		args []string
 		env  []string
@@ -105,8 +109,10 @@ func TestLintChangedSinceErrors(t *testing.T) {
 	}{
 		{[]string{"--changed-since", "nosuchbranch"}, nil, "eastern lint: --changed-since: nosuchbranch: unknown revision"},
 		{[]string{"--changed-since", "--all"}, nil, `eastern lint: --changed-since: "--all" is not a git revision`},
+		{[]string{"--changed-since", "unrelated"}, nil, "eastern lint: --changed-since: unrelated has no merge base with HEAD: their histories do not meet"},
 		{[]string{"--changed-since", "main"}, []string{"PATH=" + t.TempDir()}, "eastern lint: --changed-since: git is not installed"},
 		{[]string{"--changed-since", "main", "--changed", "web.yaml"}, nil, "eastern lint: give --changed-since or --changed, not both"},
+		{[]string{"--changed", "overrides"}, nil, "eastern lint: --changed overrides is a directory: name the files that changed in it"},
 	} {
 		cmd := easternCommand(dir, append([]string{"lint"}, tt.args...)...)
 		cmd.Env = append(cmd.Env, tt.env...)

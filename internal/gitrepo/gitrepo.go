@@ -55,6 +55,10 @@ func (r *Repo) MergeBase(ref string) (string, error) {
 		return "", fmt.Errorf("%s: unknown revision (fetch it first: shallow CI clones often lack the target branch)", ref)
 	}
 	out, err := run(r.Top, "merge-base", ref, "HEAD")
+	if errors.Is(err, errNoOutput) {
+		// git says nothing when the histories never meet.
+		return "", fmt.Errorf("%s has no merge base with HEAD: their histories do not meet (in a shallow clone, fetch more of them: git fetch --unshallow)", ref)
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s has no merge base with HEAD: %v", ref, err)
 	}
@@ -129,11 +133,17 @@ func runEnv(dir string, env []string, args ...string) ([]byte, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if err != nil && strings.TrimSpace(stderr.String()) == "" && len(out) == 0 {
+		return nil, fmt.Errorf("%w (%v)", errNoOutput, err)
+	}
 	if err != nil {
 		return nil, errors.New(firstLine(stderr.String(), err))
 	}
 	return out, nil
 }
+
+// errNoOutput is a git command that failed without a word.
+var errNoOutput = errors.New("git failed without a message")
 
 // gitEnv is the environment with git's output made plain: no pager, no
 // prompts for credentials, no translated messages.
