@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,5 +362,44 @@ func TestRenderReusesResult(t *testing.T) {
 		if g.Include.File != w.Include.File || g.Line != w.Line || g.Indent != w.Indent {
 			t.Errorf("line %d from %s:%d+%d, fresh %s:%d+%d", n, g.Include.File, g.Line, g.Indent, w.Include.File, w.Line, w.Indent)
 		}
+	}
+}
+
+// ScanDirectives reads file after file into one buffer: the directives of
+// one file must not change when the buffer holds the next, and they are
+// what Directives lists.
+func TestScanDirectivesReusesItsBuffer(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"a.yaml": "a:\n  # load! pa.yaml, pb-${NAMESPACE}.yaml\n",
+		"b.yaml": "b:\n    # load? qq.yaml\n",
+	})
+	tree, err := engine.NewCache().Tree(dir, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, buf, err := tree.ScanDirectives("a.yaml", make([]byte, 0, 4096))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Clone(first)
+	second, _, err := tree.ScanDirectives("b.yaml", buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file string
+		got  []engine.Directive
+	}{{"a.yaml", first}, {"b.yaml", second}} {
+		cached, err := tree.Directives(tt.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(tt.got, cached) {
+			t.Errorf("%s: ScanDirectives %+v, Directives %+v", tt.file, tt.got, cached)
+		}
+	}
+	if !reflect.DeepEqual(first, want) || first[0].Candidates[1] != "pb-${NAMESPACE}.yaml" || first[0].Indent != "  " {
+		t.Errorf("a.yaml's directives changed with the buffer: %+v", first)
 	}
 }

@@ -72,25 +72,26 @@ func (t *Tree) Directives(path string) ([]Directive, error) {
 // template in a repository to render a few. The file is read beneath the
 // root and checked as a render reads and checks it, but the Cache keeps
 // nothing of it, and a path that leaves the root is only an error, not
-// explained.
-func (t *Tree) ScanDirectives(path string) ([]Directive, error) {
+// explained. It is read into buf when buf has room; the buffer it returns,
+// which the directives do not refer to, serves the next call.
+func (t *Tree) ScanDirectives(path string, buf []byte) ([]Directive, []byte, error) {
 	abs := t.res.abs(path)
 	if !fspath.Within(t.res.root, abs) || abs == t.res.root {
-		return nil, &escapeError{path: path, root: t.res.rootShown}
+		return nil, buf, &escapeError{path: path, root: t.res.rootShown}
 	}
 	rel, err := filepath.Rel(t.res.root, abs)
 	if err != nil {
-		return nil, err
+		return nil, buf, err
 	}
-	data, err := t.res.dir.ReadFile(rel, t.res.maxSize)
+	data, err := t.res.dir.ReadFileInto(rel, t.res.maxSize, buf)
 	if err != nil {
-		return nil, err
+		return nil, buf, err
 	}
 	f, err := checkFile(path, data)
 	if err != nil {
-		return nil, err
+		return nil, data, err
 	}
-	return Directives(f.data), nil
+	return Directives(f.data), data, nil
 }
 
 // IsFile reports whether path is a regular file inside the root, or a

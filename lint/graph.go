@@ -266,16 +266,19 @@ func eachDirectives(items []scanItem, uncached bool, fn func(scanItem, []engine.
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(items)) {
 		wg.Go(func() {
+			var buf []byte // uncached reads go into one buffer per worker
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(items) {
 					return
 				}
-				read := items[i].tree.Directives
+				var ds []engine.Directive
+				var err error
 				if uncached {
-					read = items[i].tree.ScanDirectives
+					ds, buf, err = items[i].tree.ScanDirectives(items[i].file, buf)
+				} else {
+					ds, err = items[i].tree.Directives(items[i].file)
 				}
-				ds, err := read(items[i].file)
 				results <- listed{i, ds, err}
 			}
 		})

@@ -67,12 +67,12 @@ func (b *beneathDir) open(name string, flags int) (fd int, ok bool, err error) {
 	return -1, false, nil // renames without end: let os.Root try
 }
 
-func (b *beneathDir) readFile(name string, limit int64) ([]byte, bool, error) {
+func (b *beneathDir) readFile(name string, limit int64, buf []byte) ([]byte, bool, error) {
 	fd, ok, err := b.open(name, unix.O_RDONLY|unix.O_NONBLOCK)
 	if !ok || err != nil {
 		return nil, ok, err
 	}
-	data, err := readFD(fd, name, limit)
+	data, err := readFD(fd, name, limit, buf)
 	return data, true, err
 }
 

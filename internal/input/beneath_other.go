@@ -11,6 +11,6 @@ func openBeneath(string) *beneathDir { return nil }
 
 func (*beneathDir) close() {}
 
-func (*beneathDir) readFile(string, int64) ([]byte, bool, error) { return nil, false, nil }
+func (*beneathDir) readFile(string, int64, []byte) ([]byte, bool, error) { return nil, false, nil }
 
 func (*beneathDir) readDir(string) ([]fs.DirEntry, bool, error) { return nil, false, nil }

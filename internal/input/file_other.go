@@ -17,5 +17,5 @@ func readPath(name, path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readOpen(f, path, limit)
+	return readOpen(f, path, limit, nil)
 }

@@ -28,11 +28,11 @@ func readPath(name, path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	return readFD(fd, path, limit)
+	return readFD(fd, path, limit, nil)
 }
 
 // readFD reads the open descriptor fd and closes it.
-func readFD(fd int, path string, limit int64) ([]byte, error) {
+func readFD(fd int, path string, limit int64, buf []byte) ([]byte, error) {
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
 	if err := retry(func() error { return syscall.Fstat(fd, &st) }); err != nil {
@@ -45,7 +45,7 @@ func readFD(fd int, path string, limit int64) ([]byte, error) {
 		})
 		return n, err
 	}
-	return readChecked(read, fileMode(uint32(st.Mode)), int64(st.Size), path, limit)
+	return readChecked(read, fileMode(uint32(st.Mode)), int64(st.Size), path, limit, buf)
 }
 
 // fileMode is the type part of a stat mode as fs.FileMode.

@@ -93,7 +93,14 @@ func (d *Dir) Close() error {
 // only while they stay inside it. It must be a regular file of at most
 // limit bytes.
 func (d *Dir) ReadFile(name string, limit int64) ([]byte, error) {
-	if data, ok, err := d.beneath.readFile(name, limit); ok {
+	return d.ReadFileInto(name, limit, nil)
+}
+
+// ReadFileInto is ReadFile into the memory of buf when it has room: a
+// pass over thousands of files that keeps none of them reads them all
+// into one buffer.
+func (d *Dir) ReadFileInto(name string, limit int64, buf []byte) ([]byte, error) {
+	if data, ok, err := d.beneath.readFile(name, limit, buf); ok {
 		return data, err
 	}
 	f, err := d.root.OpenFile(name, os.O_RDONLY|nonBlock, 0)
@@ -101,7 +108,7 @@ func (d *Dir) ReadFile(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readOpen(f, name, limit)
+	return readOpen(f, name, limit, buf)
 }
 
 // ReadDir lists the directory name beneath d.
@@ -131,17 +138,17 @@ func ReadFile(workDir, path string, limit int64) ([]byte, error) {
 
 // readOpen reads an open file after checking, on the descriptor itself,
 // that it is a regular file within limit.
-func readOpen(f *os.File, path string, limit int64) ([]byte, error) {
+func readOpen(f *os.File, path string, limit int64, buf []byte) ([]byte, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	return readChecked(f.Read, info.Mode(), info.Size(), path, limit)
+	return readChecked(f.Read, info.Mode(), info.Size(), path, limit, buf)
 }
 
 // readChecked reads with read once mode and size, the open file's own,
-// show a regular file within limit.
-func readChecked(read func([]byte) (int, error), mode fs.FileMode, size int64, path string, limit int64) ([]byte, error) {
+// show a regular file within limit; into buf when it has room.
+func readChecked(read func([]byte) (int, error), mode fs.FileMode, size int64, path string, limit int64, buf []byte) ([]byte, error) {
 	if !mode.IsRegular() {
 		return nil, &NotRegularError{Path: path, Mode: mode}
 	}
@@ -150,7 +157,10 @@ func readChecked(read func([]byte) (int, error), mode fs.FileMode, size int64, p
 	}
 	// One spare byte: a read that fills it means the file grew meanwhile.
 	// Files of /proc report size 0 and are read until EOF, within limit.
-	data := make([]byte, 0, size+1)
+	data := buf[:0]
+	if int64(cap(buf)) < size+1 {
+		data = make([]byte, 0, size+1)
+	}
 	for {
 		n, err := read(data[len(data):cap(data)])
 		data = data[:len(data)+max(n, 0)]

@@ -86,3 +86,31 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// ReadFileInto reads into the buffer it is given while the file fits,
+// and into new memory when it does not, the content whole either way.
+func TestDirReadFileInto(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"small.yaml": "s: 1\n", "big.yaml": strings.Repeat("b", 5000)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	buf := make([]byte, 0, 64)
+	small, err := d.ReadFileInto("small.yaml", 1<<20, buf)
+	if err != nil || string(small) != "s: 1\n" || &small[:1][0] != &buf[:1][0] {
+		t.Fatalf("small.yaml: %q, %v; read into the buffer: %v", small, err, err == nil && &small[:1][0] == &buf[:1][0])
+	}
+	big, err := d.ReadFileInto("big.yaml", 1<<20, buf)
+	if err != nil || string(big) != strings.Repeat("b", 5000) || &big[:1][0] == &buf[:1][0] {
+		t.Fatalf("big.yaml: %d bytes, %v; a buffer too small must not be written past", len(big), err)
+	}
+	if _, err := d.ReadFileInto("big.yaml", 100, buf); err == nil {
+		t.Error("a file past the limit was read")
+	}
+}
