@@ -402,4 +402,14 @@ func TestScanDirectivesReusesItsBuffer(t *testing.T) {
 	if !reflect.DeepEqual(first, want) || first[0].Candidates[1] != "pb-${NAMESPACE}.yaml" || first[0].Indent != "  " {
 		t.Errorf("a.yaml's directives changed with the buffer: %+v", first)
 	}
+	// Other spellings of the path are read as the render reads them:
+	// ".." lexically, an absolute path relative to the root.
+	for _, spelled := range []string{filepath.Join(dir, "a.yaml"), "missing/../a.yaml"} {
+		if got, _, err := tree.ScanDirectives(spelled, nil); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("ScanDirectives(%q) = %+v, %v; want a.yaml's", spelled, got, err)
+		}
+	}
+	if _, _, err := tree.ScanDirectives("../a.yaml", nil); err == nil {
+		t.Error("a path outside the root was read")
+	}
 }

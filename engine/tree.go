@@ -75,13 +75,18 @@ func (t *Tree) Directives(path string) ([]Directive, error) {
 // explained. It is read into buf when buf has room; the buffer it returns,
 // which the directives do not refer to, serves the next call.
 func (t *Tree) ScanDirectives(path string, buf []byte) ([]Directive, []byte, error) {
-	abs := t.res.abs(path)
-	if !fspath.Within(t.res.root, abs) || abs == t.res.root {
-		return nil, buf, &escapeError{path: path, root: t.res.rootShown}
-	}
-	rel, err := filepath.Rel(t.res.root, abs)
-	if err != nil {
-		return nil, buf, err
+	rel := path
+	if !filepath.IsLocal(path) || !fspath.IsClean(path) || t.res.root != t.res.cwd {
+		// Not the common case, a clean path below a root that is the
+		// working directory: relative to the root, if inside it.
+		abs := t.res.abs(path)
+		if !fspath.Within(t.res.root, abs) || abs == t.res.root {
+			return nil, buf, &escapeError{path: path, root: t.res.rootShown}
+		}
+		var err error
+		if rel, err = filepath.Rel(t.res.root, abs); err != nil {
+			return nil, buf, err
+		}
 	}
 	data, err := t.res.dir.ReadFileInto(rel, t.res.maxSize, buf)
 	if err != nil {

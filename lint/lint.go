@@ -334,7 +334,9 @@ func discover(opts Options, cwd string, cache *engine.Cache, configs *Configs) (
 	if len(files) == 0 {
 		return nil, diag.Usagef("no .yaml or .yml templates in %s", joinArgs(args))
 	}
-	cache.Expect(len(files))
+	if opts.Changed == nil {
+		cache.Expect(len(files)) // every file is read through it
+	}
 	trees := map[string]*engine.Tree{}
 	treeOf := func(file string) *engine.Tree {
 		dir := d.rootDirs[file]
