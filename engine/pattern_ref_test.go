@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math/rand/v2"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,10 @@ import (
 // referencePattern is CandidatePattern as first written, clear and slow:
 // the faster one must read every candidate the same.
 func referencePattern(dir, candidate string, vars map[string]string) Pattern {
+	return referencePatternWith(dir, candidate, vars, cleanPattern)
+}
+
+func referencePatternWith(dir, candidate string, vars map[string]string, clean func(Pattern, bool) Pattern) Pattern {
 	var parts []PatternPart
 	literal := func(s string) {
 		if n := len(parts); n > 0 && !parts[n-1].Var {
@@ -40,7 +45,30 @@ func referencePattern(dir, candidate string, vars map[string]string) Pattern {
 			parts = append([]PatternPart{{Text: parts[0].Text + parts[1].Text}}, parts[2:]...)
 		}
 	}
-	return referenceClean(referenceSplit(parts), absolute || filepath.IsAbs(dir))
+	return clean(referenceSplit(parts), absolute || filepath.IsAbs(dir))
+}
+
+// uncleaned is referencePattern before cleanPattern.
+func uncleaned(dir, candidate string, vars map[string]string) Pattern {
+	var p Pattern
+	referencePatternWith(dir, candidate, vars, func(q Pattern, _ bool) Pattern { p = q; return q })
+	return p
+}
+
+// text writes p as Pattern.String does, but for a pattern not yet cleaned:
+// an empty segment is empty text.
+func text(p Pattern) string {
+	segs := make([]string, len(p))
+	for i, seg := range p {
+		for _, t := range seg {
+			if t.Var {
+				segs[i] += "${" + t.Text + "}"
+			} else {
+				segs[i] += strings.ReplaceAll(t.Text, "$", "$$")
+			}
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // referenceSplit is splitPattern as first written.
@@ -68,33 +96,6 @@ func referenceSplit(parts []PatternPart) Pattern {
 	return p
 }
 
-// referenceClean is cleanPattern as first written.
-func referenceClean(p Pattern, absolute bool) Pattern {
-	var out Pattern
-	if absolute {
-		out, p = p[:1], p[1:]
-	}
-	for _, seg := range p {
-		switch {
-		case seg.IsLiteral("") || seg.IsLiteral("."):
-		case seg.IsLiteral(".."):
-			switch n := len(out); {
-			case absolute && n == 1:
-			case n > 0 && !out[n-1].IsLiteral(".."):
-				out = out[:n-1]
-			default:
-				out = append(out, seg)
-			}
-		default:
-			out = append(out, seg)
-		}
-	}
-	if len(out) == 0 {
-		out = Pattern{{{Text: "."}}}
-	}
-	return out
-}
-
 func TestCandidatePatternMatchesReference(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"APP": "web", "EMPTY": "", "DIR": "a/b", "UP": "..", "SL": "/x", "NAMESPACE": "set"}
@@ -109,8 +110,13 @@ func TestCandidatePatternMatchesReference(t *testing.T) {
 		}
 		c, dir := b.String(), dirs[r.IntN(len(dirs))]
 		for _, v := range []map[string]string{nil, vars} {
-			if got, want := CandidatePattern(dir, c, v), referencePattern(dir, c, v); !equalPatterns(got, want) {
+			got, want := CandidatePattern(dir, c, v), referencePattern(dir, c, v)
+			if !equalPatterns(got, want) {
 				t.Fatalf("CandidatePattern(%q, %q, %v) = %#v, want %#v", dir, c, v, got, want)
+			}
+			// Cleaning a pattern is cleaning its text as a path.
+			if clean := path.Clean(text(uncleaned(dir, c, v))); got.String() != clean {
+				t.Fatalf("CandidatePattern(%q, %q, %v) = %s, want %s", dir, c, v, got, clean)
 			}
 		}
 	}
