@@ -28,4 +28,4 @@ export EASTERN_E2E_DEV_KUBECONFIG=$state/dev.kubeconfig
 export EASTERN_E2E_BIN=$bin
 go vet -tags e2e ./e2e/
 read -r -a flags <<<"${E2EFLAGS:-}"
-go test -tags e2e -count=1 -timeout 30m "${flags[@]}" "$@" ./e2e/ ./internal/doctest/
+go test -tags e2e -count=1 -timeout 30m ${flags[@]+"${flags[@]}"} "$@" ./e2e/ ./internal/doctest/

@@ -77,8 +77,7 @@ func indent(b []byte) string {
 // counts the lines between them.
 func Directives(src []byte) []Directive {
 	src = bytes.TrimPrefix(src, utf8BOM)
-	// One allocation: a directive is a comment, and YAML has few others.
-	ds := make([]Directive, 0, bytes.Count(src, hash))
+	var ds []Directive
 	n, start := 1, 0 // the number of the line that begins at start
 	for off := 0; off < len(src); {
 		i := bytes.IndexByte(src[off:], '#')
@@ -111,10 +110,7 @@ func Directives(src []byte) []Directive {
 	return ds
 }
 
-var (
-	hash    = []byte("#")
-	newline = []byte("\n")
-)
+var newline = []byte("\n")
 
 // lines yields each line of src with its 1-based number, without the line
 // terminator. CRLF and LF both end a line; a final terminator does not start

@@ -32,3 +32,16 @@ func TestDirectivesReadEveryLine(t *testing.T) {
 		}
 	}
 }
+
+// A file of comment banners has no directive, and costs no memory for
+// one: Directives does not size its result by every '#'.
+func TestDirectivesOfBanners(t *testing.T) {
+	src := bytes.Repeat([]byte("##########\n"), 100000)
+	if allocs := testing.AllocsPerRun(3, func() {
+		if ds := Directives(src); ds != nil {
+			t.Fatalf("directives %v", ds)
+		}
+	}); allocs != 0 {
+		t.Errorf("%v allocations for a file without directives", allocs)
+	}
+}

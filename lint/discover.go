@@ -291,7 +291,9 @@ func (fd finder) inChartTemplates(dir string, isChart func(string) bool) bool {
 	if !ok {
 		parent := filepath.Dir(dir)
 		in = parent != dir && (filepath.Base(dir) == "templates" && isChart(parent) || fd.inChartTemplates(parent, isChart))
-		fd.chartTemplates[dir] = in
+		if fd.chartTemplates != nil {
+			fd.chartTemplates[dir] = in
+		}
 	}
 	return in
 }

@@ -135,7 +135,8 @@ func checkTouching(t *testing.T, full, lex *discovery, paths []string) map[strin
 // graph finds — the roots, what each change touches, the namespaces — on
 // random trees with READMEs, hidden and symlinked directories, excluded
 // files, partials outside the linted paths or the root directory,
-// absolute candidates and cycles.
+// directories walked before their parents, absolute candidates and
+// cycles.
 func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 	t.Parallel()
 	dirs := []string{"apps/a", "apps/b", "partials", "partials/deep", "overrides/prod", "overrides/qa", ".hidden", "shared"}
@@ -145,9 +146,10 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 		"../../overrides/${NAMESPACE}/app.yaml", "../${NAMESPACE}/env.yaml", "README.md", "../../.hidden/x.yaml",
 		"../../link/x.yaml", "${A}.yaml", "../../${A}/x.yaml", "../../shared/${A}", "deep/${NAMESPACE}-x.yaml",
 		"/abs/x.yaml", "../../../outside.yaml", ".h.yaml", "../../apps/a/app.yaml", "app.yaml",
+		"${NAMESPACE}/.h.yaml", "../${A}/.h.yaml",
 	}
 	matched, expanded, cycles := 0, 0, 0
-	for seed := range uint64(150) {
+	for seed := range uint64(300) {
 		r := rand.New(rand.NewPCG(seed, 7))
 		files := map[string]string{}
 		for range 6 + r.IntN(14) {
@@ -172,7 +174,7 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 			}
 		}
 		opts := Options{}
-		switch r.IntN(6) {
+		switch r.IntN(8) {
 		case 1:
 			opts.Paths = []string{"apps"}
 		case 2:
@@ -183,6 +185,10 @@ func TestChangedDiscoveryMatchesWholeGraph(t *testing.T) {
 			opts.Paths = []string{"./apps/", filepath.Join(dir, "partials")}
 		case 5:
 			opts.RootDir = "apps"
+		case 6:
+			opts.Paths = []string{"apps/a", "apps"} // a directory walked before its parent
+		case 7:
+			opts.Paths = []string{"overrides/qa", "."}
 		}
 		if _, err := os.Stat(filepath.Join(dir, "apps")); err != nil && len(opts.Paths) > 0 {
 			continue

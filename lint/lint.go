@@ -538,6 +538,10 @@ func loadSchemas(targets []Target) error {
 // runChecks renders and checks every target of p into checks, on a pool
 // of workers. Each check writes only its own entry, so the result is the
 // same for any number of workers.
+// keptOutput bounds the output a lint worker keeps to render into next:
+// a typical render's many times over.
+const keptOutput = 1 << 20
+
 func runChecks(checks []diag.Check, p *Plan) {
 	workers := p.opts.Workers
 	if workers <= 0 {
@@ -562,7 +566,9 @@ func runChecks(checks []diag.Check, p *Plan) {
 					p.touched[i] = p.touches(res)
 				}
 				checks[i] = checkRender(res, err, t, p.opts.StrictKinds, t.CRDs.Output(p.crds.cache))
-				if res != nil {
+				// A render of a size templates seldom reach is not held
+				// for the rest of the run.
+				if res != nil && cap(res.Output) <= keptOutput {
 					done = res
 				}
 			}

@@ -235,12 +235,12 @@ func TestShards(t *testing.T) {
 
 func TestParseShard(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"1/1", "2/4", "7/7"} {
+	for _, s := range []string{"1/1", "2/4", "7/7", "10000/10000"} {
 		if _, err := ParseShard(s); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
 	}
-	for _, s := range []string{"0/4", "5/4", "1/0", "a/b", "1/4x", "1", "-1/2", "1/2/3"} {
+	for _, s := range []string{"0/4", "5/4", "1/0", "a/b", "1/4x", "1", "-1/2", "1/2/3", "1/10001", "1/1000000000"} {
 		if _, err := ParseShard(s); err == nil {
 			t.Errorf("%s: no error", s)
 		}

@@ -80,12 +80,19 @@ type Selection struct {
 // Shard is slice Index (1-based) of Count.
 type Shard struct{ Index, Count int }
 
+// MaxShards is the most slices --shard cuts a run into: far more agents
+// than a CI fan-out has, few enough that a typo costs no memory.
+const MaxShards = 10000
+
 // ParseShard reads "I/N" (--shard).
 func ParseShard(s string) (Shard, error) {
 	var sh Shard
 	var rest string
 	if n, err := fmt.Sscanf(s, "%d/%d%s", &sh.Index, &sh.Count, &rest); (n != 2 && err == nil) || (err != nil && n != 2) || sh.Count < 1 || sh.Index < 1 || sh.Index > sh.Count {
 		return Shard{}, diag.Usagef("--shard %q: want I/N with 1 ≤ I ≤ N, such as 2/4", s)
+	}
+	if sh.Count > MaxShards {
+		return Shard{}, diag.Usagef("--shard %q: at most %d shards", s, MaxShards)
 	}
 	return sh, nil
 }

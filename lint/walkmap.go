@@ -22,7 +22,7 @@ type walkMap struct {
 }
 
 type walkedDir struct {
-	subdirs []string     // names of the walked directories in it
+	subdirs []string     // names of the walked directories in it (settle)
 	others  []otherEntry // what is in it besides templates and walked directories
 	// clean: neither it nor a walked directory below it has others.
 	clean bool
@@ -42,12 +42,8 @@ func newWalkMap() *walkMap {
 
 // dir records a directory the walk lists, spelled as its files are.
 func (w *walkMap) dir(path string) {
-	if w.dirs[path] != nil {
-		return // two arguments walk it
-	}
-	w.dirs[path] = &walkedDir{}
-	if parent := w.dirs[filepath.Dir(path)]; parent != nil && filepath.Dir(path) != path {
-		parent.subdirs = append(parent.subdirs, filepath.Base(path))
+	if w.dirs[path] == nil { // two arguments may walk it
+		w.dirs[path] = &walkedDir{}
 	}
 }
 
@@ -65,6 +61,13 @@ func (w *walkMap) settle(kept map[string]bool) {
 	for f := range w.templates {
 		if !kept[f] {
 			w.other(f, false)
+		}
+	}
+	// Each walked directory is a subdirectory of its walked parent,
+	// whichever argument walked which first (apps/prod, then apps).
+	for path := range w.dirs {
+		if parent := w.dirs[filepath.Dir(path)]; parent != nil && filepath.Dir(path) != path {
+			parent.subdirs = append(parent.subdirs, filepath.Base(path))
 		}
 	}
 	for path, d := range w.dirs {

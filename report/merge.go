@@ -262,6 +262,11 @@ func MissingShards(reports ...*Report) []string {
 	return missing
 }
 
+// maxShards is lint.MaxShards, which report does not import: a report
+// claiming more shards is no shard of a lint run, and the merge does not
+// count a billion of them.
+const maxShards = 10000
+
 // splitShard splits a Selection into its reasons besides the shard and
 // the shard, which lint puts last: "a.yaml changed; shard 2/4" is
 // "a.yaml changed", 2, 4. Without a shard, count is 0.
@@ -274,7 +279,7 @@ func splitShard(selection string) (other string, index, count int) {
 	is, ns, ok2 := strings.Cut(rest, "/")
 	index, err1 := strconv.Atoi(is)
 	count, err2 := strconv.Atoi(ns)
-	if !ok || !ok2 || err1 != nil || err2 != nil || index < 1 || index > count || strconv.Itoa(index) != is || strconv.Itoa(count) != ns {
+	if !ok || !ok2 || err1 != nil || err2 != nil || index < 1 || index > count || count > maxShards || strconv.Itoa(index) != is || strconv.Itoa(count) != ns {
 		return selection, 0, 0
 	}
 	return other, index, count

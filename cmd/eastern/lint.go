@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -327,15 +326,6 @@ func (c *lintCmd) selection(a *app, opts *lint.Options) error {
 		opts.Shard = sh
 	}
 	if len(c.changed) > 0 {
-		cwd, err := engine.WorkDir(a.workDir)
-		if err != nil {
-			return err
-		}
-		for _, f := range c.changed {
-			if info, err := os.Stat(fspath.Abs(cwd, f)); err == nil && info.IsDir() {
-				return diag.Usagef("--changed %s is a directory: name the files that changed in it", f)
-			}
-		}
 		opts.Changed = c.changed
 	}
 	if c.since == "" {
