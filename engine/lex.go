@@ -99,6 +99,9 @@ func Directives(src []byte) []Directive {
 			start = begin
 			if d, ok := parseDirective(trimCR(src[begin:end])); ok {
 				d.Line = n
+				if ds == nil {
+					ds = make([]Directive, 0, 8) // a template's usual few
+				}
 				ds = append(ds, d)
 			}
 		}
