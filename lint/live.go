@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-
 	"path/filepath"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
@@ -83,6 +84,39 @@ func ConfigPaths(workDir, path, template, rootDir string) ([]string, error) {
 		paths = append(paths, filepath.Join(dir, ConfigFile))
 		return false
 	})
+	return paths, nil
+}
+
+// CRDPaths are where the CRDs of template come from — the flags (--crds)
+// and its configuration's crds: — as absolute files and directories, a
+// glob standing for its fixed leading directory: what eastern watch
+// watches, so that an edit to a CRD checks the renders again. The
+// configuration is found as ConfigFor finds it.
+func CRDPaths(workDir, config, template, rootDir string, flags []string) ([]string, error) {
+	cwd, err := engine.WorkDir(workDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ConfigFor(workDir, config, template, rootDir, "")
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	add := func(base, p string) {
+		if isGlob(p) {
+			fixed, _ := doublestar.SplitPattern(filepath.ToSlash(p))
+			p = filepath.FromSlash(fixed)
+		}
+		paths = append(paths, fspath.Abs(base, p))
+	}
+	for _, p := range flags {
+		add(cwd, p)
+	}
+	if cfg != nil && cfg.Dir != "" {
+		for _, p := range cfg.CRDs {
+			add(cfg.Dir, p)
+		}
+	}
 	return paths, nil
 }
 

@@ -58,7 +58,8 @@ type Options struct {
 	// render, as Vars is.
 	OtherVars func() map[string]bool
 	// Inputs are more files whose change re-renders every namespace, such
-	// as the --values file.
+	// as the --values file, or directories whose files' do, at any depth
+	// (a --crds directory).
 	Inputs []string
 	// WorkDir is where relative paths start; the process's working
 	// directory when empty.
@@ -352,9 +353,10 @@ func (s *session) event(ev fsnotify.Event) bool {
 		return false
 	}
 	hit := false
-	// An input, or a directory above one: renaming or removing the
-	// directory replaces the input too.
-	isInput := slices.ContainsFunc(s.inputs, func(in string) bool { return fspath.Within(p, in) })
+	// An input, a directory above one (renaming or removing the
+	// directory replaces the input too), or a file below an input
+	// directory.
+	isInput := slices.ContainsFunc(s.inputs, func(in string) bool { return fspath.Within(p, in) || fspath.Within(in, p) })
 	for _, t := range s.targets {
 		if isInput || t.interest[p] {
 			s.markPending(t)
@@ -507,6 +509,16 @@ func (s *session) reconcile() (added bool) {
 	}
 	for _, in := range s.inputs {
 		need(in)
+		// An input directory is watched itself, and every directory
+		// below it: the OS watches a directory's own entries only.
+		if info, err := os.Stat(in); err == nil && info.IsDir() {
+			_ = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.IsDir() {
+					want[p] = true
+				}
+				return nil
+			})
+		}
 	}
 	var problems diag.Findings
 	for _, d := range s.fsw.WatchList() {

@@ -187,6 +187,13 @@ func (c *watchCmd) options(a *app, args []string) (watch.Options, error) {
 			report.WriteText(a.stderr, diag.Findings{lint.NewerRelease(c.kubeVersion, diag.Position{})}, a.color())
 		}
 	}
+	// The CRDs are read again for every check: a change to one is a
+	// reason to check again.
+	crdPaths, err := lint.CRDPaths(a.workDir, c.config, args[0], c.root, c.crds)
+	if err != nil {
+		return opts, err
+	}
+	opts.Inputs = append(opts.Inputs, crdPaths...)
 	live, err := lint.NewLiveCheck(lint.LiveOptions{
 		WorkDir: a.workDir, Config: c.config, Template: args[0], RootDir: c.root, KubeVersion: release, StrictKinds: c.strictKinds,
 		CRDs: c.crds,

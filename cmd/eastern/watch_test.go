@@ -374,3 +374,55 @@ func startEastern(t *testing.T, dir string, args ...string) (*exec.Cmd, io.Reade
 	t.Cleanup(func() { cmd.Process.Kill() })
 	return cmd, stdout, stderr
 }
+
+// The CRDs of --crds are read for every check: a change to one, or a CRD
+// added to the directory, checks the renders again without an edit to the
+// template.
+func TestWatchRechecksWhenCRDsChange(t *testing.T) {
+	crd := func(sizeType string) string {
+		return "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n" +
+			"  group: example.com\n  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}\n  scope: Namespaced\n" +
+			"  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n" +
+			"        properties:\n          spec:\n            type: object\n            properties:\n              size: {type: " + sizeType + "}\n"
+	}
+	dir := writeTree(t, t.TempDir(), map[string]string{
+		"crds/widget.yaml": crd("integer"),
+		"app.yaml":         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n",
+	})
+	cmd, stdout, stderr := startEastern(t, dir, "watch", "app.yaml", "--crds", "crds", "--output-file", "out.yaml")
+	status := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			status <- sc.Text()
+		}
+		close(status)
+	}()
+	nextStatus := func(want string) {
+		t.Helper()
+		select {
+		case line, ok := <-status:
+			if !ok || !strings.Contains(line, want) {
+				t.Fatalf("status line %q (open %v), want one containing %q; stderr:\n%s", line, ok, want, stderr.String())
+			}
+		case <-time.After(watchWait):
+			t.Fatalf("no status line containing %q within %v; stderr:\n%s", want, watchWait, stderr.String())
+		}
+	}
+	nextStatus("default ok")
+	// The CRD now wants a string: the unchanged render is checked again.
+	writeTree(t, dir, map[string]string{"crds/widget.yaml": crd("string")})
+	nextStatus("default ok, 1 error: out.yaml unchanged")
+	waitForText(t, stderr, "[crd.type]")
+	// A CRD file of its own below the directory, for another kind: the
+	// watch sees files added at any depth.
+	gadget := strings.ReplaceAll(crd("integer"), "idget", "adget")
+	writeTree(t, dir, map[string]string{"crds/more/gadget.yaml": gadget})
+	nextStatus("default ok, 1 error: out.yaml unchanged")
+	// An edit down there counts too.
+	writeTree(t, dir, map[string]string{"crds/more/gadget.yaml": gadget + "# edited\n"})
+	nextStatus("default ok, 1 error: out.yaml unchanged")
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+}
