@@ -236,6 +236,35 @@ dta:
 	}
 }
 
+// The checks the nearest config sets for the namespace hold a deploy as
+// they hold eastern lint: a Deployment without resource requests is an
+// error where the config makes practices errors.
+func TestDeployChecksOfTheConfig(t *testing.T) {
+	ns := namespace(t)
+	dir := tree(t, map[string]string{
+		".eastern.yaml": "checks:\n  namespaces:\n    " + ns + ": {practices: error}\n",
+		"app.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0.0
+`})
+	r := run(t, dir, nil, "deploy", "app.yaml", ns, "--no-wait")
+	if r.code != 1 || !strings.Contains(r.stderr, "app.yaml:11:11: error: ") || !strings.Contains(r.stderr, "[resources.requests]") || !strings.Contains(r.stderr, "nothing was applied") {
+		t.Fatalf("the config's practices at error must block the deploy: %s", r)
+	}
+	if _, err := kubectlErr("get", "deployment", "web", "-n", ns); err == nil {
+		t.Error("the Deployment was applied despite the check's error")
+	}
+}
+
 func TestDeployCRDAndItsResourcesTogether(t *testing.T) {
 	dir := tree(t, map[string]string{"app.yaml": `apiVersion: example.com/v1
 kind: Widget

@@ -88,8 +88,9 @@ func compareGolden(t *testing.T, golden, got string) {
 	}
 }
 
-// TestChecksOffWithoutLevels: CheckRender, which watch and deploy call,
-// runs no check of package checks; checkRender with levels does.
+// TestChecksOffWithoutLevels: CheckRender, the library's check of a
+// render without a configuration, runs no check of package checks;
+// checkRender with levels does.
 func TestChecksOffWithoutLevels(t *testing.T) {
 	res, err := renderString(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx:latest\n")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -324,7 +325,13 @@ func (c *deployCmd) lint(ctx context.Context, a *app, client *cluster.Client, r 
 	release, note := lintRelease(serverRelease)
 	var check diag.Check
 	if r.lines != nil {
-		check = lint.CheckRender(r.res, nil, template, ns, release, false)
+		// As eastern lint checks it for the namespace: the nearest
+		// config's checks and CRDs, at the cluster's release.
+		live, err := lint.NewLiveCheck(lint.LiveOptions{WorkDir: a.workDir, Config: c.config, Template: template, RootDir: c.root, KubeVersion: release})
+		if err != nil {
+			return err
+		}
+		check.Findings = live.Check(r.res, nil, ns)
 	} else {
 		fs, _ := validator.Validate(r.output, validator.Options{Release: release, Namespace: ns})
 		for _, f := range fs {
@@ -332,7 +339,9 @@ func (c *deployCmd) lint(ctx context.Context, a *app, client *cluster.Client, r 
 		}
 		check = diag.Check{Findings: fs}
 	}
-	fs := check.Findings
+	// A deploy shows what stops it and what to worry about; the notes
+	// of the practice checks are lint's to list.
+	fs := slices.DeleteFunc(check.Findings, func(f *diag.Finding) bool { return f.Severity < diag.Warning })
 	if note != nil {
 		fs = append(diag.Findings{note}, fs...)
 	}
