@@ -30,6 +30,7 @@ spec:
   template:
     spec:
       restartPolicy: Never
+      securityContext: {runAsNonRoot: true}
       ` + podSpec + `
       containers:
         - name: migrate
