@@ -162,11 +162,7 @@ func isMapping(n *yaml.Node) bool { return n != nil && n.Kind == yaml.MappingNod
 
 // str returns a scalar's text when the API server reads it as a string.
 func str(n *yaml.Node) (string, bool) {
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return "", false
-	}
-	switch n.Tag {
-	case "!!int", "!!float", "!!bool", "!!null":
+	if n == nil || n.Kind != yaml.ScalarNode || !yamlnode.StringTag(n.Tag) {
 		return "", false
 	}
 	if n.Style == 0 {

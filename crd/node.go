@@ -14,15 +14,6 @@ import (
 // them: kubectl converts YAML to JSON with sigs.k8s.io/yaml, which follows
 // YAML 1.1, so an unquoted yes, no, on or off is a boolean.
 
-// isString: timestamps, binary and custom tags reach the API server as strings.
-func isString(tag string) bool {
-	switch tag {
-	case "!!int", "!!float", "!!bool", "!!null":
-		return false
-	}
-	return true
-}
-
 // jsonType names y's JSON type as the API server's messages do.
 func jsonType(y *yaml.Node) string {
 	switch y.Kind {
@@ -143,12 +134,7 @@ func pairs(m *yaml.Node) []*yaml.Node {
 
 // lookup returns the value of key among pairs, or nil.
 func lookup(pairs []*yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i].Kind == yaml.ScalarNode && pairs[i].Value == key {
-			return yamlnode.Resolve(pairs[i+1])
-		}
-	}
-	return nil
+	return yamlnode.Resolve(yamlnode.Lookup(pairs, key))
 }
 
 // field returns m's field key when m is a mapping.
@@ -161,7 +147,7 @@ func field(m *yaml.Node, key string) *yaml.Node {
 
 // str returns a scalar's text when it is a string.
 func str(y *yaml.Node) (string, bool) {
-	if y = yamlnode.Resolve(y); y == nil || y.Kind != yaml.ScalarNode || !isString(yamlnode.Tag(y)) {
+	if y = yamlnode.Resolve(y); y == nil || y.Kind != yaml.ScalarNode || !yamlnode.StringTag(yamlnode.Tag(y)) {
 		return "", false
 	}
 	return y.Value, true

@@ -72,7 +72,7 @@ func (c *checker) walkNode(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 			c.typeError(y, s.Type)
 		} else if s.Enum != nil {
 			c.checkEnum(y, s.Enum)
-		} else if s.Type == schema.Quantity && isStringTag(yamlnode.Tag(y)) && !validQuantity(y.Value) {
+		} else if s.Type == schema.Quantity && yamlnode.StringTag(yamlnode.Tag(y)) && !validQuantity(y.Value) {
 			// Numbers are always quantities; strings must parse as one.
 			c.add(diag.Error, RuleQuantity, y, fmt.Sprintf("invalid quantity %q: use a number with an optional suffix such as 500m, 1.5, 2Gi or 1e3", y.Value))
 		}
@@ -114,7 +114,7 @@ func (c *checker) walkObject(y *yaml.Node, s *schema.Node, key *yaml.Node) {
 		if !f.Required {
 			continue
 		}
-		if v := c.resolve(lookupPairs(pairs, f.Name)); v == nil || yamlnode.IsNull(v) {
+		if v := c.resolve(yamlnode.Lookup(pairs, f.Name)); v == nil || yamlnode.IsNull(v) {
 			at := y
 			if key != nil {
 				at = key
@@ -179,7 +179,7 @@ func accepts(t schema.Type, y *yaml.Node) bool {
 	tag := yamlnode.Tag(y)
 	switch t {
 	case schema.String:
-		return isStringTag(tag)
+		return yamlnode.StringTag(tag)
 	case schema.Integer:
 		return tag == "!!int"
 	case schema.Number:
@@ -187,19 +187,9 @@ func accepts(t schema.Type, y *yaml.Node) bool {
 	case schema.Boolean:
 		return tag == "!!bool"
 	case schema.IntOrString:
-		return tag == "!!int" || isStringTag(tag)
+		return tag == "!!int" || yamlnode.StringTag(tag)
 	case schema.Quantity:
-		return tag == "!!int" || tag == "!!float" || isStringTag(tag)
-	}
-	return true
-}
-
-// isStringTag: timestamps and binary reach the API server as strings
-// (sigs.k8s.io/yaml converts them), and so do scalars with custom tags.
-func isStringTag(tag string) bool {
-	switch tag {
-	case "!!int", "!!float", "!!bool", "!!null":
-		return false
+		return tag == "!!int" || tag == "!!float" || yamlnode.StringTag(tag)
 	}
 	return true
 }
@@ -225,7 +215,7 @@ func typeOf(y *yaml.Node) string {
 
 // stringValue returns a scalar's text when it is a string.
 func stringValue(y *yaml.Node) (string, bool) {
-	if y == nil || y.Kind != yaml.ScalarNode || !isStringTag(yamlnode.Tag(y)) {
+	if y == nil || y.Kind != yaml.ScalarNode || !yamlnode.StringTag(yamlnode.Tag(y)) {
 		return "", false
 	}
 	return y.Value, true
@@ -297,7 +287,7 @@ func (c *checker) mergedPairs(m *yaml.Node) (pairs []*yaml.Node, own int) {
 				}
 			}
 		}
-		if keys != nil && keys[k.Value] || keys == nil && lookupPairs(out, k.Value) != nil {
+		if keys != nil && keys[k.Value] || keys == nil && yamlnode.Lookup(out, k.Value) != nil {
 			continue
 		}
 		out = append(out, k, merged[i+1])
@@ -320,16 +310,7 @@ func (c *checker) lookup(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
-	return lookupPairs(c.pairs(m), key)
-}
-
-func lookupPairs(pairs []*yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i].Kind == yaml.ScalarNode && pairs[i].Value == key {
-			return pairs[i+1]
-		}
-	}
-	return nil
+	return yamlnode.Lookup(c.pairs(m), key)
 }
 
 // duplicateKeys reports repeated keys in y and below, except inside skip
@@ -367,7 +348,7 @@ func (c *checker) checkDuplicateKeys(y, skip *yaml.Node) {
 					repeated = seen[k.Value]
 					seen[k.Value] = true
 				} else {
-					repeated = lookupPairs(y.Content[:i], k.Value) != nil
+					repeated = yamlnode.Lookup(y.Content[:i], k.Value) != nil
 				}
 				if repeated && !isMergeKey(k) {
 					// No line number: output lines mean nothing to users, and the

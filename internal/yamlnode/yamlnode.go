@@ -56,3 +56,25 @@ var boolWords = map[string]bool{
 
 // IsNull reports whether n is a null scalar (null, ~ or nothing).
 func IsNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// StringTag reports whether a scalar of tag (as Tag gives it) reaches the
+// API server as a string: timestamps, binary and custom tags do, since
+// sigs.k8s.io/yaml converts them; numbers, booleans and null do not.
+func StringTag(tag string) bool {
+	switch tag {
+	case "!!int", "!!float", "!!bool", "!!null":
+		return false
+	}
+	return true
+}
+
+// Lookup returns the value of key among pairs, a mapping's keys and values
+// alternating, or nil.
+func Lookup(pairs []*yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i].Kind == yaml.ScalarNode && pairs[i].Value == key {
+			return pairs[i+1]
+		}
+	}
+	return nil
+}

@@ -57,3 +57,22 @@ func TestResolve(t *testing.T) {
 		t.Error("Resolve of an alias of itself is not nil")
 	}
 }
+
+func TestStringTagAndLookup(t *testing.T) {
+	for tag, want := range map[string]bool{"!!str": true, "!!timestamp": true, "!!binary": true, "!custom": true, "!!int": false, "!!float": false, "!!bool": false, "!!null": false} {
+		if got := StringTag(tag); got != want {
+			t.Errorf("StringTag(%s) = %v, want %v", tag, got, want)
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("a: 1\nb: two\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	pairs := doc.Content[0].Content
+	if v := Lookup(pairs, "b"); v == nil || v.Value != "two" {
+		t.Errorf("Lookup(b) = %v", v)
+	}
+	if v := Lookup(pairs, "c"); v != nil {
+		t.Errorf("Lookup(c) = %v, want nil", v)
+	}
+}
