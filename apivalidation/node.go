@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/eastern-k8s/eastern/diag"
 	"github.com/eastern-k8s/eastern/internal/yamlnode"
 )
 
@@ -243,7 +244,7 @@ func (p path) String() string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(int(s.index)))
 			b.WriteByte(']')
-		case s.key && !plainKey(s.name):
+		case s.key && !diag.PlainFieldKey(s.name):
 			b.WriteByte('[')
 			b.WriteString(strconv.Quote(s.name))
 			b.WriteByte(']')
@@ -255,17 +256,4 @@ func (p path) String() string {
 		}
 	}
 	return b.String()
-}
-
-func plainKey(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

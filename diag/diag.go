@@ -7,6 +7,7 @@
 package diag
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -99,6 +100,37 @@ type Finding struct {
 	Release    string // Kubernetes minor release, "1.29"
 	Object     string // "Deployment/web"
 	Field      string // "spec.template.spec.containers[0].image"
+}
+
+// ComparePositions orders findings as lint reports them: by template
+// position, the more severe first, then by rule, field and message, so
+// that the order never depends on which render came first.
+func ComparePositions(a, b *Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.Pos.File, b.Pos.File),
+		cmp.Compare(a.Pos.Line, b.Pos.Line),
+		cmp.Compare(a.Pos.Col, b.Pos.Col),
+		cmp.Compare(b.Severity, a.Severity),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Field, b.Field),
+		cmp.Compare(a.Message, b.Message),
+	)
+}
+
+// PlainFieldKey reports whether a map key reads unambiguously after a dot
+// in a Field path ("metadata.labels.app"): letters, digits, '-' and '_',
+// not starting with '-'. Any other key is written ["quoted"].
+func PlainFieldKey(k string) bool {
+	if k == "" || k[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Error returns the plain one-line form, "file:line:col: field: message",

@@ -199,3 +199,20 @@ func TestFindingsCount(t *testing.T) {
 		t.Errorf("HasErrors() = false with an error finding")
 	}
 }
+
+func TestPlainFieldKey(t *testing.T) {
+	for k, want := range map[string]bool{"app": true, "app.kubernetes.io/name": false, "a-b_c9": true, "-x": false, "": false, "a b": false} {
+		if got := PlainFieldKey(k); got != want {
+			t.Errorf("PlainFieldKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
+
+func TestComparePositions(t *testing.T) {
+	a := &Finding{Pos: Position{File: "a.yaml", Line: 2}, Severity: Warning, Rule: "r"}
+	b := &Finding{Pos: Position{File: "a.yaml", Line: 2}, Severity: Error, Rule: "s"}
+	c := &Finding{Pos: Position{File: "a.yaml", Line: 10}, Severity: Error}
+	if ComparePositions(b, a) >= 0 || ComparePositions(a, c) >= 0 || ComparePositions(a, a) != 0 {
+		t.Errorf("want the more severe first at one position, and line 2 before line 10")
+	}
+}

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"slices"
+
 	"github.com/eastern-k8s/eastern/checks"
 	"github.com/eastern-k8s/eastern/crd"
 	"github.com/eastern-k8s/eastern/diag"
@@ -61,7 +63,7 @@ func checkRender(res *engine.Result, renderErr error, t *Target, strictKinds boo
 			f.Release = release
 		}
 	}
-	sortByPosition(fs)
+	slices.SortStableFunc(fs, diag.ComparePositions)
 	c := diag.Check{Template: template, Namespace: namespace, Release: release, Findings: fs, Objects: make([]string, len(objects)), Suppressed: suppressed}
 	for i, o := range objects {
 		c.Objects[i] = o.Label()

@@ -11,7 +11,6 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -575,22 +574,6 @@ func runChecks(checks []diag.Check, p *Plan) {
 		})
 	}
 	wg.Wait()
-}
-
-// sortByPosition orders one check's findings by template position; rule and
-// message break ties so that the order never depends on scheduling.
-func sortByPosition(fs diag.Findings) {
-	slices.SortStableFunc(fs, func(a, b *diag.Finding) int {
-		return cmp.Or(
-			cmp.Compare(a.Pos.File, b.Pos.File),
-			cmp.Compare(a.Pos.Line, b.Pos.Line),
-			cmp.Compare(a.Pos.Col, b.Pos.Col),
-			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Field, b.Field),
-			cmp.Compare(a.Message, b.Message),
-		)
-	})
 }
 
 func uniqueInOrder(list []string) []string {

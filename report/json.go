@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,23 +213,9 @@ func ReadJSON(r io.Reader) (*Report, error) {
 	// namespace's come; each check holds its own by template position, as
 	// lint leaves them, so that JUnit's test cases read as lint's.
 	for i := range out.Checks {
-		slices.SortStableFunc(out.Checks[i].Findings, byTemplatePosition)
+		slices.SortStableFunc(out.Checks[i].Findings, diag.ComparePositions)
 	}
 	return out, nil
-}
-
-// byTemplatePosition orders one check's findings as lint does: by
-// template position, the more severe first, then rule, field and message.
-func byTemplatePosition(a, b *diag.Finding) int {
-	return cmp.Or(
-		cmp.Compare(a.Pos.File, b.Pos.File),
-		cmp.Compare(a.Pos.Line, b.Pos.Line),
-		cmp.Compare(a.Pos.Col, b.Pos.Col),
-		cmp.Compare(b.Severity, a.Severity),
-		cmp.Compare(a.Rule, b.Rule),
-		cmp.Compare(a.Field, b.Field),
-		cmp.Compare(a.Message, b.Message),
-	)
 }
 
 // checkKey names a template × namespace check.

@@ -3,6 +3,8 @@ package validator
 import (
 	"strconv"
 	"strings"
+
+	"github.com/eastern-k8s/eastern/diag"
 )
 
 // segment is one step of a field path: an object field, an array index or
@@ -32,7 +34,7 @@ func formatPath(segs []segment) string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))
 			b.WriteByte(']')
-		case s.kind == keySeg && !isPlainKey(s.name):
+		case s.kind == keySeg && !diag.PlainFieldKey(s.name):
 			b.WriteByte('[')
 			b.WriteString(strconv.Quote(s.name))
 			b.WriteByte(']')
@@ -44,21 +46,6 @@ func formatPath(segs []segment) string {
 		}
 	}
 	return b.String()
-}
-
-// isPlainKey reports whether a map key reads unambiguously after a dot:
-// letters, digits, '-' and '_' only.
-func isPlainKey(k string) bool {
-	if k == "" || k[0] == '-' {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // fieldNames returns the object field names of segs, leaving out indices
